@@ -1,0 +1,197 @@
+/**
+ * `.npz` archives (a zip of `<key>.npy` entries, as `numpy.savez` / `numpy.savez_compressed`
+ * write them) and the episode file format built on them.
+ */
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { zipSync } from 'fflate';
+import { type Episode, type ImageShape, makeEpisode } from './episode';
+import { type NpyArray, decodeNpy, dtypeOf, encodeNpy, toFloat32 } from './npy';
+import {
+  BufferSource,
+  type ByteSource,
+  FileSource,
+  readZipDirectory,
+  readZipEntry,
+} from './zip-directory';
+
+/** An error about one file; the message starts with the file's path. */
+export class EpisodeFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+    this.name = 'EpisodeFileError';
+  }
+}
+
+/** Options for writing archives. */
+export interface NpzWriteOptions {
+  /** Deflate the entries (like `numpy.savez_compressed`); default false (stored, like `savez`). */
+  compress?: boolean;
+}
+
+/** Encodes named arrays as `.npz` bytes (entry names are `<key>.npy`). */
+export function encodeNpz(
+  arrays: Record<string, NpyArray>,
+  options: NpzWriteOptions = {},
+): Uint8Array {
+  const level = options.compress ? 6 : 0;
+  const files: Record<string, [Uint8Array, { level: 0 | 6 }]> = {};
+  for (const [key, array] of Object.entries(arrays))
+    files[`${key}.npy`] = [encodeNpy(array), { level }];
+  return zipSync(files, { level });
+}
+
+/** Decodes all arrays of an archive held by `source`; every entry's CRC-32 is checked. */
+export function decodeNpzSource(source: ByteSource): Map<string, NpyArray> {
+  const out = new Map<string, NpyArray>();
+  for (const [name, entry] of readZipDirectory(source)) {
+    if (!name.endsWith('.npy')) continue;
+    try {
+      out.set(name.slice(0, -4), decodeNpy(readZipEntry(source, entry)));
+    } catch (error) {
+      const message = (error as Error).message;
+      throw new Error(message.startsWith('entry ') ? message : `entry ${name}: ${message}`);
+    }
+  }
+  return out;
+}
+
+/** Decodes `.npz` bytes. */
+export function decodeNpz(bytes: Uint8Array): Map<string, NpyArray> {
+  return decodeNpzSource(new BufferSource(bytes));
+}
+
+/** Reads an `.npz` file; errors name the file. */
+export function readNpz(path: string): Map<string, NpyArray> {
+  let source: FileSource | undefined;
+  try {
+    source = new FileSource(path);
+    return decodeNpzSource(source);
+  } catch (error) {
+    throw new EpisodeFileError(path, (error as Error).message);
+  } finally {
+    source?.close();
+  }
+}
+
+/**
+ * Writes `bytes` to `path` atomically: a temporary file in the same directory is written, synced
+ * and renamed over the target, so readers see the old file or the whole new one.
+ */
+export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+  const temp = join(
+    dirname(path),
+    `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`,
+  );
+  try {
+    const fd = openSync(temp, 'w');
+    try {
+      let done = 0;
+      while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Writes named arrays to an `.npz` file atomically. */
+export function writeNpz(
+  path: string,
+  arrays: Record<string, NpyArray>,
+  options: NpzWriteOptions = {},
+): void {
+  writeFileAtomic(path, encodeNpz(arrays, options));
+}
+
+/** The arrays of an episode under Dreamer's key names. */
+export function episodeToArrays(episode: Episode): Record<string, NpyArray> {
+  const T = episode.length;
+  const arrays: Record<string, NpyArray> = {};
+  if (episode.image) {
+    arrays.image = { dtype: '|u1', shape: [T, ...episode.imageShape!], data: episode.image };
+  }
+  if (episode.state) {
+    arrays.state = { dtype: '<f4', shape: [T, episode.stateDim!], data: episode.state };
+  }
+  arrays.action = { dtype: '<f4', shape: [T, episode.actionDim], data: episode.action };
+  arrays.reward = { dtype: '<f4', shape: [T], data: episode.reward };
+  arrays.discount = { dtype: '<f4', shape: [T], data: episode.discount };
+  return arrays;
+}
+
+/**
+ * Builds an episode from decoded arrays (ours or numpy/Dreamer-written). Numeric columns in
+ * f8/i4/i8/b1 are converted to float32; a 1-d action becomes [T,1]; other keys are ignored.
+ */
+export function episodeFromArrays(arrays: Map<string, NpyArray>): Episode {
+  const get = (key: string): NpyArray | undefined => arrays.get(key);
+  const reward = get('reward');
+  const action = get('action');
+  const discount = get('discount');
+  for (const [key, value] of [
+    ['reward', reward],
+    ['action', action],
+    ['discount', discount],
+  ] as const) {
+    if (!value) {
+      throw new Error(
+        `missing key '${key}' (an episode needs action, reward, discount and image or state)`,
+      );
+    }
+  }
+  const T = reward!.shape[0] ?? 1;
+  const checkRows = (key: string, a: NpyArray, ndim: number[]): void => {
+    if (!ndim.includes(a.shape.length) || a.shape[0] !== T) {
+      throw new Error(
+        `'${key}' has shape (${a.shape.join(', ')}), expected ${ndim.join(' or ')}-d with T=${T} rows`,
+      );
+    }
+  };
+  checkRows('reward', reward!, [1]);
+  checkRows('discount', discount!, [1]);
+  checkRows('action', action!, [1, 2]);
+  const image = get('image');
+  let imageShape: ImageShape | undefined;
+  if (image) {
+    checkRows('image', image, [4]);
+    if (image.dtype !== '|u1')
+      throw new Error(`'image' has dtype ${image.dtype}, expected |u1 (uint8)`);
+    imageShape = [image.shape[1], image.shape[2], image.shape[3]];
+  }
+  const state = get('state');
+  if (state) checkRows('state', state, [1, 2]);
+  return makeEpisode({
+    image: image ? (image.data as Uint8Array) : undefined,
+    imageShape,
+    state: state ? toFloat32(state) : undefined,
+    action: toFloat32(action!),
+    reward: toFloat32(reward!),
+    discount: toFloat32(discount!),
+  });
+}
+
+/** Reads one episode file. Errors (corrupt, truncated, wrong keys) name the file. */
+export function readEpisode(path: string): Episode {
+  const arrays = readNpz(path);
+  try {
+    return episodeFromArrays(arrays);
+  } catch (error) {
+    throw new EpisodeFileError(path, (error as Error).message);
+  }
+}
+
+/** Writes one episode file atomically (stored entries unless `compress`). */
+export function writeEpisode(path: string, episode: Episode, options: NpzWriteOptions = {}): void {
+  writeNpz(path, episodeToArrays(episode), options);
+}
+
+/** Re-exported for callers that build arrays by hand. */
+export { dtypeOf };
