@@ -1,0 +1,261 @@
+/**
+ * Uniform sampling of fixed-length chunks from a set of episodes (PlaNet/Dreamer world-model
+ * batches) and of K-step transition sequences (ALM), into flat typed arrays.
+ *
+ * Every valid start position across all stored steps is equally likely: an episode of T rows
+ * offers T - L + 1 starts for chunks of length L. Episodes shorter than L offer none and are
+ * skipped (not padded), so a batch never contains padding or a chunk crossing an episode
+ * boundary.
+ */
+import type { ImageShape } from './episode';
+
+/** What is common to all episodes of a source. */
+export interface EpisodeSpec {
+  actionDim: number;
+  imageShape?: ImageShape;
+  stateDim?: number;
+}
+
+/** Observation columns a batch can carry. */
+export type ObservationKey = 'image' | 'state';
+
+/** Something to sample from: the episode buffer in memory or the disk store. */
+export interface ChunkSource {
+  /** Shapes shared by all episodes; undefined while empty. */
+  readonly spec: EpisodeSpec | undefined;
+  /** Rows T of every episode, in a stable order (index = position in this list). */
+  episodeLengths(): readonly number[];
+  /** A stable id of the episode at `index` (for provenance in batches). */
+  episodeId(index: number): number;
+  /** Copies rows [start, start+L) of episode `index` into row `row` of `batch`. */
+  copyChunk(index: number, start: number, batch: SequenceBatch, row: number): void;
+}
+
+/** The randomness a sampler needs (`Rng` from `@vmbrl/tensor/random` provides it). */
+export interface IntSource {
+  /** Uniform integer in [0, n). */
+  int(n: number): number;
+}
+
+/**
+ * A batch of B chunks of L consecutive rows, each column flat and row-major:
+ * image uint8 [B,L,H,W,C], state f32 [B,L,S], action f32 [B,L,A], reward f32 [B,L],
+ * discount f32 [B,L]. Layout within a chunk follows {@link Episode}: `action[b,t]` led to
+ * observation t.
+ */
+export interface SequenceBatch {
+  batchSize: number;
+  length: number;
+  image?: Uint8Array;
+  state?: Float32Array;
+  action: Float32Array;
+  reward: Float32Array;
+  discount: Float32Array;
+  /** Shape of each column present. */
+  shapes: Record<'action' | 'reward' | 'discount', number[]> &
+    Partial<Record<ObservationKey, number[]>>;
+  /** Provenance: episode id and start row of each chunk. */
+  episodeIds: Int32Array;
+  starts: Int32Array;
+}
+
+/**
+ * K-step transition sequences (ALM): observations at rows s..s+K ([B,K+1,...]) and the K
+ * transitions between them; `action[b,k]`, `reward[b,k]`, `discount[b,k]` belong to the step from
+ * observation k to observation k+1.
+ */
+export interface TransitionBatch {
+  batchSize: number;
+  steps: number;
+  image?: Uint8Array;
+  state?: Float32Array;
+  action: Float32Array;
+  reward: Float32Array;
+  discount: Float32Array;
+  shapes: Record<'action' | 'reward' | 'discount', number[]> &
+    Partial<Record<ObservationKey, number[]>>;
+  episodeIds: Int32Array;
+  starts: Int32Array;
+}
+
+/** Allocates an empty batch for the given spec and columns. */
+export function allocateBatch(
+  spec: EpisodeSpec,
+  batchSize: number,
+  length: number,
+  keys: readonly ObservationKey[],
+): SequenceBatch {
+  const B = batchSize;
+  const L = length;
+  const shapes: SequenceBatch['shapes'] = {
+    action: [B, L, spec.actionDim],
+    reward: [B, L],
+    discount: [B, L],
+  };
+  const batch: SequenceBatch = {
+    batchSize: B,
+    length: L,
+    action: new Float32Array(B * L * spec.actionDim),
+    reward: new Float32Array(B * L),
+    discount: new Float32Array(B * L),
+    shapes,
+    episodeIds: new Int32Array(B),
+    starts: new Int32Array(B),
+  };
+  if (keys.includes('image')) {
+    const [H, W, C] = spec.imageShape!;
+    batch.image = new Uint8Array(B * L * H * W * C);
+    shapes.image = [B, L, H, W, C];
+  }
+  if (keys.includes('state')) {
+    batch.state = new Float32Array(B * L * spec.stateDim!);
+    shapes.state = [B, L, spec.stateDim!];
+  }
+  return batch;
+}
+
+/** Picks which observation columns to return, checking the request against the spec. */
+export function resolveKeys(spec: EpisodeSpec, keys?: readonly ObservationKey[]): ObservationKey[] {
+  const available: ObservationKey[] = [];
+  if (spec.imageShape) available.push('image');
+  if (spec.stateDim !== undefined) available.push('state');
+  if (!keys) return available;
+  for (const key of keys) {
+    if (!available.includes(key)) {
+      throw new Error(`sample: column '${key}' is not stored (available: ${available.join(', ')})`);
+    }
+  }
+  return [...keys];
+}
+
+function checkCount(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`sample: ${name} must be a positive integer, got ${value}`);
+  }
+}
+
+/**
+ * Draws B (episode index, start) pairs uniformly over all valid starts for chunks of length L.
+ * Throws a clear error when no episode has L rows.
+ */
+export function drawStarts(
+  lengths: readonly number[],
+  batchSize: number,
+  length: number,
+  rng: IntSource,
+): { index: Int32Array; start: Int32Array } {
+  checkCount('batch size', batchSize);
+  checkCount('chunk length', length);
+  const cumulative = new Float64Array(lengths.length);
+  let total = 0;
+  let longest = 0;
+  for (let i = 0; i < lengths.length; i++) {
+    total += Math.max(0, lengths[i] - length + 1);
+    cumulative[i] = total;
+    longest = Math.max(longest, lengths[i]);
+  }
+  if (total === 0) {
+    throw new Error(
+      lengths.length === 0
+        ? 'sample: the buffer is empty; add episodes before sampling'
+        : `sample: no stored episode has ${length} rows (longest has ${longest}); sample shorter chunks or collect longer episodes`,
+    );
+  }
+  const index = new Int32Array(batchSize);
+  const start = new Int32Array(batchSize);
+  for (let b = 0; b < batchSize; b++) {
+    const r = rng.int(total);
+    // First episode whose cumulative count exceeds r (binary search).
+    let lo = 0;
+    let hi = lengths.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] > r) hi = mid;
+      else lo = mid + 1;
+    }
+    index[b] = lo;
+    start[b] = r - (lo === 0 ? 0 : cumulative[lo - 1]);
+  }
+  return { index, start };
+}
+
+/** Samples B chunks of L rows from `source` (see the module comment for the distribution). */
+export function sampleSequences(
+  source: ChunkSource,
+  batchSize: number,
+  length: number,
+  rng: IntSource,
+  keys?: readonly ObservationKey[],
+): SequenceBatch {
+  const spec = source.spec;
+  if (!spec) throw new Error('sample: the buffer is empty; add episodes before sampling');
+  const { index, start } = drawStarts(source.episodeLengths(), batchSize, length, rng);
+  const batch = allocateBatch(spec, batchSize, length, resolveKeys(spec, keys));
+  for (let b = 0; b < batchSize; b++) {
+    source.copyChunk(index[b], start[b], batch, b);
+    batch.episodeIds[b] = source.episodeId(index[b]);
+    batch.starts[b] = start[b];
+  }
+  return batch;
+}
+
+/**
+ * Samples B sequences of K transitions: a chunk of K+1 rows whose first action/reward/discount
+ * (those that led into the first observation) are dropped.
+ */
+export function sampleTransitions(
+  source: ChunkSource,
+  batchSize: number,
+  steps: number,
+  rng: IntSource,
+  keys?: readonly ObservationKey[],
+): TransitionBatch {
+  checkCount('transition steps K', steps);
+  const chunk = sampleSequences(source, batchSize, steps + 1, rng, keys);
+  const B = batchSize;
+  const K = steps;
+  const A = source.spec!.actionDim;
+  const action = new Float32Array(B * K * A);
+  const reward = new Float32Array(B * K);
+  const discount = new Float32Array(B * K);
+  for (let b = 0; b < B; b++) {
+    const from = b * (K + 1) + 1;
+    action.set(chunk.action.subarray(from * A, (from + K) * A), b * K * A);
+    reward.set(chunk.reward.subarray(from, from + K), b * K);
+    discount.set(chunk.discount.subarray(from, from + K), b * K);
+  }
+  const shapes: TransitionBatch['shapes'] = {
+    action: [B, K, A],
+    reward: [B, K],
+    discount: [B, K],
+  };
+  if (chunk.shapes.image) shapes.image = chunk.shapes.image;
+  if (chunk.shapes.state) shapes.state = chunk.shapes.state;
+  return {
+    batchSize: B,
+    steps: K,
+    image: chunk.image,
+    state: chunk.state,
+    action,
+    reward,
+    discount,
+    shapes,
+    episodeIds: chunk.episodeIds,
+    starts: chunk.starts,
+  };
+}
+
+/** Checks that an episode's shapes match a spec; returns a message or undefined. */
+export function specMismatch(spec: EpisodeSpec, other: EpisodeSpec): string | undefined {
+  if (spec.actionDim !== other.actionDim) {
+    return `action dim ${other.actionDim}, expected ${spec.actionDim}`;
+  }
+  const shapeText = (s?: ImageShape) => (s ? s.join('x') : 'none');
+  if (shapeText(spec.imageShape) !== shapeText(other.imageShape)) {
+    return `image shape ${shapeText(other.imageShape)}, expected ${shapeText(spec.imageShape)}`;
+  }
+  if (spec.stateDim !== other.stateDim) {
+    return `state dim ${other.stateDim ?? 'none'}, expected ${spec.stateDim ?? 'none'}`;
+  }
+  return undefined;
+}
