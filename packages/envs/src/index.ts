@@ -1,1 +1,13 @@
-export {};
+/**
+ * @vmbrl/envs — MuJoCo (WebAssembly) control tasks from pixels and from state, a ray-cast
+ * renderer, wrappers and a true-simulator oracle.
+ */
+export { ControlEnv, type ControlEnvOptions } from './control-env.js';
+export { getTaskSpec, listTasks, makeEnv } from './registry.js';
+export { Renderer } from './render/renderer.js';
+export { Physics } from './mujoco/physics.js';
+export { getMujoco, compileModel, type Mujoco } from './mujoco/module.js';
+export { tolerance, sigmoid, type Sigmoid, type ToleranceOptions } from './tolerance.js';
+export { makeRng, type RandomSource } from './rng.js';
+export type { Task, TaskSpec } from './tasks/common.js';
+export * from './types.js';

@@ -1,0 +1,124 @@
+import type { Mujoco } from './mujoco/module.js';
+/**
+ * A MuJoCo control task as an `Env`: fixed control timestep (several physics steps), an episode of
+ * `episodeSteps` control steps, rewards in [0, 1], seeded initial states, state save/restore.
+ */
+import { Physics } from './mujoco/physics.js';
+import { Renderer } from './render/renderer.js';
+import { type RandomSource, makeRng } from './rng.js';
+import type { Task, TaskSpec } from './tasks/common.js';
+import {
+  type ArraySpec,
+  type ObservationSpec,
+  type SimulatorEnv,
+  type SimulatorState,
+  type TimeStep,
+  clipAction,
+} from './types.js';
+
+/** Options of a control environment. */
+export interface ControlEnvOptions {
+  /** Seed of the generator used by `reset()` without a seed. Default 0. */
+  seed?: number;
+}
+
+/** One control task on its own MuJoCo model/data. */
+export class ControlEnv implements SimulatorEnv {
+  readonly spec: TaskSpec;
+  readonly physics: Physics;
+  readonly actionSpec: ArraySpec;
+  readonly observationSpec: ObservationSpec;
+  private readonly task: Task;
+  private rng: RandomSource;
+  private stepCount = 0;
+  private started = false;
+  private ended = false;
+  private renderer?: Renderer;
+
+  constructor(mj: Mujoco, spec: TaskSpec, opts: ControlEnvOptions = {}) {
+    this.spec = spec;
+    this.physics = new Physics(mj, spec.xml, spec.domain);
+    this.task = spec.create(this.physics);
+    this.rng = makeRng(opts.seed ?? 0);
+    this.actionSpec = { shape: [this.physics.model.nu], min: -1, max: 1, dtype: 'float32' };
+    this.observationSpec = {
+      state: {
+        shape: [spec.observationSize],
+        min: Number.NEGATIVE_INFINITY,
+        max: Number.POSITIVE_INFINITY,
+        dtype: 'float32',
+      },
+    };
+  }
+
+  /** Task name, e.g. 'walker-walk'. */
+  get name(): string {
+    return this.spec.name;
+  }
+
+  /** Control steps taken in the current episode. */
+  get steps(): number {
+    return this.stepCount;
+  }
+
+  reset(seed?: number): TimeStep {
+    if (seed !== undefined) this.rng = makeRng(seed);
+    const p = this.physics;
+    p.reset();
+    this.task.initialize(this.rng);
+    p.forward();
+    p.time = 0;
+    this.stepCount = 0;
+    this.started = true;
+    this.ended = false;
+    return { observation: { state: this.task.observation() }, reward: 0, discount: 1, last: false };
+  }
+
+  step(action: ArrayLike<number>): TimeStep {
+    if (!this.started) throw new Error(`${this.name}: call reset() before step()`);
+    if (this.ended) throw new Error(`${this.name}: the episode has ended; call reset()`);
+    const clipped = clipAction(action, this.actionSpec);
+    this.physics.v.ctrl.set(clipped);
+    this.physics.step(this.spec.substeps);
+    this.stepCount++;
+    const reward = this.task.reward();
+    const last = this.stepCount >= this.spec.episodeSteps;
+    this.ended = last;
+    return { observation: { state: this.task.observation() }, reward, discount: 1, last };
+  }
+
+  /** Low-dimensional observation of the current state. */
+  observe(): Float32Array {
+    return this.task.observation();
+  }
+
+  /** Reward of the current state (with the control last applied). */
+  currentReward(): number {
+    return this.task.reward();
+  }
+
+  render(size = 64): Uint8Array {
+    if (!this.renderer) this.renderer = new Renderer(this.physics);
+    return this.renderer.render(size, size);
+  }
+
+  getState(): SimulatorState {
+    return {
+      physics: this.physics.getState(),
+      params: this.task.getParams(),
+      step: this.stepCount,
+    };
+  }
+
+  setState(state: SimulatorState): void {
+    this.task.setParams(state.params);
+    this.physics.setState(state.physics);
+    this.stepCount = state.step;
+    this.started = true;
+    this.ended = state.step >= this.spec.episodeSteps;
+  }
+
+  close(): void {
+    this.physics.dispose();
+  }
+}
