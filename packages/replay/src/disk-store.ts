@@ -1,0 +1,353 @@
+/**
+ * A directory of `.npz` episodes used as replay without loading it into memory: an index of
+ * lengths built from zip directories and `.npy` headers, a bounded LRU cache (in bytes) of whole
+ * decoded episodes, and direct positional reads of chunk rows from stored (uncompressed) files.
+ *
+ * Integrity: the first time an episode is used it is loaded whole and every entry's CRC-32 is
+ * checked (it then sits in the cache); a damaged file is reported by name, dropped from the
+ * index and never contributes rows. Later reads of stored files after cache eviction copy rows
+ * directly from the file (its structure was validated when indexed).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Episode, episodeBytes } from './episode';
+import { copyEpisodeChunk, specOf } from './episode-buffer';
+import { type EpisodeFileInfo, indexEpisodeFile, isDirectlyReadable } from './episode-index';
+import { EpisodeFileError, type NpzWriteOptions, readEpisode, writeEpisode } from './npz';
+import {
+  type ChunkSource,
+  type EpisodeSpec,
+  type IntSource,
+  type ObservationKey,
+  type SequenceBatch,
+  type TransitionBatch,
+  sampleSequences,
+  sampleTransitions,
+  specMismatch,
+} from './sampling';
+import { FileSource } from './zip-directory';
+
+/** Options of {@link DiskEpisodeStore}. */
+export interface DiskStoreOptions {
+  /** Upper bound of the decoded-episode cache in bytes (default 1 GiB). */
+  cacheBytes?: number;
+  /** Called for every file that is skipped (corrupt, truncated, wrong keys or shapes). */
+  onSkip?: (file: string, reason: string) => void;
+}
+
+/** A file that was not used, and why. */
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+/** Cache counters. */
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  directReads: number;
+  evictions: number;
+  bytes: number;
+  episodes: number;
+}
+
+/** Dreamer-style file name: `<UTC timestamp>-<uuid>-<length>.npz`, sorting chronologically. */
+export function episodeFileName(length: number, date = new Date()): string {
+  const stamp = date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, '');
+  return `${stamp}-${randomUUID().replace(/-/g, '')}-${length}.npz`;
+}
+
+/** Lists the `.npz` files of a directory, sorted by name (temporary files excluded). */
+export function listEpisodeFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.npz') && !name.startsWith('.'))
+    .sort();
+}
+
+/** Episodes in a directory, sampled lazily. Construct with {@link DiskEpisodeStore.open}. */
+export class DiskEpisodeStore implements ChunkSource {
+  private readonly infos: (EpisodeFileInfo & { id: number })[] = [];
+  private readonly known = new Set<string>();
+  private readonly skippedFiles: SkippedFile[] = [];
+  private readonly cache = new Map<string, { episode: Episode; bytes: number }>();
+  private readonly verified = new Set<string>();
+  private currentSpec: EpisodeSpec | undefined;
+  private lengths: number[] | null = null;
+  private nextId = 0;
+  private steps = 0;
+  private readonly cacheBytes: number;
+  readonly cacheStats: CacheStats = {
+    hits: 0,
+    misses: 0,
+    directReads: 0,
+    evictions: 0,
+    bytes: 0,
+    episodes: 0,
+  };
+
+  private constructor(
+    readonly dir: string,
+    private readonly options: DiskStoreOptions,
+  ) {
+    this.cacheBytes = options.cacheBytes ?? 2 ** 30;
+    if (!(this.cacheBytes >= 0)) {
+      throw new Error(`DiskEpisodeStore: cacheBytes must be >= 0, got ${options.cacheBytes}`);
+    }
+  }
+
+  /** Opens (creating if missing) a directory and indexes the episodes in it. */
+  static open(dir: string, options: DiskStoreOptions = {}): DiskEpisodeStore {
+    mkdirSync(dir, { recursive: true });
+    const store = new DiskEpisodeStore(dir, options);
+    store.refresh();
+    return store;
+  }
+
+  /** Indexes files that appeared since the last scan (e.g. written by another process). */
+  refresh(): { added: string[]; skipped: SkippedFile[] } {
+    const added: string[] = [];
+    const skipped: SkippedFile[] = [];
+    for (const file of listEpisodeFiles(this.dir)) {
+      if (this.known.has(file)) continue;
+      this.known.add(file);
+      const reason = this.indexFile(file);
+      if (reason) skipped.push({ file, reason });
+      else added.push(file);
+    }
+    return { added, skipped };
+  }
+
+  /** Writes an episode into the directory (atomically) and indexes it. Returns its file name. */
+  append(episode: Episode, options: NpzWriteOptions & { name?: string } = {}): string {
+    if (this.currentSpec) {
+      const mismatch = specMismatch(this.currentSpec, specOf(episode));
+      if (mismatch) throw new Error(`DiskEpisodeStore.append: episode has ${mismatch}`);
+    }
+    const file = options.name ?? episodeFileName(episode.length);
+    if (this.known.has(file)) throw new Error(`DiskEpisodeStore.append: ${file} already exists`);
+    writeEpisode(join(this.dir, file), episode, options);
+    this.known.add(file);
+    const reason = this.indexFile(file);
+    if (reason) throw new Error(reason);
+    // The episode is in memory already: cache it as verified.
+    this.verified.add(file);
+    this.remember(file, episode);
+    return file;
+  }
+
+  /** Shapes shared by all indexed episodes. */
+  get spec(): EpisodeSpec | undefined {
+    return this.currentSpec;
+  }
+
+  get numEpisodes(): number {
+    return this.infos.length;
+  }
+
+  get numSteps(): number {
+    return this.steps;
+  }
+
+  /** Files skipped so far, with reasons. */
+  get skipped(): readonly SkippedFile[] {
+    return this.skippedFiles;
+  }
+
+  /** Index entries (file, length, return, spec), in sampling order. */
+  files(): readonly EpisodeFileInfo[] {
+    return this.infos;
+  }
+
+  episodeLengths(): readonly number[] {
+    if (!this.lengths) this.lengths = this.infos.map((i) => i.length);
+    return this.lengths;
+  }
+
+  episodeId(index: number): number {
+    return this.infos[index].id;
+  }
+
+  /** The whole episode at `index`, through the cache (CRC-checked when read from disk). */
+  loadEpisode(index: number): Episode {
+    const info = this.infos[index];
+    const cached = this.cache.get(info.file);
+    if (cached) {
+      this.cacheStats.hits++;
+      this.cache.delete(info.file);
+      this.cache.set(info.file, cached);
+      return cached.episode;
+    }
+    this.cacheStats.misses++;
+    const episode = readEpisode(join(this.dir, info.file));
+    if (episode.length !== info.length || specMismatch(info.spec, specOf(episode))) {
+      throw new EpisodeFileError(join(this.dir, info.file), 'changed on disk since it was indexed');
+    }
+    this.verified.add(info.file);
+    this.remember(info.file, episode);
+    return episode;
+  }
+
+  copyChunk(index: number, start: number, batch: SequenceBatch, row: number): void {
+    const info = this.infos[index];
+    if (
+      !this.cache.has(info.file) &&
+      this.verified.has(info.file) &&
+      this.readDirect(info, start, batch, row)
+    ) {
+      return;
+    }
+    copyEpisodeChunk(this.loadEpisode(index), start, batch, row);
+  }
+
+  /**
+   * B chunks of L rows, every valid start equally likely. A file found damaged while loading is
+   * reported, dropped from the index, and the batch is drawn again.
+   */
+  sample(
+    batchSize: number,
+    length: number,
+    rng: IntSource,
+    keys?: readonly ObservationKey[],
+  ): SequenceBatch {
+    return this.retrying(() => sampleSequences(this, batchSize, length, rng, keys));
+  }
+
+  /** B sequences of K transitions (ALM). */
+  sampleTransitions(
+    batchSize: number,
+    steps: number,
+    rng: IntSource,
+    keys?: readonly ObservationKey[],
+  ): TransitionBatch {
+    return this.retrying(() => sampleTransitions(this, batchSize, steps, rng, keys));
+  }
+
+  private retrying<T>(draw: () => T): T {
+    for (;;) {
+      try {
+        return draw();
+      } catch (error) {
+        if (!(error instanceof EpisodeFileError)) throw error;
+        const file = this.infos.find((i) => join(this.dir, i.file) === error.file)?.file;
+        if (!file) throw error;
+        this.drop(file, error.message);
+      }
+    }
+  }
+
+  private drop(file: string, reason: string): void {
+    const at = this.infos.findIndex((i) => i.file === file);
+    if (at >= 0) {
+      this.steps -= this.infos[at].length;
+      this.infos.splice(at, 1);
+      this.lengths = null;
+    }
+    this.cache.delete(file);
+    this.skip(file, reason);
+  }
+
+  private skip(file: string, reason: string): void {
+    this.skippedFiles.push({ file, reason });
+    this.options.onSkip?.(file, reason);
+  }
+
+  /** Returns a reason when the file was skipped. */
+  private indexFile(file: string): string | undefined {
+    let info: EpisodeFileInfo;
+    try {
+      info = indexEpisodeFile(join(this.dir, file), file);
+    } catch (error) {
+      const reason = error instanceof EpisodeFileError ? error.message : String(error);
+      this.skip(file, reason);
+      return reason;
+    }
+    if (this.currentSpec) {
+      const mismatch = specMismatch(this.currentSpec, info.spec);
+      if (mismatch) {
+        const reason = `${join(this.dir, file)}: episode has ${mismatch}`;
+        this.skip(file, reason);
+        return reason;
+      }
+    } else {
+      this.currentSpec = info.spec;
+    }
+    this.infos.push({ ...info, id: this.nextId++ });
+    this.steps += info.length;
+    this.lengths = null;
+    return undefined;
+  }
+
+  private remember(file: string, episode: Episode): void {
+    const bytes = episodeBytes(episode);
+    if (bytes > this.cacheBytes) return;
+    this.cache.set(file, { episode, bytes });
+    this.cacheStats.bytes += bytes;
+    for (const [key, value] of this.cache) {
+      if (this.cacheStats.bytes <= this.cacheBytes) break;
+      this.cache.delete(key);
+      this.cacheStats.bytes -= value.bytes;
+      this.cacheStats.evictions++;
+    }
+    this.cacheStats.episodes = this.cache.size;
+  }
+
+  /** Copies chunk rows straight from a stored file; false when a column is not stored as f32/u8. */
+  private readDirect(
+    info: EpisodeFileInfo,
+    start: number,
+    batch: SequenceBatch,
+    row: number,
+  ): boolean {
+    const L = batch.length;
+    const plan: [Uint8Array, number, number][] = []; // target bytes, file position, row bytes
+    const add = (
+      key: 'image' | 'state' | 'action' | 'reward' | 'discount',
+      target?: Uint8Array | Float32Array,
+    ) => {
+      if (!target) return true;
+      const column = info.columns[key];
+      if (!column || !isDirectlyReadable(column, key)) return false;
+      const width = column.header.shape.slice(1).reduce((a, b) => a * b, 1);
+      const rowBytes = width * target.BYTES_PER_ELEMENT;
+      const bytes = new Uint8Array(
+        target.buffer,
+        target.byteOffset + row * L * rowBytes,
+        L * rowBytes,
+      );
+      plan.push([
+        bytes,
+        column.entry.dataOffset + column.header.dataOffset + start * rowBytes,
+        rowBytes,
+      ]);
+      return true;
+    };
+    const ok =
+      add('image', batch.image) &&
+      add('state', batch.state) &&
+      add('action', batch.action) &&
+      add('reward', batch.reward) &&
+      add('discount', batch.discount);
+    if (!ok) return false;
+    let source: FileSource | undefined;
+    try {
+      source = new FileSource(join(this.dir, info.file));
+      if (source.size !== info.bytes) throw new Error('changed on disk since it was indexed');
+      for (const [target, position] of plan) source.readInto(position, target);
+    } catch (error) {
+      throw new EpisodeFileError(join(this.dir, info.file), (error as Error).message);
+    } finally {
+      source?.close();
+    }
+    this.cacheStats.directReads++;
+    return true;
+  }
+}
+
+/** Bytes a directory's episodes occupy on disk (for reports). */
+export function directoryBytes(dir: string): number {
+  return listEpisodeFiles(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+}
