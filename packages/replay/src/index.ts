@@ -1,1 +1,12 @@
-export {};
+export * from './episode';
+export * from './npy';
+export * from './npz';
+export * from './zip-directory';
+export * from './sampling';
+export * from './episode-buffer';
+export * from './prefetch';
+export * from './episode-index';
+export * from './disk-store';
+export * from './worker-sampler';
+export * from './dataset-tools';
+export { runCli, type CliIo } from './cli-commands';

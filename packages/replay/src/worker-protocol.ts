@@ -1,0 +1,20 @@
+import type { ObservationKey, SequenceBatch, TransitionBatch } from './sampling';
+
+/** Configuration sent to the sampler worker. */
+export interface WorkerSamplerConfig {
+  dir: string;
+  cacheBytes?: number;
+  seed: number;
+  batchSize: number;
+  /** Chunk length L (mode 'sequences') or transition steps K (mode 'transitions'). */
+  length: number;
+  mode: 'sequences' | 'transitions';
+  keys?: ObservationKey[];
+}
+
+/** Messages from the worker. */
+export type WorkerToMain =
+  | { type: 'ready'; episodes: number; steps: number }
+  | { type: 'batch'; batch: SequenceBatch | TransitionBatch; produceMs: number }
+  | { type: 'skip'; file: string; reason: string }
+  | { type: 'error'; message: string };

@@ -1,0 +1,142 @@
+/**
+ * Prefetching from a disk store in a worker thread: decompression, CRC checks and file reads run
+ * in parallel with the trainer (even a trainer that never yields the event loop), and finished
+ * batches are transferred, not copied.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ObservationKey, SequenceBatch, TransitionBatch } from './sampling';
+import type { WorkerSamplerConfig, WorkerToMain } from './worker-protocol';
+
+/** Options of {@link WorkerDiskSampler}. */
+export interface WorkerDiskSamplerOptions {
+  /** Directory of `.npz` episodes. */
+  dir: string;
+  /** Seed of the worker's `Rng` (same seed and files -> same batches). */
+  seed: number;
+  batchSize: number;
+  /** Chunk length L for sequences, or K for transitions. */
+  length: number;
+  mode?: 'sequences' | 'transitions';
+  keys?: ObservationKey[];
+  /** Cache of decoded episodes inside the worker, bytes. */
+  cacheBytes?: number;
+  /** Batches requested ahead of the consumer (default 2). */
+  depth?: number;
+  /** Called for every file the worker skips. */
+  onSkip?: (file: string, reason: string) => void;
+}
+
+/** The built worker script: next to this module in dist/, or in dist/ when running from src/. */
+function workerScript(): URL {
+  for (const candidate of ['./disk-sampler-worker.js', '../dist/disk-sampler-worker.js']) {
+    const url = new URL(candidate, import.meta.url);
+    if (existsSync(fileURLToPath(url))) return url;
+  }
+  throw new Error(
+    'WorkerDiskSampler: dist/disk-sampler-worker.js not found; build @vmbrl/replay first (npx turbo run build --filter=@vmbrl/replay)',
+  );
+}
+
+/** Batches sampled from a disk store by a worker thread, `depth` batches ahead. */
+export class WorkerDiskSampler<T extends SequenceBatch | TransitionBatch = SequenceBatch> {
+  private readonly worker: Worker;
+  private readonly ready: T[] = [];
+  private readonly waiting: { resolve: (b: T) => void; reject: (e: Error) => void }[] = [];
+  private failure: Error | undefined;
+  private closed = false;
+  /** Counters: batches handed out, `next()` calls that waited and for how long, worker time. */
+  readonly stats = { batches: 0, waits: 0, waitMs: 0, produceMs: 0 };
+  /** Resolves once the worker has indexed the directory. */
+  readonly started: Promise<{ episodes: number; steps: number }>;
+
+  constructor(options: WorkerDiskSamplerOptions) {
+    const depth = options.depth ?? 2;
+    if (!Number.isInteger(depth) || depth < 1) {
+      throw new Error(`WorkerDiskSampler: depth must be a positive integer, got ${options.depth}`);
+    }
+    const config: WorkerSamplerConfig = {
+      dir: options.dir,
+      cacheBytes: options.cacheBytes,
+      seed: options.seed,
+      batchSize: options.batchSize,
+      length: options.length,
+      mode: options.mode ?? 'sequences',
+      keys: options.keys,
+    };
+    this.worker = new Worker(workerScript(), { workerData: config });
+    let onStarted: (value: { episodes: number; steps: number }) => void = () => {};
+    let onFailed: (error: Error) => void = () => {};
+    this.started = new Promise((resolve, reject) => {
+      onStarted = resolve;
+      onFailed = reject;
+    });
+    this.started.catch(() => {});
+    this.worker.on('message', (message: WorkerToMain) => {
+      if (message.type === 'ready') onStarted(message);
+      else if (message.type === 'skip') options.onSkip?.(message.file, message.reason);
+      else if (message.type === 'error') {
+        this.fail(new Error(message.message));
+        onFailed(this.failure!);
+      } else {
+        this.stats.produceMs += message.produceMs;
+        const waiter = this.waiting.shift();
+        if (waiter) waiter.resolve(message.batch as T);
+        else this.ready.push(message.batch as T);
+      }
+    });
+    this.worker.on('error', (error) => {
+      this.fail(error);
+      onFailed(error);
+    });
+    this.worker.postMessage({ type: 'request', count: depth });
+  }
+
+  /** The next batch; resolves at once when the worker is ahead of the consumer. */
+  next(): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closed) return Promise.reject(new Error('WorkerDiskSampler: closed'));
+    this.worker.postMessage({ type: 'request', count: 1 });
+    const batch = this.ready.shift();
+    if (batch) {
+      this.stats.batches++;
+      return Promise.resolve(batch);
+    }
+    this.stats.waits++;
+    const start = performance.now();
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({
+        resolve: (b) => {
+          this.stats.waitMs += performance.now() - start;
+          this.stats.batches++;
+          resolve(b);
+        },
+        reject,
+      });
+    });
+  }
+
+  /** Batches ready now. */
+  get readyCount(): number {
+    return this.ready.length;
+  }
+
+  /** Asks the worker to index files added to the directory since it started. */
+  refresh(): void {
+    this.worker.postMessage({ type: 'refresh' });
+  }
+
+  /** Stops the worker. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const w of this.waiting.splice(0)) w.reject(new Error('WorkerDiskSampler: closed'));
+    await this.worker.terminate();
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const w of this.waiting.splice(0)) w.reject(error);
+  }
+}
