@@ -134,10 +134,11 @@ function tube(
   const disc = b * b - a * c;
   if (disc < 0) return false;
   const sq = Math.sqrt(disc);
-  for (const t of [(-b - sq) / a, (-b + sq) / a]) {
+  for (let k = 0; k < 2; k++) {
+    const t = (k === 0 ? -b - sq : -b + sq) / a;
     if (t <= EPS || t >= tmax) continue;
     const z = oz + t * dz;
-    if (Math.abs(z) > h) continue;
+    if (z > h || z < -h) continue;
     hit[0] = t;
     hit[1] = ox + t * dx;
     hit[2] = oy + t * dy;
@@ -190,7 +191,8 @@ function cylinder(
     tmax = hit[0];
   }
   if (Math.abs(dz) > 1e-18) {
-    for (const zc of [h, -h]) {
+    for (let k = 0; k < 2; k++) {
+      const zc = k === 0 ? h : -h;
       const t = (zc - oz) / dz;
       if (t <= EPS || t >= tmax) continue;
       const x = ox + t * dx;
