@@ -1,1 +1,34 @@
-export {};
+export * from './config.js';
+export * from './types.js';
+export { batchToTensors, sliceBatch, validateBatch, type BatchTensors } from './batch.js';
+export { freeNatsKl, stateKl } from './free-nats.js';
+export { IMAGE_SIZE, imageLoss, maskImages } from './image-loss.js';
+export {
+  type LatentCore,
+  disposeState,
+  lastStep,
+  stackStates,
+  stateFeatures,
+  stopGradient,
+} from './latent.js';
+export { type CoreSizes, RSSM, SSM } from './rssm.js';
+export {
+  overshootingKl,
+  type OvershootingInputs,
+  type OvershootingResult,
+} from './overshooting.js';
+export { type LossModel, worldModelLoss } from './loss.js';
+export { LatentWorldModel, type LatentWorldModelOptions, embedSizeFor } from './world-model.js';
+export { LatentDynamics } from './dynamics.js';
+export { openLoopPrediction, type OpenLoopOptions, type OpenLoopResult } from './open-loop.js';
+export {
+  encodeGif,
+  encodePng,
+  openLoopFrames,
+  openLoopGrid,
+  type PictureOptions,
+  type RgbPicture,
+  writeOpenLoopGif,
+  writeOpenLoopPng,
+} from './picture.js';
+export { movingSquareBatch, type MovingSquareOptions } from './synthetic.js';

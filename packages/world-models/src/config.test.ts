@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { PRESETS, overshootingBetas, resolveConfig } from './config.js';
+
+describe('config', () => {
+  it('paper preset carries the PlaNet sizes and training constants', () => {
+    const c = resolveConfig('paper');
+    expect([c.deterSize, c.stochSize, c.hiddenSize]).toEqual([200, 30, 200]);
+    expect(c.rewardHidden).toEqual([300, 300, 300]);
+    expect([c.minStd, c.freeNats, c.rewardScale, c.bitDepth]).toEqual([0.1, 3, 10, 5]);
+    expect([c.learningRate, c.adamEps, c.clipNorm]).toEqual([1e-3, 1e-4, 1000]);
+  });
+
+  it('every preset validates and resolving copies it', () => {
+    for (const name of Object.keys(PRESETS) as (keyof typeof PRESETS)[]) {
+      const c = resolveConfig(name);
+      c.rewardHidden.push(1);
+      expect(PRESETS[name].rewardHidden).not.toContain(1);
+    }
+  });
+
+  it('names the bad field and what is allowed', () => {
+    expect(() => resolveConfig('quick', { variant: 'lstm' as never })).toThrow(
+      /variant = "lstm" is invalid; allowed: rssm, ssm, rnn/,
+    );
+    expect(() => resolveConfig('quick', { stochSize: 0 })).toThrow(/stochSize = 0/);
+    expect(() => resolveConfig('quick', { freeNatsConvention: 'x' as never })).toThrow(
+      /clampPerStep, hingePerStep, clampMean/,
+    );
+    expect(() => resolveConfig('quick', { imageLossMask: { kind: 'resize', size: 24 } })).toThrow(
+      /divisor of 64/,
+    );
+    expect(() => resolveConfig('quick', { overshooting: { distance: 2, betas: [1] } })).toThrow(
+      /overshooting.betas/,
+    );
+    expect(() => resolveConfig('nope' as never)).toThrow(/preset/);
+  });
+
+  it('overshooting betas default to 1 per distance', () => {
+    expect(overshootingBetas(resolveConfig('debug', { overshooting: { distance: 3 } }))).toEqual([
+      1, 1, 1,
+    ]);
+  });
+});

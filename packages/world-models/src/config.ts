@@ -1,0 +1,242 @@
+/**
+ * Typed configuration of a PlaNet-style world model, with named presets and validation.
+ *
+ * Defaults follow the PlaNet paper (appendix A) and, where the paper is silent, the authors'
+ * reference code (see PAPERS.md): GRU 200, latent 30 with min std 0.1, hidden 200, reward head
+ * 3 x 300, reward scale 10, 3 free nats, Adam 1e-3 / eps 1e-4 / clip 1000, 5-bit images.
+ */
+
+/** Which latent transition model to use (PlaNet section 3 and figure 2). */
+export type ModelVariant = 'rssm' | 'ssm' | 'rnn';
+
+/**
+ * How free nats are applied to the KL term (PAPERS.md lists all three in use):
+ * - `clampPerStep`: mean over (batch, time) of max(KL_t, free) — the PlaNet reference code
+ *   (`compute_losses`) and the PyTorch anchor;
+ * - `hingePerStep`: mean over (batch, time) of max(0, KL_t - free) — same gradient as
+ *   `clampPerStep`, the value is lower by `free` (the convention PAPERS.md gives for the reference);
+ * - `clampMean`: max(mean KL, free) — Dreamer clamps the averaged KL.
+ */
+export type FreeNatsConvention = 'clampPerStep' | 'hingePerStep' | 'clampMean';
+
+/**
+ * Which part of the image target enters the reconstruction loss. The encoder always sees the
+ * full image; only the target (and the matching part of the prediction) changes.
+ * - `full`: every pixel;
+ * - `centerCrop`: the central `size` x `size` pixels;
+ * - `resize`: both target and prediction area-downsampled to `size` x `size` (size divides 64).
+ */
+export type ImageLossMask =
+  | { kind: 'full' }
+  | { kind: 'centerCrop'; size: number }
+  | { kind: 'resize'; size: number };
+
+/** Latent overshooting (PlaNet eq. 7). `distance` 1 is the standard bound (eq. 3). */
+export interface OvershootingConfig {
+  /** Largest prediction distance D (>= 1). */
+  distance: number;
+  /** beta_1..beta_D; defaults to 1 for every distance. Length must equal `distance`. */
+  betas?: number[];
+}
+
+/** Everything that determines a world model's architecture and loss. */
+export interface WorldModelConfig {
+  variant: ModelVariant;
+  /** Size of the deterministic GRU state h (ignored by `ssm`). */
+  deterSize: number;
+  /** Size of the stochastic latent s. */
+  stochSize: number;
+  /** Width of the hidden layers inside the transition, prior and posterior networks. */
+  hiddenSize: number;
+  /** Hidden layer widths of the reward head (reference code: 3 x 300). */
+  rewardHidden: number[];
+  /** Channel multiplier of the conv encoder/decoder (32 in the paper). */
+  cnnDepth: number;
+  /** Lower bound added to softplus for latent standard deviations. */
+  minStd: number;
+  freeNats: number;
+  freeNatsConvention: FreeNatsConvention;
+  /** Multiplier of the KL term. */
+  klScale: number;
+  /** Multiplier of the reward log-likelihood (10 in the reference code). */
+  rewardScale: number;
+  /** Multiplier of the image log-likelihood. */
+  imageScale: number;
+  imageLossMask: ImageLossMask;
+  overshooting: OvershootingConfig;
+  /** Bits per colour channel fed to the network (5 in PlaNet; 8 = no reduction). */
+  bitDepth: number;
+  learningRate: number;
+  adamEps: number;
+  /** Global gradient-norm clip (1000 in PlaNet). */
+  clipNorm: number;
+}
+
+/** Named presets. `paper` is PlaNet's size; `quick` and `debug` are small enough for a CPU. */
+export const PRESETS: Readonly<Record<'paper' | 'quick' | 'debug', WorldModelConfig>> = {
+  paper: {
+    variant: 'rssm',
+    deterSize: 200,
+    stochSize: 30,
+    hiddenSize: 200,
+    rewardHidden: [300, 300, 300],
+    cnnDepth: 32,
+    minStd: 0.1,
+    freeNats: 3,
+    freeNatsConvention: 'clampPerStep',
+    klScale: 1,
+    rewardScale: 10,
+    imageScale: 1,
+    imageLossMask: { kind: 'full' },
+    overshooting: { distance: 1 },
+    bitDepth: 5,
+    learningRate: 1e-3,
+    adamEps: 1e-4,
+    clipNorm: 1000,
+  },
+  quick: {
+    variant: 'rssm',
+    deterSize: 64,
+    stochSize: 16,
+    hiddenSize: 64,
+    rewardHidden: [64, 64],
+    cnnDepth: 8,
+    minStd: 0.1,
+    freeNats: 3,
+    freeNatsConvention: 'clampPerStep',
+    klScale: 1,
+    rewardScale: 10,
+    imageScale: 1,
+    imageLossMask: { kind: 'full' },
+    overshooting: { distance: 1 },
+    bitDepth: 5,
+    learningRate: 1e-3,
+    adamEps: 1e-4,
+    clipNorm: 1000,
+  },
+  debug: {
+    variant: 'rssm',
+    deterSize: 16,
+    stochSize: 4,
+    hiddenSize: 16,
+    rewardHidden: [16],
+    cnnDepth: 4,
+    minStd: 0.1,
+    freeNats: 3,
+    freeNatsConvention: 'clampPerStep',
+    klScale: 1,
+    rewardScale: 10,
+    imageScale: 1,
+    imageLossMask: { kind: 'full' },
+    overshooting: { distance: 1 },
+    bitDepth: 5,
+    learningRate: 1e-3,
+    adamEps: 1e-4,
+    clipNorm: 1000,
+  },
+};
+
+export type PresetName = keyof typeof PRESETS;
+
+const VARIANTS: readonly ModelVariant[] = ['rssm', 'ssm', 'rnn'];
+const CONVENTIONS: readonly FreeNatsConvention[] = ['clampPerStep', 'hingePerStep', 'clampMean'];
+
+function fail(field: string, value: unknown, allowed: string): never {
+  throw new Error(
+    `world-models config: ${field} = ${JSON.stringify(value)} is invalid; allowed: ${allowed}`,
+  );
+}
+
+function positiveInt(field: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    fail(field, value, 'an integer >= 1');
+  }
+}
+
+function nonNegative(field: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    fail(field, value, 'a finite number >= 0');
+  }
+}
+
+function positive(field: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    fail(field, value, 'a finite number > 0');
+  }
+}
+
+/**
+ * Resolve a preset plus overrides into a validated config (a fresh object).
+ * Throws one clear error naming the bad field and what is allowed.
+ */
+export function resolveConfig(
+  preset: PresetName = 'paper',
+  overrides: Partial<WorldModelConfig> = {},
+): WorldModelConfig {
+  const base = PRESETS[preset];
+  if (!base) fail('preset', preset, Object.keys(PRESETS).join(', '));
+  const config: WorldModelConfig = structuredClone({ ...base, ...overrides });
+  validateConfig(config);
+  return config;
+}
+
+/** Check every field of a config; throws on the first invalid one. */
+export function validateConfig(config: WorldModelConfig): void {
+  if (!VARIANTS.includes(config.variant)) fail('variant', config.variant, VARIANTS.join(', '));
+  positiveInt('deterSize', config.deterSize);
+  positiveInt('stochSize', config.stochSize);
+  positiveInt('hiddenSize', config.hiddenSize);
+  positiveInt('cnnDepth', config.cnnDepth);
+  if (!Array.isArray(config.rewardHidden)) {
+    fail('rewardHidden', config.rewardHidden, 'an array of integers >= 1');
+  }
+  config.rewardHidden.forEach((units, i) => positiveInt(`rewardHidden[${i}]`, units));
+  positive('minStd', config.minStd);
+  nonNegative('freeNats', config.freeNats);
+  if (!CONVENTIONS.includes(config.freeNatsConvention)) {
+    fail('freeNatsConvention', config.freeNatsConvention, CONVENTIONS.join(', '));
+  }
+  nonNegative('klScale', config.klScale);
+  nonNegative('rewardScale', config.rewardScale);
+  nonNegative('imageScale', config.imageScale);
+  validateMask(config.imageLossMask);
+  const over = config.overshooting;
+  if (!over || typeof over !== 'object') fail('overshooting', over, '{ distance, betas? }');
+  positiveInt('overshooting.distance', over.distance);
+  if (over.betas !== undefined) {
+    if (!Array.isArray(over.betas) || over.betas.length !== over.distance) {
+      fail('overshooting.betas', over.betas, `an array of ${over.distance} numbers >= 0`);
+    }
+    over.betas.forEach((b, i) => nonNegative(`overshooting.betas[${i}]`, b));
+  }
+  if (!Number.isInteger(config.bitDepth) || config.bitDepth < 1 || config.bitDepth > 8) {
+    fail('bitDepth', config.bitDepth, 'an integer in 1..8');
+  }
+  positive('learningRate', config.learningRate);
+  positive('adamEps', config.adamEps);
+  positive('clipNorm', config.clipNorm);
+}
+
+function validateMask(mask: ImageLossMask): void {
+  if (!mask || typeof mask !== 'object') fail('imageLossMask', mask, "{ kind: 'full' } or ...");
+  if (mask.kind === 'full') return;
+  if (mask.kind === 'centerCrop') {
+    if (!Number.isInteger(mask.size) || mask.size < 1 || mask.size > 64) {
+      fail('imageLossMask.size', mask.size, 'an integer in 1..64 for centerCrop');
+    }
+    return;
+  }
+  if (mask.kind === 'resize') {
+    if (!Number.isInteger(mask.size) || mask.size < 1 || 64 % mask.size !== 0) {
+      fail('imageLossMask.size', mask.size, 'a divisor of 64 (1, 2, 4, 8, 16, 32, 64) for resize');
+    }
+    return;
+  }
+  fail('imageLossMask.kind', (mask as { kind: unknown }).kind, 'full, centerCrop, resize');
+}
+
+/** beta_1..beta_D for overshooting, filling the default of 1. */
+export function overshootingBetas(config: WorldModelConfig): number[] {
+  const { distance, betas } = config.overshooting;
+  return betas ? [...betas] : new Array<number>(distance).fill(1);
+}

@@ -1,0 +1,49 @@
+import { initBackend } from '@vmbrl/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openLoopPrediction } from './open-loop.js';
+import { movingSquareBatch } from './synthetic.js';
+import { LatentWorldModel } from './world-model.js';
+
+const BUDGET_MS = 60_000;
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+describe('learning on a moving square', () => {
+  it('halves the loss within 60 s and improves open-loop predictions', () => {
+    const model = LatentWorldModel.fromPreset(
+      'debug',
+      { actionDim: 2, seed: 0 },
+      { deterSize: 32, stochSize: 8, hiddenSize: 32, cnnDepth: 8, rewardHidden: [32] },
+    );
+    const heldOut = movingSquareBatch({ batchSize: 4, length: 10, seed: 999 });
+    const before = openLoopPrediction(model, heldOut, { context: 5 }).meanMse;
+
+    const start = Date.now();
+    const losses: number[] = [];
+    let step = 0;
+    let reached = false;
+    while (Date.now() - start < BUDGET_MS) {
+      const batch = movingSquareBatch({ batchSize: 8, length: 10, seed: step });
+      losses.push(model.trainStep(batch).loss);
+      step += 1;
+      const initial = ((losses[0] as number) + (losses[1] ?? (losses[0] as number))) / 2;
+      const recent = losses.slice(-3);
+      if (losses.length >= 5 && Math.max(...recent) <= 0.5 * initial) {
+        reached = true;
+        break;
+      }
+    }
+    const elapsed = Date.now() - start;
+    const after = openLoopPrediction(model, heldOut, { context: 5 }).meanMse;
+    console.log(
+      `moving square: ${step} steps in ${elapsed} ms, loss ${losses[0]?.toFixed(1)} -> ${losses.at(-1)?.toFixed(1)}, open-loop MSE ${before.toFixed(4)} -> ${after.toFixed(4)}`,
+    );
+    expect(
+      reached,
+      `loss did not halve in ${BUDGET_MS} ms: ${losses.map((l) => l.toFixed(0))}`,
+    ).toBe(true);
+    expect(after).toBeLessThan(0.5 * before);
+  });
+});

@@ -1,0 +1,137 @@
+import { initBackend, tf } from '@vmbrl/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ModelVariant, WorldModelConfig } from './config.js';
+import { LatentDynamics } from './dynamics.js';
+import { disposeState, lastStep, stopGradient } from './latent.js';
+import { randomBatch } from './test-batch.js';
+import { LatentWorldModel } from './world-model.js';
+
+const A = 2;
+const B = 2;
+const L = 4;
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+function debugModel(overrides: Partial<WorldModelConfig> = {}, seed = 1): LatentWorldModel {
+  return LatentWorldModel.fromPreset('debug', { actionDim: A, seed }, overrides);
+}
+
+const VARIANTS: ModelVariant[] = ['rssm', 'ssm', 'rnn'];
+
+describe('LatentWorldModel shapes', () => {
+  for (const variant of VARIANTS) {
+    it(`${variant}: observe, imagine, decode and predictReward have the documented shapes`, () => {
+      const model = debugModel({ variant });
+      const { stochSize: S, deterSize: D } = model.config;
+      const F = variant === 'ssm' ? S : D + S;
+      expect(model.featureSize).toBe(F);
+      const observed = model.observe(randomBatch(B, L, A, 3));
+      expect(observed.posteriors.stoch.shape).toEqual([B, L, S]);
+      expect(observed.priors.std.shape).toEqual([B, L, S]);
+      expect(observed.features.shape).toEqual([B, L, F]);
+      if (variant === 'ssm') expect(observed.posteriors.deter).toBeNull();
+      else expect(observed.posteriors.deter?.shape).toEqual([B, L, D]);
+      // Standard deviations respect the minimum (softplus + 0.1).
+      expect(tf.min(observed.priors.std).dataSync()[0]).toBeGreaterThanOrEqual(0.1);
+
+      const start = lastStep(observed.posteriors);
+      const H = 3;
+      const actions = tf.randomUniform([B, H, A], -1, 1) as tf.Tensor3D;
+      const rollout = model.imagine(start, actions, H);
+      expect(rollout.features.shape).toEqual([B, H, F]);
+      expect(rollout.states.mean.shape).toEqual([B, H, S]);
+      const byPolicy = model.imagine(
+        start,
+        (f, k) => tf.fill([f.shape[0], A], k / 10) as tf.Tensor2D,
+        H,
+      );
+      expect(byPolicy.actions.arraySync()[1]?.[2]).toEqual([0.2, 0.2].map((v) => Math.fround(v)));
+
+      const flat = tf.reshape(rollout.features, [B * H, F]) as tf.Tensor2D;
+      expect(model.decode(flat).shape).toEqual([B * H, 64, 64, 3]);
+      expect(model.predictReward(flat).shape).toEqual([B * H]);
+    });
+  }
+
+  it('rnn transitions are deterministic: the sample is the mean', () => {
+    const model = debugModel({ variant: 'rnn' });
+    const observed = model.observe(randomBatch(B, L, A, 3));
+    const diff = tf.max(tf.abs(tf.sub(observed.posteriors.stoch, observed.posteriors.mean)));
+    expect(diff.dataSync()[0]).toBe(0);
+  });
+
+  it('rejects a malformed batch with the field and expected size', () => {
+    const model = debugModel();
+    const batch = randomBatch(B, L, A, 3);
+    expect(() => model.observe({ ...batch, reward: new Float32Array(3) })).toThrow(
+      /reward: has 3 values, expected 8/,
+    );
+    expect(() => model.observe({ ...batch, action: new Float32Array(5) })).toThrow(/action/);
+  });
+});
+
+describe('gradients', () => {
+  for (const variant of VARIANTS) {
+    it(`${variant}: every trainable variable gets a non-zero gradient`, () => {
+      // No free nats, so the KL always trains the prior.
+      const model = debugModel({ variant, freeNats: 0 });
+      const batch = randomBatch(B, L, A, 5);
+      const vars = model.trainableVariables();
+      expect(vars.length).toBe(model.namedVariables().size);
+      const { grads } = tf.variableGrads(() => model.loss(batch).total, vars);
+      for (const v of vars) {
+        const g = grads[v.name];
+        expect(g, `gradient of ${v.name}`).toBeDefined();
+        const norm = tf.sum(tf.abs(g as tf.Tensor)).dataSync()[0] as number;
+        expect(norm, `|grad| of ${v.name}`).toBeGreaterThan(0);
+      }
+      tf.dispose(grads);
+    });
+  }
+
+  it('stopGradient passes values and blocks gradients', () => {
+    const x = tf.tensor1d([1, 2, 3]);
+    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(stopGradient(v), v)))(x);
+    expect(Array.from(g.dataSync())).toEqual([1, 2, 3]);
+  });
+});
+
+describe('training step', () => {
+  it('returns finite logged terms and keeps the tensor count flat', () => {
+    const model = debugModel({ overshooting: { distance: 2 } });
+    const batch = randomBatch(B, L, A, 9);
+    const first = model.trainStep(batch);
+    for (const key of ['loss', 'gradNorm', 'image', 'reward', 'kl', 'klRaw', 'kl_d1', 'kl_d2']) {
+      expect(Number.isFinite(first[key]), key).toBe(true);
+    }
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i += 1) model.trainStep(batch);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('observe, imagine and the dynamics view leave no tensors behind once disposed', () => {
+    const model = debugModel();
+    const dynamics = new LatentDynamics(model);
+    const batch = randomBatch(1, L, A, 11);
+    const before = tf.memory().numTensors;
+    const observed = model.observe(batch);
+    const belief = lastStep(observed.posteriors);
+    let states = dynamics.initial(belief, 5);
+    for (let k = 0; k < 3; k += 1) {
+      const next = dynamics.step(states, new Float32Array(5 * A).fill(0.5));
+      dynamics.dispose(states);
+      states = next;
+    }
+    const rewards = dynamics.reward(states);
+    expect(rewards).toBeInstanceOf(Float32Array);
+    expect(rewards.length).toBe(5);
+    dynamics.dispose(states);
+    disposeState(belief);
+    disposeState(observed.posteriors);
+    disposeState(observed.priors);
+    observed.features.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

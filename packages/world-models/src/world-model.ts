@@ -1,0 +1,263 @@
+import { Adam, ConvDecoder, ConvEncoder, MLP, Rng, tf } from '@vmbrl/tensor';
+import { type BatchTensors, batchToTensors } from './batch.js';
+import { type PresetName, type WorldModelConfig, resolveConfig, validateConfig } from './config.js';
+import { IMAGE_SIZE } from './image-loss.js';
+import { type LatentCore, lastStep, stackStates, stateFeatures, tidyTree } from './latent.js';
+import { worldModelLoss } from './loss.js';
+import { RSSM, SSM } from './rssm.js';
+import type {
+  ImaginePolicy,
+  ImagineResult,
+  LatentState,
+  LossResult,
+  ObserveResult,
+  SequenceBatch,
+  TrainMetrics,
+  WorldModel,
+} from './types.js';
+
+/** Construction options besides the config. */
+export interface LatentWorldModelOptions {
+  /** Action dimension A of the task. */
+  actionDim: number;
+  /** Seed of the run; parameters and sampling noise derive from it. */
+  seed: number;
+}
+
+/** Size of the conv encoder's flattened output for a channel multiplier (256 x 2 x 2 at 32). */
+export function embedSizeFor(cnnDepth: number): number {
+  return 8 * cnnDepth * 2 * 2;
+}
+
+/**
+ * PlaNet's latent world model (section 3): conv encoder -> embedding, a latent core (RSSM, SSM
+ * or RNN), deconv decoder with unit-variance Gaussian pixels, and a reward MLP on the features.
+ */
+export class LatentWorldModel implements WorldModel {
+  readonly config: WorldModelConfig;
+  readonly actionDim: number;
+  readonly core: LatentCore;
+  readonly optimizer: Adam;
+  private readonly encoder: ConvEncoder;
+  private readonly decoder: ConvDecoder;
+  private readonly rewardHead: MLP;
+  private readonly samplingRng: Rng;
+
+  constructor(config: WorldModelConfig, options: LatentWorldModelOptions) {
+    validateConfig(config);
+    const { actionDim, seed } = options;
+    if (!Number.isInteger(actionDim) || actionDim < 1) {
+      throw new Error(`LatentWorldModel: actionDim ${actionDim} must be an integer >= 1`);
+    }
+    this.config = structuredClone(config);
+    this.actionDim = actionDim;
+    const rng = new Rng(seed);
+    const init = (name: string) => rng.split(`init/${name}`).seed32();
+    const depth = config.cnnDepth;
+    this.encoder = new ConvEncoder({ depth, name: 'encoder', seed: init('encoder') });
+    const sizes = {
+      actionDim,
+      embedSize: embedSizeFor(depth),
+      deterSize: config.deterSize,
+      stochSize: config.stochSize,
+      hiddenSize: config.hiddenSize,
+      minStd: config.minStd,
+    };
+    const coreSeed = init(config.variant);
+    this.core =
+      config.variant === 'ssm'
+        ? new SSM(sizes, 'ssm', coreSeed)
+        : new RSSM(sizes, config.variant === 'rnn', config.variant, coreSeed);
+    const featureSize = this.core.featureSize;
+    this.decoder = new ConvDecoder(featureSize, { depth, name: 'decoder', seed: init('decoder') });
+    this.rewardHead = new MLP(featureSize, config.rewardHidden, 1, {
+      activation: 'relu',
+      name: 'reward',
+      seed: init('reward'),
+    });
+    this.samplingRng = rng.split('sampling');
+    this.optimizer = new Adam({
+      lr: config.learningRate,
+      eps: config.adamEps,
+      clipNorm: config.clipNorm,
+    });
+  }
+
+  /** Build from a preset name plus overrides. */
+  static fromPreset(
+    preset: PresetName,
+    options: LatentWorldModelOptions,
+    overrides: Partial<WorldModelConfig> = {},
+  ): LatentWorldModel {
+    return new LatentWorldModel(resolveConfig(preset, overrides), options);
+  }
+
+  /** Size of the features [h, s] (or s for the SSM). */
+  get featureSize(): number {
+    return this.core.featureSize;
+  }
+
+  /** A fresh uint32 seed for one sampling op (deterministic given the model seed). */
+  nextSeed(): number {
+    return this.samplingRng.seed32();
+  }
+
+  /** State of the sampling RNG, for resuming a run. */
+  getRngState(): unknown {
+    return this.samplingRng.getState();
+  }
+
+  setRngState(state: unknown): void {
+    this.samplingRng.setState(state as Parameters<Rng['setState']>[0]);
+  }
+
+  /** Batch arrays -> tensors (with dequantisation noise when `noise` is true). */
+  toTensors(batch: SequenceBatch, noise: boolean): BatchTensors {
+    return batchToTensors(
+      batch,
+      this.actionDim,
+      this.config.bitDepth,
+      noise && this.config.bitDepth < 8 ? this.nextSeed() : undefined,
+    );
+  }
+
+  /**
+   * Filter sequences: for t = 0..L-1, h_t from (h, s, a)_{t-1} and the posterior from e_t,
+   * starting at the fixed zero state. images float [B, L, 64, 64, 3], actions [B, L, A].
+   * Tensors are not tidied here; call inside a tidy.
+   */
+  observeTensors(images: tf.Tensor5D, actions: tf.Tensor3D): ObserveResult {
+    const [b, l] = actions.shape;
+    const flat = tf.reshape(images, [b * l, IMAGE_SIZE, IMAGE_SIZE, 3]) as tf.Tensor4D;
+    const embed = tf.reshape(this.encoder.apply(flat), [b, l, -1]) as tf.Tensor3D;
+    const embeds = tf.unstack(embed, 1) as tf.Tensor2D[];
+    const stepActions = tf.unstack(actions, 1) as tf.Tensor2D[];
+    let state = this.core.initialState(b);
+    const priors: LatentState[] = [];
+    const posteriors: LatentState[] = [];
+    for (let t = 0; t < l; t += 1) {
+      const step = this.core.observeStep(
+        state,
+        stepActions[t] as tf.Tensor2D,
+        embeds[t] as tf.Tensor2D,
+        this.nextSeed(),
+      );
+      priors.push(step.prior);
+      posteriors.push(step.posterior);
+      state = step.posterior;
+    }
+    const post = stackStates(posteriors);
+    return { posteriors: post, priors: stackStates(priors), features: stateFeatures(post) };
+  }
+
+  observe(batch: SequenceBatch): ObserveResult {
+    return tidyTree(() => {
+      const { images, actions } = this.toTensors(batch, false);
+      return this.observeTensors(images, actions);
+    });
+  }
+
+  imagine(
+    start: LatentState,
+    actions: tf.Tensor3D | ImaginePolicy,
+    horizon: number,
+  ): ImagineResult {
+    if (!Number.isInteger(horizon) || horizon < 1) {
+      throw new Error(`imagine: horizon ${horizon} must be an integer >= 1`);
+    }
+    const n = start.stoch.shape[0];
+    if (typeof actions !== 'function') {
+      const [an, ah, aa] = actions.shape;
+      if (an !== n || ah < horizon || aa !== this.actionDim) {
+        throw new Error(
+          `imagine: actions have shape [${actions.shape}], expected [${n}, >=${horizon}, ${this.actionDim}]`,
+        );
+      }
+    }
+    return tidyTree(() => {
+      const given =
+        typeof actions === 'function' ? null : (tf.unstack(actions, 1) as tf.Tensor2D[]);
+      const states: LatentState[] = [];
+      const taken: tf.Tensor2D[] = [];
+      let state = start;
+      for (let k = 0; k < horizon; k += 1) {
+        const action = given
+          ? (given[k] as tf.Tensor2D)
+          : (actions as ImaginePolicy)(stateFeatures(state), k);
+        taken.push(action);
+        state = this.core.imagineStep(state, action, this.nextSeed());
+        states.push(state);
+      }
+      const stacked = stackStates(states);
+      return {
+        states: stacked,
+        features: stateFeatures(stacked),
+        actions: tf.stack(taken, 1) as tf.Tensor3D,
+      };
+    });
+  }
+
+  decode(features: tf.Tensor2D): tf.Tensor4D {
+    return this.decoder.apply(features) as tf.Tensor4D;
+  }
+
+  predictReward(features: tf.Tensor2D): tf.Tensor1D {
+    return tf.tidy(() => tf.reshape(this.rewardHead.apply(features), [-1]) as tf.Tensor1D);
+  }
+
+  /** Loss on a batch; the returned tensors are owned by the caller. */
+  loss(batch: SequenceBatch): LossResult {
+    return tidyTree(() => worldModelLoss(this, this.toTensors(batch, true)));
+  }
+
+  trainStep(batch: SequenceBatch): TrainMetrics {
+    const kept: Record<string, tf.Scalar> = {};
+    const { loss, gradNorm } = this.optimizer.step(() => {
+      const { total, terms } = worldModelLoss(this, this.toTensors(batch, true));
+      for (const [name, value] of Object.entries(terms)) kept[name] = tf.keep(value);
+      return total;
+    }, this.trainableVariables());
+    const metrics: TrainMetrics = { loss, gradNorm };
+    for (const [name, value] of Object.entries(kept)) {
+      metrics[name] = value.dataSync()[0] as number;
+      value.dispose();
+    }
+    return metrics;
+  }
+
+  trainableVariables(): tf.Variable[] {
+    return [
+      ...this.encoder.trainableVariables(),
+      ...this.core.trainableVariables(),
+      ...this.decoder.trainableVariables(),
+      ...this.rewardHead.trainableVariables(),
+    ];
+  }
+
+  namedVariables(): Map<string, tf.Variable> {
+    const named = new Map<string, tf.Variable>();
+    for (const part of [this.encoder, this.core, this.decoder, this.rewardHead]) {
+      for (const [name, variable] of part.namedVariables()) {
+        if (named.has(name)) throw new Error(`LatentWorldModel: duplicate variable name ${name}`);
+        named.set(name, variable);
+      }
+    }
+    return named;
+  }
+
+  /** Features of N states, [N, F]. */
+  features(state: LatentState): tf.Tensor2D {
+    return stateFeatures(state);
+  }
+
+  /** Last filtered state of each sequence, [B, ...] (the belief a planner starts from). */
+  lastState(observed: ObserveResult): LatentState {
+    return lastStep(observed.posteriors);
+  }
+
+  /** Release the model's variables and optimiser state. */
+  dispose(): void {
+    tf.dispose(this.trainableVariables());
+    this.optimizer.dispose?.();
+  }
+}
