@@ -6,5 +6,6 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    globalSetup: ['./vitest.global-setup.ts'],
   },
 });

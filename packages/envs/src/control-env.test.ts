@@ -31,6 +31,7 @@ describe('registry', () => {
       const env = await makeEnv(name);
       expect(env.physics.timestep).toBeCloseTo(dt, 12);
       expect(env.spec.substeps).toBe(sub);
+      expect(env.physics.timestep * sub).toBeCloseTo(env.spec.controlTimestep, 12);
       env.close();
     }
   });

@@ -11,3 +11,14 @@ export { tolerance, sigmoid, type Sigmoid, type ToleranceOptions } from './toler
 export { makeRng, type RandomSource } from './rng.js';
 export type { Task, TaskSpec } from './tasks/common.js';
 export * from './types.js';
+export {
+  ActionNoise,
+  ActionRepeat,
+  EnvWrapper,
+  PixelObservation,
+  TimeLimit,
+} from './wrappers/wrappers.js';
+export { type EnvConfig, makeWrappedEnv } from './make.js';
+export { VectorEnv, type VectorEnvOptions, resolveWorkerFile } from './vector-env.js';
+export { writeGif, writePngStrip } from './video.js';
+export { encodePng, readPng, writePng } from './render/png.js';

@@ -119,6 +119,7 @@ export const ballInCupCatch: TaskSpec = {
   domain: 'ball_in_cup',
   xml: XML,
   substeps: 10,
+  controlTimestep: 0.02,
   episodeSteps: 1000,
   observationSize: 8,
   create: (physics) => new BallInCup(physics),

@@ -95,6 +95,7 @@ function spec(name: string, swingUp: boolean): TaskSpec {
     domain: 'cartpole',
     xml: XML,
     substeps: 1,
+    controlTimestep: 0.01,
     episodeSteps: 1000,
     observationSize: 5,
     create: (physics) => new Cartpole(physics, swingUp),

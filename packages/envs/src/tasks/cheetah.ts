@@ -132,6 +132,7 @@ export const cheetahRun: TaskSpec = {
   domain: 'cheetah',
   xml: XML,
   substeps: 1,
+  controlTimestep: 0.01,
   episodeSteps: 1000,
   observationSize: 17,
   create: (physics) => new Cheetah(physics),

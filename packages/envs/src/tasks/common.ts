@@ -55,6 +55,8 @@ export interface TaskSpec {
   xml: string;
   /** Physics steps per control step (control timestep / physics timestep). */
   substeps: number;
+  /** Seconds per control step (= physics timestep x substeps). */
+  controlTimestep: number;
   /** Control steps per episode. */
   episodeSteps: number;
   /** Length of the low-dimensional observation. */

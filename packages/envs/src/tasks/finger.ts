@@ -136,6 +136,7 @@ export const fingerSpin: TaskSpec = {
   domain: 'finger',
   xml: XML,
   substeps: 2,
+  controlTimestep: 0.02,
   episodeSteps: 1000,
   observationSize: 9,
   create: (physics) => new FingerSpin(physics),

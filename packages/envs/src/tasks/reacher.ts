@@ -117,6 +117,7 @@ export const reacherEasy: TaskSpec = {
   domain: 'reacher',
   xml: XML,
   substeps: 1,
+  controlTimestep: 0.02,
   episodeSteps: 1000,
   observationSize: 6,
   create: (physics) => new Reacher(physics, 0.05),

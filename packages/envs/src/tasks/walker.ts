@@ -142,6 +142,7 @@ export const walkerWalk: TaskSpec = {
   domain: 'walker',
   xml: XML,
   substeps: 10,
+  controlTimestep: 0.025,
   episodeSteps: 1000,
   observationSize: 24,
   create: (physics) => new WalkerWalk(physics),

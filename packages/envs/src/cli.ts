@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+/**
+ * vmbrl-envs: list the tasks, or run a random policy for one episode and save its frames.
+ *   vmbrl-envs list
+ *   vmbrl-envs random --task cartpole-swingup [--seed 0] [--out episode.gif|strip.png]
+ *                     [--size 64] [--repeat 1]
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { makeWrappedEnv } from './make.js';
+import { getTaskSpec, listTasks } from './registry.js';
+import { makeRng } from './rng.js';
+import { writeGif, writePngStrip } from './video.js';
+
+/** Thrown for bad command lines: printed as one line, exit code 2. */
+export class UsageError extends Error {}
+
+/** Parsed `random` command options. */
+export interface RandomArgs {
+  task: string;
+  seed: number;
+  out?: string;
+  size: number;
+  repeat: number;
+}
+
+const RANDOM_FLAGS = ['--task', '--seed', '--out', '--size', '--repeat'];
+const USAGE =
+  'usage: vmbrl-envs list | random --task <name> [--seed N] [--out file.gif|file.png] [--size N] [--repeat N]';
+
+function intFlag(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(`${flag} must be an integer >= ${min}, got '${value}'`);
+  }
+  return n;
+}
+
+/** Parses the flags of `random`; throws UsageError naming the bad flag and what is allowed. */
+export function parseRandomArgs(argv: string[]): RandomArgs {
+  const raw = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 2) {
+    const flag = argv[i];
+    if (!RANDOM_FLAGS.includes(flag)) {
+      throw new UsageError(`unknown flag '${flag}'; allowed: ${RANDOM_FLAGS.join(', ')}`);
+    }
+    const value = argv[i + 1];
+    if (value === undefined || value.startsWith('--'))
+      throw new UsageError(`${flag} needs a value`);
+    raw.set(flag, value);
+  }
+  const task = raw.get('--task');
+  if (!task) throw new UsageError(`--task is required; allowed: ${listTasks().join(', ')}`);
+  if (!listTasks().includes(task)) {
+    throw new UsageError(`--task '${task}' is not a task; allowed: ${listTasks().join(', ')}`);
+  }
+  const out = raw.get('--out');
+  if (out !== undefined && !/\.(gif|png)$/i.test(out)) {
+    throw new UsageError(`--out must end in .gif or .png, got '${out}'`);
+  }
+  return {
+    task,
+    seed: intFlag('--seed', raw.get('--seed') ?? '0', 0),
+    out,
+    size: intFlag('--size', raw.get('--size') ?? '64', 8),
+    repeat: intFlag('--repeat', raw.get('--repeat') ?? '1', 1),
+  };
+}
+
+/** Runs one random-policy episode; returns the undiscounted return and the frames rendered. */
+export async function runRandomEpisode(
+  args: RandomArgs,
+): Promise<{ ret: number; frames: Uint8Array[]; steps: number }> {
+  const env = await makeWrappedEnv({
+    task: args.task,
+    seed: args.seed,
+    actionRepeat: args.repeat,
+    pixels: args.out !== undefined,
+    size: args.size,
+  });
+  const rng = makeRng(args.seed + 1_000_003);
+  const { shape, min, max } = env.actionSpec;
+  const frames: Uint8Array[] = [];
+  let ts = env.reset(args.seed);
+  if (ts.observation.image) frames.push(ts.observation.image);
+  let ret = 0;
+  let steps = 0;
+  while (!ts.last) {
+    const action = Array.from({ length: shape[0] }, () => rng.uniform(min, max));
+    ts = env.step(action);
+    ret += ts.reward;
+    steps++;
+    if (ts.observation.image) frames.push(ts.observation.image);
+  }
+  env.close();
+  return { ret, frames, steps };
+}
+
+/** Entry point; returns the exit code. */
+export async function main(
+  argv: string[],
+  log = console.log,
+  err = console.error,
+): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (command === 'list') {
+      for (const name of listTasks()) log(name);
+      return 0;
+    }
+    if (command !== 'random')
+      throw new UsageError(`unknown command '${command ?? ''}'; allowed: list, random. ${USAGE}`);
+    const args = parseRandomArgs(rest);
+    const { ret, frames, steps } = await runRandomEpisode(args);
+    if (args.out) {
+      if (args.out.toLowerCase().endsWith('.gif')) {
+        const spec = getTaskSpec(args.task);
+        // real-time playback (GIF delays below 20 ms are not honoured by most viewers)
+        const delay = Math.max(20, Math.round(spec.controlTimestep * args.repeat * 1000));
+        writeGif(args.out, frames, args.size, delay);
+      } else {
+        // a strip of at most 20 evenly spaced frames
+        const every = Math.max(1, Math.ceil(frames.length / 20));
+        writePngStrip(
+          args.out,
+          frames.filter((_, i) => i % every === 0),
+          args.size,
+        );
+      }
+    }
+    log(
+      `${args.task} seed ${args.seed}: return ${ret.toFixed(2)} over ${steps} steps${args.out ? ` -> ${args.out}` : ''}`,
+    );
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(e.message);
+      return 2;
+    }
+    err(e instanceof Error ? e.message : String(e));
+    return 1;
+  }
+}
+
+const invoked =
+  process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+if (invoked) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
