@@ -1,1 +1,23 @@
-export {};
+/**
+ * @vmbrl/tensor: backend selection, seeded randomness, distributions, layers, Adam,
+ * checkpoints and image helpers on TensorFlow.js, shared by every vmbrl package.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export { tf };
+export {
+  initBackend,
+  currentBackend,
+  type BackendName,
+  type InitBackendOptions,
+} from './backend.js';
+export { registerFastConvKernels, getOriginalKernel } from './kernels/register.js';
+export { Rng, splitSeed, type RngState } from './random.js';
+export { Normal, TanhNormal, Bernoulli, klNormal, stopGradient } from './distributions.js';
+export { Module, type ModuleOptions } from './layers/module.js';
+export { type Activation, applyActivation } from './layers/activations.js';
+export { Dense, MLP, layerNorm, type DenseOptions, type MLPOptions } from './layers/dense.js';
+export { GRUCell } from './layers/gru.js';
+export { Conv2D, Conv2DTranspose, type ConvOptions } from './layers/conv.js';
+export { ConvEncoder, ConvDecoder, type VisionOptions } from './layers/vision.js';
+export { Adam, type AdamOptions, type AdamState, type StepResult } from './adam.js';

@@ -1,0 +1,177 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** Options of {@link Adam}. */
+export interface AdamOptions {
+  /** Learning rate. */
+  lr: number;
+  /** Default 1e-8 (PlaNet uses 1e-4). Added to sqrt(v) as in TensorFlow's Adam. */
+  eps?: number;
+  /** Default 0.9. */
+  beta1?: number;
+  /** Default 0.999. */
+  beta2?: number;
+  /** Clip gradients to this global norm (TensorFlow's clip_by_global_norm). Default: none. */
+  clipNorm?: number;
+}
+
+/** Optimiser state for checkpoints: step count and first/second moments per variable. */
+export interface AdamState {
+  step: number;
+  /** First moments, in the order of the variables passed to `step`. */
+  m: tf.Tensor[];
+  /** Second moments, same order. */
+  v: tf.Tensor[];
+}
+
+/** Result of one {@link Adam.step}. */
+export interface StepResult {
+  /** Loss before the update. */
+  loss: number;
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+}
+
+/**
+ * Adam with optional global-norm gradient clipping, in TensorFlow's formulation:
+ *   lr_t = lr sqrt(1 - b2^t) / (1 - b1^t);  var -= lr_t m / (sqrt(v) + eps).
+ * The moments are kept per variable in the order of the list passed to `step`; pass the same
+ * list (e.g. `module.trainableVariables()`) every time.
+ */
+export class Adam {
+  readonly lr: number;
+  readonly eps: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly clipNorm?: number;
+  private stepCount = 0;
+  private m: tf.Variable[] = [];
+  private v: tf.Variable[] = [];
+
+  constructor(options: AdamOptions) {
+    this.lr = checkPositive(options.lr, 'Adam lr');
+    this.eps = checkPositive(options.eps ?? 1e-8, 'Adam eps');
+    this.beta1 = checkFraction(options.beta1 ?? 0.9, 'Adam beta1');
+    this.beta2 = checkFraction(options.beta2 ?? 0.999, 'Adam beta2');
+    if (options.clipNorm !== undefined)
+      this.clipNorm = checkPositive(options.clipNorm, 'Adam clipNorm');
+  }
+
+  /** Number of updates done so far. */
+  get iterations(): number {
+    return this.stepCount;
+  }
+
+  /**
+   * Computes the gradients of `lossFn` with respect to `vars`, clips them to `clipNorm` by
+   * global norm and applies one Adam update. Variables the loss does not depend on are left
+   * unchanged. Allocates no tensors that outlive the call.
+   */
+  step(lossFn: () => tf.Scalar, vars: tf.Variable[]): StepResult {
+    if (vars.length === 0) throw new Error('Adam.step: no variables to optimise');
+    this.ensureSlots(vars);
+    const t = this.stepCount + 1;
+    const lrT = (this.lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+    const summary = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(lossFn, vars);
+      const gradList = vars.map((v) => grads[v.name]);
+      const squares = gradList
+        .filter((g): g is tf.Tensor => g !== undefined)
+        .map((g) => tf.sum(tf.square(g)));
+      const norm = tf.sqrt(tf.addN(squares));
+      // clip_by_global_norm: g * clip / max(norm, clip)
+      const scale =
+        this.clipNorm === undefined
+          ? tf.scalar(1)
+          : tf.div(this.clipNorm, tf.maximum(norm, this.clipNorm));
+      gradList.forEach((grad, i) => {
+        if (grad === undefined) return;
+        const g = tf.mul(grad, scale);
+        const m = this.m[i] as tf.Variable;
+        const v = this.v[i] as tf.Variable;
+        m.assign(tf.add(tf.mul(this.beta1, m), tf.mul(1 - this.beta1, g)));
+        v.assign(tf.add(tf.mul(this.beta2, v), tf.mul(1 - this.beta2, tf.square(g))));
+        const update = tf.div(tf.mul(lrT, m), tf.add(tf.sqrt(v), this.eps));
+        (vars[i] as tf.Variable).assign(tf.sub(vars[i] as tf.Variable, update));
+      });
+      return tf.stack([tf.cast(value, 'float32'), norm]);
+    });
+    const [loss, gradNorm] = summary.dataSync();
+    summary.dispose();
+    this.stepCount = t;
+    return { loss: loss as number, gradNorm: gradNorm as number };
+  }
+
+  /** Copies of the optimiser state (the caller owns the tensors). */
+  getState(): AdamState {
+    return {
+      step: this.stepCount,
+      m: this.m.map((x) => x.clone()),
+      v: this.v.map((x) => x.clone()),
+    };
+  }
+
+  /** Restores a state from {@link Adam.getState} (tensors are copied, not taken over). */
+  setState(state: AdamState): void {
+    if (!Number.isInteger(state.step) || state.step < 0) {
+      throw new Error(`Adam.setState: step must be a non-negative integer, got ${state.step}`);
+    }
+    if (state.m.length !== state.v.length) {
+      throw new Error(
+        `Adam.setState: ${state.m.length} first moments but ${state.v.length} second moments`,
+      );
+    }
+    state.m.forEach((m, i) => {
+      const v = state.v[i] as tf.Tensor;
+      if (m.shape.join() !== v.shape.join()) {
+        throw new Error(`Adam.setState: slot ${i} has m [${m.shape}] but v [${v.shape}]`);
+      }
+    });
+    this.disposeSlots();
+    this.stepCount = state.step;
+    this.m = state.m.map((x) => tf.variable(x.clone(), false));
+    this.v = state.v.map((x) => tf.variable(x.clone(), false));
+  }
+
+  /** Frees the moment tensors. */
+  dispose(): void {
+    this.disposeSlots();
+  }
+
+  private ensureSlots(vars: tf.Variable[]): void {
+    if (this.m.length === 0) {
+      this.m = vars.map((x) => tf.variable(tf.zerosLike(x), false));
+      this.v = vars.map((x) => tf.variable(tf.zerosLike(x), false));
+      return;
+    }
+    if (this.m.length !== vars.length) {
+      throw new Error(
+        `Adam.step: optimiser holds moments for ${this.m.length} variables but got ${vars.length}; pass the same variable list every step`,
+      );
+    }
+    vars.forEach((x, i) => {
+      const shape = (this.m[i] as tf.Variable).shape;
+      if (shape.join() !== x.shape.join()) {
+        throw new Error(
+          `Adam.step: variable ${i} (${x.name}) has shape [${x.shape}] but its moments [${shape}]`,
+        );
+      }
+    });
+  }
+
+  private disposeSlots(): void {
+    for (const x of [...this.m, ...this.v]) x.dispose();
+    this.m = [];
+    this.v = [];
+  }
+}
+
+function checkPositive(x: number, what: string): number {
+  if (!(Number.isFinite(x) && x > 0))
+    throw new Error(`${what} must be a positive number, got ${x}`);
+  return x;
+}
+
+function checkFraction(x: number, what: string): number {
+  if (!(x >= 0 && x < 1)) throw new Error(`${what} must be in [0, 1), got ${x}`);
+  return x;
+}

@@ -1,0 +1,180 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { registerFastConvKernels } from './kernels/register.js';
+
+/** Backends vmbrl can run on, fastest first. */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+/** Options of {@link initBackend}. */
+export interface InitBackendOptions {
+  /** Backend to use; `VMBRL_BACKEND` in the environment overrides it. Default: automatic. */
+  backend?: BackendName;
+  /** Print the chosen backend to stderr (once per process). Default true. */
+  log?: boolean;
+}
+
+const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+
+let chosen: Promise<BackendName> | undefined;
+let chosenName: BackendName | undefined;
+let nativeLoadErrors: string[] = [];
+const otherLoadErrors: string[] = [];
+
+/**
+ * Selects and initialises the tfjs backend: `tensorflow` (native TensorFlow through
+ * `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`, if the user installed one) ->
+ * `wasm` -> `cpu`. `VMBRL_BACKEND` overrides `opts.backend`. Idempotent: later calls return
+ * the first choice (asking for a different backend afterwards is an error). On wasm and cpu the
+ * fast convolution-gradient kernels of this package are registered.
+ *
+ * @throws if the requested backend cannot load; the message says what to install.
+ */
+export function initBackend(opts: InitBackendOptions = {}): Promise<BackendName> {
+  let requested: BackendName | undefined;
+  try {
+    requested = parseRequested(process.env.VMBRL_BACKEND, opts.backend);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (chosen) {
+    return chosen.then((name) => {
+      if (requested && requested !== name) {
+        throw new Error(
+          `initBackend: backend '${name}' is already initialised; cannot switch to '${requested}' in the same process`,
+        );
+      }
+      return name;
+    });
+  }
+  chosen = selectBackend(requested, opts.log ?? true).catch((error: unknown) => {
+    chosen = undefined; // allow a retry with other options
+    throw error;
+  });
+  return chosen;
+}
+
+/** The backend chosen by {@link initBackend}, or undefined before it resolved. */
+export function currentBackend(): BackendName | undefined {
+  return chosenName;
+}
+
+function parseRequested(env: string | undefined, option: BackendName | undefined) {
+  const raw = env !== undefined && env.trim() !== '' ? env.trim().toLowerCase() : option;
+  if (raw === undefined) return undefined;
+  const aliases: Record<string, BackendName> = { node: 'tensorflow', tfjs_node: 'tensorflow' };
+  const name = (aliases[raw] ?? raw) as BackendName;
+  if (!BACKENDS.includes(name)) {
+    const source = env ? `VMBRL_BACKEND='${env}'` : `backend '${option}'`;
+    throw new Error(`Unknown ${source}: allowed values are ${BACKENDS.join(', ')}`);
+  }
+  return name;
+}
+
+async function selectBackend(requested: BackendName | undefined, log: boolean) {
+  const order = requested ? [requested] : BACKENDS;
+  for (const name of order) {
+    if (await tryBackend(name)) {
+      chosenName = name;
+      if (name !== 'tensorflow') registerFastConvKernels(name);
+      if (log) process.stderr.write(`[vmbrl/tensor] backend: ${describe(name)}\n`);
+      return name;
+    }
+  }
+  throw new Error(failureMessage(requested ?? 'cpu'));
+}
+
+async function tryBackend(name: BackendName): Promise<boolean> {
+  try {
+    if (name === 'tensorflow') {
+      if (!(await loadNativeBinding())) return false;
+      return await tf.setBackend('tensorflow');
+    }
+    if (name === 'wasm') {
+      await loadWasmBackend();
+      return await tf.setBackend('wasm');
+    }
+    const ok = await tf.setBackend('cpu');
+    // tfjs-backend-cpu prints an advert for tfjs-node on first use; our own log line says which
+    // backend runs and the README says how to get native TensorFlow.
+    if (ok) (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
+    return ok;
+  } catch (error) {
+    (name === 'tensorflow' ? nativeLoadErrors : otherLoadErrors).push(
+      `${name}: ${firstLine(error)}`,
+    );
+    return false;
+  }
+}
+
+/**
+ * Imports tfjs-node-gpu or tfjs-node, resolved from the user's project (cwd) first and from this
+ * package second. Every error is caught: with pnpm the package can be present while its native
+ * addon was never built.
+ */
+async function loadNativeBinding(): Promise<boolean> {
+  if (tf.findBackend('tensorflow')) return true;
+  nativeLoadErrors = [];
+  const requireFromCwd = createRequire(path.join(process.cwd(), 'package.json'));
+  for (const pkg of NATIVE_PACKAGES) {
+    const attempts: Array<() => Promise<unknown>> = [
+      async () => requireFromCwd(pkg),
+      async () => import(/* @vite-ignore */ pkg),
+    ];
+    for (const attempt of attempts) {
+      try {
+        await attempt();
+        if (tf.findBackend('tensorflow')) return true;
+        nativeLoadErrors.push(`${pkg}: loaded but registered no 'tensorflow' backend`);
+      } catch (error) {
+        nativeLoadErrors.push(`${pkg}: ${firstLine(error)}`);
+      }
+    }
+  }
+  return false;
+}
+
+let wasmLoaded = false;
+
+async function loadWasmBackend(): Promise<void> {
+  if (wasmLoaded) return;
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  // Point the loader at the package's dist directory explicitly: the default relies on
+  // __dirname of its CommonJS build, which breaks when an app bundles this package.
+  const require = createRequire(import.meta.url);
+  const distDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+  wasm.setWasmPaths(`${distDir}${path.sep}`);
+  wasmLoaded = true;
+}
+
+function describe(name: BackendName): string {
+  if (name === 'wasm') {
+    const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+    const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
+    return `wasm (simd ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'})`;
+  }
+  if (name === 'cpu') return 'cpu (pure JavaScript, slowest)';
+  return 'tensorflow (native TensorFlow via tfjs-node)';
+}
+
+function failureMessage(name: BackendName): string {
+  if (name === 'tensorflow') {
+    return [
+      "Backend 'tensorflow' could not be loaded. Install native TensorFlow in your project:",
+      '  npm install @tensorflow/tfjs-node@4.22.0        (CPU)',
+      '  npm install @tensorflow/tfjs-node-gpu@4.22.0    (CUDA GPU, Linux)',
+      'and make sure its install script ran (pnpm: allow it in onlyBuiltDependencies).',
+      `Attempts: ${nativeLoadErrors.join(' | ') || 'none'}`,
+    ].join('\n');
+  }
+  if (name === 'wasm') {
+    return `Backend 'wasm' could not be loaded: reinstall @tensorflow/tfjs-backend-wasm@4.22.0 (its dist/*.wasm files are needed). ${otherLoadErrors.join(' | ')}`;
+  }
+  return `Backend 'cpu' could not be initialised: reinstall @tensorflow/tfjs@4.22.0. ${otherLoadErrors.join(' | ')}`;
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0] ?? text;
+}

@@ -1,0 +1,121 @@
+import * as tf from '@tensorflow/tfjs';
+import { type Activation, applyActivation, checkActivation } from './activations.js';
+import { checkPositiveInt } from './dense.js';
+import { constant, glorotUniform } from './init.js';
+import { Module, type ModuleOptions } from './module.js';
+
+/** Options of {@link Conv2D} and {@link Conv2DTranspose}. */
+export interface ConvOptions extends ModuleOptions {
+  kernelSize: number;
+  stride?: number;
+  /** Default 'valid' (as in the PlaNet/World Models networks). */
+  padding?: 'valid' | 'same';
+  /** Default 'linear'. */
+  activation?: Activation;
+}
+
+/** 2-D convolution on NHWC images. Variables: `kernel` [k, k, in, out], `bias` [out]. */
+export class Conv2D extends Module {
+  readonly kernel: tf.Variable;
+  readonly bias: tf.Variable;
+  readonly stride: number;
+  readonly padding: 'valid' | 'same';
+  readonly activation: Activation;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    options: ConvOptions,
+  ) {
+    super('conv', options);
+    const k = options.kernelSize;
+    checkConvArgs(this.name, inChannels, outChannels, k, options.stride ?? 1);
+    this.stride = options.stride ?? 1;
+    this.padding = options.padding ?? 'valid';
+    this.activation = checkActivation(options.activation ?? 'linear', this.name);
+    const rng = this.rngFor('kernel');
+    const size = k * k * inChannels * outChannels;
+    this.kernel = this.addVariable(
+      'kernel',
+      glorotUniform(size, k * k * inChannels, k * k * outChannels, rng),
+      [k, k, inChannels, outChannels],
+    );
+    this.bias = this.addVariable('bias', constant(outChannels, 0), [outChannels]);
+  }
+
+  /** x [N, H, W, in] -> [N, H', W', out]. */
+  apply(x: tf.Tensor4D): tf.Tensor4D {
+    return tf.tidy(() => {
+      const y = tf.conv2d(x, this.kernel as tf.Tensor4D, this.stride, this.padding);
+      return applyActivation(tf.add(y, this.bias), this.activation) as tf.Tensor4D;
+    });
+  }
+}
+
+/**
+ * Transposed 2-D convolution ("deconvolution") on NHWC images.
+ * Variables: `kernel` [k, k, out, in] (tfjs' layout for conv2dTranspose), `bias` [out].
+ */
+export class Conv2DTranspose extends Module {
+  readonly kernel: tf.Variable;
+  readonly bias: tf.Variable;
+  readonly kernelSize: number;
+  readonly stride: number;
+  readonly padding: 'valid' | 'same';
+  readonly activation: Activation;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    options: ConvOptions,
+  ) {
+    super('deconv', options);
+    const k = options.kernelSize;
+    checkConvArgs(this.name, inChannels, outChannels, k, options.stride ?? 1);
+    this.kernelSize = k;
+    this.stride = options.stride ?? 1;
+    this.padding = options.padding ?? 'valid';
+    this.activation = checkActivation(options.activation ?? 'linear', this.name);
+    const size = k * k * inChannels * outChannels;
+    // Fans as TensorFlow computes them for a [k, k, out, in] kernel.
+    this.kernel = this.addVariable(
+      'kernel',
+      glorotUniform(size, k * k * outChannels, k * k * inChannels, this.rngFor('kernel')),
+      [k, k, outChannels, inChannels],
+    );
+    this.bias = this.addVariable('bias', constant(outChannels, 0), [outChannels]);
+  }
+
+  /** Output height for input height `h` (TensorFlow's conv_transpose output size). */
+  outputSize(h: number): number {
+    return this.padding === 'same' ? h * this.stride : (h - 1) * this.stride + this.kernelSize;
+  }
+
+  /** x [N, H, W, in] -> [N, H', W', out]. */
+  apply(x: tf.Tensor4D): tf.Tensor4D {
+    return tf.tidy(() => {
+      const [n, h, w] = x.shape;
+      const outShape: [number, number, number, number] = [
+        n,
+        this.outputSize(h),
+        this.outputSize(w),
+        this.outChannels,
+      ];
+      const y = tf.conv2dTranspose(
+        x,
+        this.kernel as tf.Tensor4D,
+        outShape,
+        this.stride,
+        this.padding,
+      );
+      return applyActivation(tf.add(y, this.bias), this.activation) as tf.Tensor4D;
+    });
+  }
+}
+
+function checkConvArgs(name: string, inC: number, outC: number, k: number, stride: number) {
+  checkPositiveInt(inC, `${name}: inChannels`);
+  checkPositiveInt(outC, `${name}: outChannels`);
+  checkPositiveInt(k, `${name}: kernelSize`);
+  checkPositiveInt(stride, `${name}: stride`);
+}
