@@ -1,0 +1,56 @@
+/**
+ * vmbrl-online: train and evaluate agents online. Until the PlaNet agent lands the only command
+ * is `selfcheck`, the README's main job.
+ */
+import { listTasks } from '@vmbrl/envs';
+import { type FlagSpec, UsageError, helpText, parseFlags } from './flags.js';
+import { selfCheck } from './selfcheck.js';
+
+const SELFCHECK_FLAGS: Record<string, FlagSpec> = {
+  task: { type: 'enum', doc: 'control task to step and render', choices: listTasks(), default: 'cartpole-swingup' },
+  seed: { type: 'int', doc: 'run seed', default: 0, min: 0 },
+  steps: { type: 'int', doc: 'conv-net training steps', default: 10, min: 1, max: 1000 },
+  out: { type: 'string', doc: 'output directory', default: 'runs/selfcheck' },
+};
+const USAGE = 'usage: vmbrl-online selfcheck [flags]';
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === 'help') {
+    console.log(helpText(USAGE, SELFCHECK_FLAGS));
+    return command === undefined ? 2 : 0;
+  }
+  if (command !== 'selfcheck') {
+    throw new UsageError(`unknown command '${command}'; allowed: selfcheck`);
+  }
+  if (rest.includes('--help')) {
+    console.log(helpText(USAGE, SELFCHECK_FLAGS));
+    return 0;
+  }
+  const flags = parseFlags(rest, SELFCHECK_FLAGS);
+  const result = await selfCheck({
+    task: flags.task as string,
+    seed: flags.seed as number,
+    steps: flags.steps as number,
+    out: flags.out as string,
+  });
+  const first = result.losses[0];
+  const last = result.losses[result.losses.length - 1];
+  console.log(`backend      ${result.backend}`);
+  console.log(`physics      ${flags.task}: ${result.envSteps} steps, random return ${result.episodeReturn.toFixed(1)}`);
+  console.log(`conv net     loss ${first.toFixed(5)} -> ${last.toFixed(5)} in ${result.losses.length} steps`);
+  console.log(`frame        ${result.framePath}`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`vmbrl-online: ${error.message}`);
+      process.exit(2);
+    }
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);

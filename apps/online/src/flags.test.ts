@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { type FlagSpec, UsageError, helpText, parseFlags } from './flags.js';
+
+const specs: Record<string, FlagSpec> = {
+  task: { type: 'enum', doc: 'task', choices: ['cartpole-swingup', 'walker-walk'], default: 'cartpole-swingup' },
+  seed: { type: 'int', doc: 'seed', default: 0, min: 0 },
+  lr: { type: 'float', doc: 'learning rate', min: 0, max: 1 },
+  out: { type: 'string', doc: 'run directory' },
+};
+
+describe('parseFlags', () => {
+  it('fills defaults and converts typed values', () => {
+    expect(parseFlags(['--seed', '3', '--lr=0.5', '--out', 'runs/x'], specs)).toEqual({
+      task: 'cartpole-swingup',
+      seed: 3,
+      lr: 0.5,
+      out: 'runs/x',
+    });
+  });
+
+  it('names an unknown flag and lists the allowed ones', () => {
+    expect(() => parseFlags(['--sed', '1'], specs)).toThrow(
+      'unknown flag --sed; allowed: --task, --seed, --lr, --out',
+    );
+  });
+
+  it('names a bad enum value and the choices', () => {
+    expect(() => parseFlags(['--task', 'pong'], specs)).toThrow(
+      "--task 'pong' is not allowed; choose one of: cartpole-swingup, walker-walk",
+    );
+  });
+
+  it('rejects non-integers, out-of-range numbers and missing values', () => {
+    expect(() => parseFlags(['--seed', '1.5'], specs)).toThrow("--seed '1.5' is not an integer >= 0");
+    expect(() => parseFlags(['--lr', '2'], specs)).toThrow('--lr 2 is out of range; allowed: a number >= 0 and <= 1');
+    expect(() => parseFlags(['--seed'], specs)).toThrow('flag --seed needs a value');
+    expect(() => parseFlags(['--seed', '--lr', '1'], specs)).toThrow(UsageError);
+  });
+
+  it('prints every flag with its doc and default in help', () => {
+    const text = helpText('usage: x', specs);
+    expect(text).toContain('--seed');
+    expect(text).toContain('(default cartpole-swingup)');
+  });
+});
