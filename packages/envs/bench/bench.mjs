@@ -11,11 +11,9 @@
 import { cpus, loadavg } from 'node:os';
 import { VectorEnv, listTasks, makeEnv, makeWrappedEnv } from '../dist/index.js';
 
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .reduce((acc, v, i, a) => (i % 2 === 0 ? [...acc, [v.replace(/^--/, ''), a[i + 1]]] : acc), []),
-);
+const args = {};
+for (let i = 2; i < process.argv.length; i += 2)
+  args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
 const SECONDS = Number(args.seconds ?? 1.5);
 const REPEAT = Number(args.repeat ?? 8);
 const NENVS = Number(args.envs ?? 2);
