@@ -9,7 +9,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { makeWrappedEnv } from './make.js';
 import { getTaskSpec, listTasks } from './registry.js';
-import { makeRng } from './rng.js';
+import { childSeed, makeRng } from './rng.js';
 import { writeGif, writePngStrip } from './video.js';
 
 /** Thrown for bad command lines: printed as one line, exit code 2. */
@@ -78,7 +78,7 @@ export async function runRandomEpisode(
     pixels: args.out !== undefined,
     size: args.size,
   });
-  const rng = makeRng(args.seed + 1_000_003);
+  const rng = makeRng(childSeed(args.seed, 'random-policy'));
   const { shape, min, max } = env.actionSpec;
   const frames: Uint8Array[] = [];
   let ts = env.reset(args.seed);

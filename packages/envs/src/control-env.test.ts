@@ -65,6 +65,9 @@ describe('ControlEnv', () => {
       expect(Array.from(c)).not.toEqual(Array.from(a));
       env.close();
     }
+    const env = await makeEnv('reacher-easy');
+    expect(() => env.reset(-1)).toThrow(/seed must be an integer in \[0, 2\^32\)/);
+    env.close();
   });
 
   it('clips actions and rejects NaN or wrong-length actions', async () => {

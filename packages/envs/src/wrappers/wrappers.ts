@@ -2,7 +2,7 @@
  * Environment wrappers: ActionRepeat, TimeLimit, PixelObservation, ActionNoise. Each forwards
  * what it does not change, including `getState`/`setState` when the wrapped env has them.
  */
-import { type RandomSource, makeRng } from '../rng.js';
+import { type RandomSource, childSeed, makeRng } from '../rng.js';
 import type {
   ArraySpec,
   Env,
@@ -165,12 +165,12 @@ export class ActionNoise extends EnvWrapper {
     super(env);
     if (!(std >= 0 && Number.isFinite(std)))
       throw new Error(`action noise std must be >= 0, got ${std}`);
-    this.rng = makeRng(seed);
+    this.rng = makeRng(childSeed(seed, 'action-noise'));
   }
 
   override reset(seed?: number): TimeStep {
     // A seeded reset also reseeds the noise, so a seed fixes the whole episode.
-    if (seed !== undefined) this.rng = makeRng(seed ^ 0x5bd1e995);
+    if (seed !== undefined) this.rng = makeRng(childSeed(seed, 'action-noise'));
     return this.env.reset(seed);
   }
 
