@@ -21,3 +21,16 @@ export { GRUCell } from './layers/gru.js';
 export { Conv2D, Conv2DTranspose, type ConvOptions } from './layers/conv.js';
 export { ConvEncoder, ConvDecoder, type VisionOptions } from './layers/vision.js';
 export { Adam, type AdamOptions, type AdamState, type StepResult } from './adam.js';
+export {
+  imagesToFloat,
+  floatToUint8,
+  floatToUint8Array,
+  type ImagesToFloatOptions,
+} from './images.js';
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  checkpointExists,
+  type CheckpointContents,
+  type LoadedCheckpoint,
+} from './checkpoint.js';
