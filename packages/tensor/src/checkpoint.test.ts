@@ -104,19 +104,19 @@ describe('checkpoints', () => {
 
     truncateSync(dataFile, original.byteLength - 10);
     await expect(loadCheckpoint(dir, { variables: vars })).rejects.toThrow(
-      new RegExp(`${escape(dataFile)} is truncated or corrupt: ${original.byteLength - 10} bytes`),
+      new RegExp(`${escapeRegExp(dataFile)} is truncated or corrupt: ${original.byteLength - 10} bytes`),
     );
     const flipped = Buffer.from(original);
     flipped[7] = (flipped[7] as number) ^ 0xff;
     writeFileSync(dataFile, flipped);
     await expect(loadCheckpoint(dir, { variables: vars })).rejects.toThrow(
-      new RegExp(`${escape(dataFile)} is corrupt`),
+      new RegExp(`${escapeRegExp(dataFile)} is corrupt`),
     );
     writeFileSync(dataFile, original);
     const manifest = path.join(dir, 'manifest.json');
     writeFileSync(manifest, readFileSync(manifest, 'utf8').slice(0, 40));
     await expect(loadCheckpoint(dir, { variables: vars })).rejects.toThrow(
-      new RegExp(`manifest ${escape(manifest)} is truncated or corrupt`),
+      new RegExp(`manifest ${escapeRegExp(manifest)} is truncated or corrupt`),
     );
     await expect(loadCheckpoint(path.join(root, 'missing'), { variables: vars })).rejects.toThrow(
       /No checkpoint at/,
@@ -124,6 +124,6 @@ describe('checkpoints', () => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
