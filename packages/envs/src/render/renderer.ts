@@ -25,6 +25,7 @@ const CHECK_B = [0.2, 0.3, 0.4];
 const CHECK_SIZE = 0.5;
 
 interface GeomInfo {
+  /** Geom id, or -1 for a tendon segment. */
   index: number;
   type: number;
   size: [number, number, number];
@@ -36,6 +37,11 @@ interface GeomInfo {
 /** Renders a Physics instance's camera 0 into RGB uint8 images of any size. */
 export class Renderer {
   private readonly geoms: GeomInfo[];
+  /** Drawn tendons: [tendon id, index of its first segment item]. */
+  private readonly tendons: Array<[number, number]> = [];
+  /** Per-frame world poses of all items (geoms then tendon segments). */
+  private readonly itemPos: Float64Array;
+  private readonly itemMat: Float64Array;
   private readonly fovy: number;
   /** Per-frame scratch: per geom 3 (origin) + 9 (direction basis) + 3 (centre) numbers. */
   private scratch: Float64Array;
@@ -75,7 +81,27 @@ export class Renderer {
         rbound: rbound[g],
       });
     }
-    // Planes last is not required for correctness (nearest hit wins) but keeps shapes first.
+    // Tendons with a width are drawn as capsules between consecutive path points (the
+    // ball_in_cup string). Only site-to-site paths are supported, one segment per site pair.
+    const tWidth = m.tendon_width as Float64Array;
+    const tRgba = m.tendon_rgba as Float32Array;
+    const tNum = m.tendon_num as Int32Array;
+    for (let t = 0; t < m.ntendon; t++) {
+      if (!(tWidth[t] > 0) || tRgba[4 * t + 3] === 0) continue;
+      this.tendons.push([t, this.geoms.length]);
+      for (let k = 0; k < tNum[t] - 1; k++) {
+        this.geoms.push({
+          index: -1,
+          type: 3,
+          size: [tWidth[t], 0, 0],
+          rgb: [tRgba[4 * t], tRgba[4 * t + 1], tRgba[4 * t + 2]],
+          checker: false,
+          rbound: 0,
+        });
+      }
+    }
+    this.itemPos = new Float64Array(3 * this.geoms.length);
+    this.itemMat = new Float64Array(9 * this.geoms.length);
     this.scratch = new Float64Array(this.geoms.length * 15);
   }
 
@@ -83,7 +109,32 @@ export class Renderer {
   refreshSizes(): void {
     const size = this.physics.v.geomSize;
     for (const g of this.geoms) {
+      if (g.index < 0) continue;
       g.size = [size[3 * g.index], size[3 * g.index + 1], size[3 * g.index + 2]];
+    }
+  }
+
+  /** Copies geom poses and builds tendon-segment poses for this frame. */
+  private gatherPoses(): void {
+    const v = this.physics.v;
+    const pos = this.itemPos;
+    const mat = this.itemMat;
+    this.geoms.forEach((g, k) => {
+      if (g.index < 0) return;
+      pos.set(v.geomXpos.subarray(3 * g.index, 3 * g.index + 3), 3 * k);
+      mat.set(v.geomXmat.subarray(9 * g.index, 9 * g.index + 9), 9 * k);
+    });
+    if (this.tendons.length === 0) return;
+    const d = this.physics.data;
+    const adr = d.ten_wrapadr as Int32Array;
+    const wrapX = d.wrap_xpos as Float64Array;
+    for (const [t, first] of this.tendons) {
+      const n = (d.ten_wrapnum as Int32Array)[t];
+      for (let k = 0; k + 1 < n; k++) {
+        const a = 3 * (adr[t] + k);
+        const b = a + 3;
+        segmentPose(wrapX, a, b, first + k, pos, mat, this.geoms[first + k]);
+      }
     }
   }
 
@@ -112,14 +163,14 @@ export class Renderer {
     const geoms = this.geoms;
     const ng = geoms.length;
     const s = this.scratch;
-    const gx = v.geomXpos;
-    const gm = v.geomXmat;
+    const gx = this.itemPos;
+    const gm = this.itemMat;
+    this.gatherPoses();
     for (let k = 0; k < ng; k++) {
-      const g = geoms[k].index;
-      const px = gx[3 * g] - cp[0];
-      const py = gx[3 * g + 1] - cp[1];
-      const pz = gx[3 * g + 2] - cp[2];
-      const R = gm.subarray(9 * g, 9 * g + 9);
+      const px = gx[3 * k] - cp[0];
+      const py = gx[3 * k + 1] - cp[1];
+      const pz = gx[3 * k + 2] - cp[2];
+      const R = gm.subarray(9 * k, 9 * k + 9);
       const o = 15 * k;
       // local origin = R^T (cam - p)
       s[o] = -(R[0] * px + R[3] * py + R[6] * pz);
@@ -192,9 +243,8 @@ export class Renderer {
           b = SKY_BOTTOM[2] + (SKY_TOP[2] - SKY_BOTTOM[2]) * t;
         } else {
           const info = geoms[bestK];
-          const g = info.index;
           // world normal = R * local normal
-          const R = gm.subarray(9 * g, 9 * g + 9);
+          const R = gm.subarray(9 * bestK, 9 * bestK + 9);
           let nx = R[0] * bnx + R[1] * bny + R[2] * bnz;
           let ny = R[3] * bnx + R[4] * bny + R[5] * bnz;
           let nz = R[6] * bnx + R[7] * bny + R[8] * bnz;
@@ -224,4 +274,46 @@ export class Renderer {
     }
     return image;
   }
+}
+
+/** Pose of a capsule from point a to point b (wrap_xpos offsets): centre, z along the segment. */
+function segmentPose(
+  x: Float64Array,
+  a: number,
+  b: number,
+  item: number,
+  pos: Float64Array,
+  mat: Float64Array,
+  info: GeomInfo,
+): void {
+  const dx = x[b] - x[a];
+  const dy = x[b + 1] - x[a + 1];
+  const dz = x[b + 2] - x[a + 2];
+  const len = Math.hypot(dx, dy, dz) || 1e-9;
+  const zx = dx / len;
+  const zy = dy / len;
+  const zz = dz / len;
+  // any unit vector orthogonal to z, then y = z x x
+  let xx = -zy;
+  let xy = zx;
+  let xz = 0;
+  if (Math.abs(zz) > 0.9) {
+    xx = 0;
+    xy = -zz;
+    xz = zy;
+  }
+  const xl = Math.hypot(xx, xy, xz);
+  xx /= xl;
+  xy /= xl;
+  xz /= xl;
+  const yx = zy * xz - zz * xy;
+  const yy = zz * xx - zx * xz;
+  const yz = zx * xy - zy * xx;
+  pos[3 * item] = (x[a] + x[b]) / 2;
+  pos[3 * item + 1] = (x[a + 1] + x[b + 1]) / 2;
+  pos[3 * item + 2] = (x[a + 2] + x[b + 2]) / 2;
+  // row-major rotation with columns x, y, z
+  mat.set([xx, yx, zx, xy, yy, zy, xz, yz, zz], 9 * item);
+  info.size[1] = len / 2;
+  info.rbound = len / 2 + info.size[0];
 }
