@@ -2,16 +2,17 @@
  * Worker-thread side of `WorkerDiskSampler`: owns a `DiskEpisodeStore` (its own cache) and
  * produces batches on request, transferring their buffers to the main thread without copying.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { Rng } from '@vmbrl/tensor/random';
 import { DiskEpisodeStore } from './disk-store';
 import type { SequenceBatch, TransitionBatch } from './sampling';
 import type { WorkerSamplerConfig, WorkerToMain } from './worker-protocol';
 
-const config = workerData as WorkerSamplerConfig;
-const port = parentPort!;
+const config = workerData as WorkerSamplerConfig & { port: MessagePort };
+// Requests come from the parent; everything produced goes out on the dedicated port.
+const requests = parentPort!;
 const post = (message: WorkerToMain, transfer: ArrayBuffer[] = []) =>
-  port.postMessage(message, transfer);
+  config.port.postMessage(message, transfer);
 
 try {
   const store = DiskEpisodeStore.open(config.dir, {
@@ -23,7 +24,7 @@ try {
     config.mode === 'transitions'
       ? store.sampleTransitions(config.batchSize, config.length, rng, config.keys)
       : store.sample(config.batchSize, config.length, rng, config.keys);
-  port.on('message', (message: { type: 'request'; count: number } | { type: 'refresh' }) => {
+  requests.on('message', (message: { type: 'request'; count: number } | { type: 'refresh' }) => {
     try {
       if (message.type === 'refresh') {
         store.refresh();

@@ -5,7 +5,12 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import {
+  MessageChannel,
+  type MessagePort,
+  Worker,
+  receiveMessageOnPort,
+} from 'node:worker_threads';
 import type { ObservationKey, SequenceBatch, TransitionBatch } from './sampling';
 import type { WorkerSamplerConfig, WorkerToMain } from './worker-protocol';
 
@@ -42,6 +47,10 @@ function workerScript(): URL {
 /** Batches sampled from a disk store by a worker thread, `depth` batches ahead. */
 export class WorkerDiskSampler<T extends SequenceBatch | TransitionBatch = SequenceBatch> {
   private readonly worker: Worker;
+  /** Batches arrive on this port; `next()` drains it synchronously (`receiveMessageOnPort`), so
+   * a batch that arrived while the main thread was busy is found without an event-loop turn. */
+  private readonly port: MessagePort;
+  private handle: (message: WorkerToMain) => void = () => {};
   private readonly ready: T[] = [];
   private readonly waiting: { resolve: (b: T) => void; reject: (e: Error) => void }[] = [];
   private failure: Error | undefined;
@@ -65,7 +74,12 @@ export class WorkerDiskSampler<T extends SequenceBatch | TransitionBatch = Seque
       mode: options.mode ?? 'sequences',
       keys: options.keys,
     };
-    this.worker = new Worker(workerScript(), { workerData: config });
+    const channel = new MessageChannel();
+    this.port = channel.port1;
+    this.worker = new Worker(workerScript(), {
+      workerData: { ...config, port: channel.port2 },
+      transferList: [channel.port2],
+    });
     let onStarted: (value: { episodes: number; steps: number }) => void = () => {};
     let onFailed: (error: Error) => void = () => {};
     this.started = new Promise((resolve, reject) => {
@@ -73,7 +87,7 @@ export class WorkerDiskSampler<T extends SequenceBatch | TransitionBatch = Seque
       onFailed = reject;
     });
     this.started.catch(() => {});
-    this.worker.on('message', (message: WorkerToMain) => {
+    this.handle = (message: WorkerToMain) => {
       if (message.type === 'ready') onStarted(message);
       else if (message.type === 'skip') options.onSkip?.(message.file, message.reason);
       else if (message.type === 'error') {
@@ -85,8 +99,15 @@ export class WorkerDiskSampler<T extends SequenceBatch | TransitionBatch = Seque
         if (waiter) waiter.resolve(message.batch as T);
         else this.ready.push(message.batch as T);
       }
-    });
+    };
+    this.port.on('message', this.handle);
     this.worker.on('error', (error) => {
+      this.fail(error);
+      onFailed(error);
+    });
+    this.worker.on('exit', (code) => {
+      if (this.closed) return;
+      const error = new Error(`WorkerDiskSampler: worker exited with code ${code}`);
       this.fail(error);
       onFailed(error);
     });
@@ -98,6 +119,10 @@ export class WorkerDiskSampler<T extends SequenceBatch | TransitionBatch = Seque
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new Error('WorkerDiskSampler: closed'));
     this.worker.postMessage({ type: 'request', count: 1 });
+    for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
+      this.handle(m.message as WorkerToMain);
+    }
+    if (this.failure) return Promise.reject(this.failure);
     const batch = this.ready.shift();
     if (batch) {
       this.stats.batches++;
@@ -132,6 +157,7 @@ export class WorkerDiskSampler<T extends SequenceBatch | TransitionBatch = Seque
     if (this.closed) return;
     this.closed = true;
     for (const w of this.waiting.splice(0)) w.reject(new Error('WorkerDiskSampler: closed'));
+    this.port.close();
     await this.worker.terminate();
   }
 

@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+/**
+ * Benchmark (not a test): B=50, L=50 batch sampling from memory and from disk.
+ * Synthetic data: 100 episodes of 500 rows (64x64x3 uint8 frames), written as stored .npz
+ * episodes to a temporary directory (~615 MB). Reports medians in ms.
+ *
+ *   npx turbo run build --filter=@vmbrl/replay && node packages/replay/bench/sample-bench.mjs
+ *   options: --episodes 100 --steps 500 --iterations 30 --cache-mb 128 --keep
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Rng } from '@vmbrl/tensor/random';
+import {
+  DiskEpisodeStore,
+  EpisodeBuffer,
+  PrefetchingSampler,
+  WorkerDiskSampler,
+  makeEpisode,
+  writeEpisode,
+} from '../dist/index.js';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const EPISODES = option('episodes', 100);
+const STEPS = option('steps', 500);
+const ITERATIONS = option('iterations', 30);
+const CACHE_MB = option('cache-mb', 128);
+const B = 50;
+const L = 50;
+const FRAME = 64 * 64 * 3;
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+const time = (fn) => {
+  const t0 = performance.now();
+  fn();
+  return performance.now() - t0;
+};
+
+function syntheticEpisode(seed) {
+  const rng = new Rng(seed);
+  const image = new Uint8Array(STEPS * FRAME);
+  // Moving gradients plus noise: frames differ from step to step like rendered video.
+  for (let t = 0; t < STEPS; t++) {
+    const phase = rng.int(256);
+    let x = rng.seed32();
+    for (let i = 0; i < FRAME; i++) {
+      x = (Math.imul(x, 1664525) + 1013904223) >>> 0; // cheap per-pixel noise
+      image[t * FRAME + i] = (phase + (i >> 6) + (x >>> 29)) & 255;
+    }
+  }
+  const action = Float32Array.from({ length: STEPS * 6 }, () => rng.uniform(-1, 1));
+  const reward = Float32Array.from({ length: STEPS }, (_, t) => (t === 0 ? 0 : rng.next()));
+  const discount = new Float32Array(STEPS).fill(1);
+  action.fill(0, 0, 6);
+  return makeEpisode({ image, action, reward, discount });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'vmbrl-replay-bench-'));
+const results = {};
+try {
+  console.log(`generating ${EPISODES} episodes x ${STEPS} rows into ${dir} ...`);
+  const buffer = new EpisodeBuffer({ capacitySteps: EPISODES * STEPS });
+  const writeMs = [];
+  for (let e = 0; e < EPISODES; e++) {
+    const episode = syntheticEpisode(e);
+    buffer.add(episode);
+    writeMs.push(
+      time(() => writeEpisode(join(dir, `ep-${String(e).padStart(4, '0')}.npz`), episode)),
+    );
+  }
+  results['write one episode (stored .npz, atomic)'] = median(writeMs);
+
+  const rng = new Rng(0);
+  buffer.sample(B, L, rng); // warm-up
+  results['memory: sample B=50 L=50'] = median(
+    Array.from({ length: ITERATIONS }, () => time(() => buffer.sample(B, L, rng))),
+  );
+
+  let store;
+  results['disk: open + index headers'] = time(() => {
+    store = DiskEpisodeStore.open(dir, { cacheBytes: CACHE_MB * 2 ** 20 });
+  });
+  // First touches load whole episodes and check CRC-32; afterwards evicted stored episodes are
+  // read row by row from the files.
+  const cold = [];
+  while (store.cacheStats.misses < EPISODES && cold.length < 200)
+    cold.push(time(() => store.sample(B, L, rng)));
+  results[`disk: first-touch batches (verify + load), ${cold.length} batches`] = median(cold);
+  const before = { ...store.cacheStats };
+  results[
+    `disk: warm, cache ${CACHE_MB} MB of ~${Math.round((EPISODES * STEPS * FRAME) / 2 ** 20)} MB`
+  ] = median(Array.from({ length: ITERATIONS }, () => time(() => store.sample(B, L, rng))));
+  const after = store.cacheStats;
+  results['disk warm: direct row reads / cache hits per batch'] =
+    `${((after.directReads - before.directReads) / ITERATIONS).toFixed(1)} / ${((after.hits - before.hits) / ITERATIONS).toFixed(1)}`;
+
+  // Consumer wait with prefetching: the trainer step is simulated by busy work.
+  const busy = (ms) => {
+    const end = performance.now() + ms;
+    while (performance.now() < end) {}
+  };
+  const waitsOf = async (sampler, steps, stepMs, yieldMs) => {
+    const waits = [];
+    for (let i = 0; i < steps; i++) {
+      const t0 = performance.now();
+      await sampler.next();
+      waits.push(performance.now() - t0);
+      busy(stepMs);
+      if (yieldMs) await new Promise((r) => setTimeout(r, yieldMs));
+    }
+    return median(waits);
+  };
+  const prefetch = new PrefetchingSampler(() => buffer.sample(B, L, rng));
+  await new Promise((r) => setTimeout(r, 50));
+  results['memory prefetch: next() wait, trainer 50 ms busy + 20 ms awaiting'] = await waitsOf(
+    prefetch,
+    15,
+    50,
+    20,
+  );
+  prefetch.close();
+  const worker = new WorkerDiskSampler({
+    dir,
+    seed: 1,
+    batchSize: B,
+    length: L,
+    cacheBytes: CACHE_MB * 2 ** 20,
+  });
+  await worker.started;
+  await new Promise((r) => setTimeout(r, 200));
+  results['disk worker: next() wait, trainer 100 ms busy (never yields)'] = await waitsOf(
+    worker,
+    15,
+    100,
+    0,
+  );
+  results['disk worker: produce time per batch (in worker)'] =
+    worker.stats.produceMs / worker.stats.batches;
+  await worker.close();
+} finally {
+  if (!args.includes('--keep')) rmSync(dir, { recursive: true, force: true });
+}
+for (const [name, value] of Object.entries(results)) {
+  console.log(`${name.padEnd(72)} ${typeof value === 'number' ? `${value.toFixed(2)} ms` : value}`);
+}
+console.log(
+  `load average during run (1/5/15 min): ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}; ${process.version}`,
+);
