@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Physics } from './mujoco/physics.js';
 import { getTaskSpec, listTasks, makeEnv } from './registry.js';
 
 describe('registry', () => {
@@ -107,5 +108,26 @@ describe('ControlEnv', () => {
       }
       env.close();
     }
+  });
+
+  it('keeps working when other envs grow the wasm heap (views are re-fetched)', async () => {
+    const a = await makeEnv('walker-walk');
+    const ref = await makeEnv('walker-walk');
+    a.reset(1);
+    ref.reset(1);
+    a.step([0.5, 0, 0, 0, 0, 0]);
+    ref.step([0.5, 0, 0, 0, 0, 0]);
+    const heapBefore = a.physics.v.qpos.buffer;
+    // models with a large arena force the wasm memory to grow, detaching old views
+    const big =
+      '<mujoco><size memory="8M"/><worldbody><geom type="sphere" size="1"/></worldbody></mujoco>';
+    const others = Array.from({ length: 4 }, () => new Physics(a.physics.mj, big, 'big'));
+    expect(heapBefore.byteLength).toBe(0);
+    const ta = a.step([0.5, 0, 0, 0, 0, 0]);
+    const tr = ref.step([0.5, 0, 0, 0, 0, 0]);
+    expect(Array.from(ta.observation.state!)).toEqual(Array.from(tr.observation.state!));
+    expect(a.render(16)).toEqual(ref.render(16));
+    for (const e of [a, ref]) e.close();
+    for (const p of others) p.dispose();
   });
 });
