@@ -47,7 +47,8 @@ export function batchToTensors(
   const image = batch.image as Uint8Array;
   return tf.tidy(() => {
     const raw = tf.tensor(image, [b, l, IMAGE_SIZE, IMAGE_SIZE, 3], 'int32');
-    const images = imagesToFloat(raw, { bitDepth, noiseSeed }) as tf.Tensor5D;
+    const noise = noiseSeed !== undefined;
+    const images = imagesToFloat(raw, { bitDepth, noise, noiseSeed }) as tf.Tensor5D;
     return {
       images,
       actions: tf.tensor3d(batch.action, [b, l, actionDim]),

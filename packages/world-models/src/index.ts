@@ -9,7 +9,8 @@ export {
   lastStep,
   stackStates,
   stateFeatures,
-  stopGradient,
+  GaussianHead,
+  tidyTree,
 } from './latent.js';
 export { type CoreSizes, RSSM, SSM } from './rssm.js';
 export {
@@ -18,7 +19,7 @@ export {
   type OvershootingResult,
 } from './overshooting.js';
 export { type LossModel, worldModelLoss } from './loss.js';
-export { LatentWorldModel, type LatentWorldModelOptions, embedSizeFor } from './world-model.js';
+export { LatentWorldModel, type LatentWorldModelOptions } from './world-model.js';
 export { LatentDynamics } from './dynamics.js';
 export { openLoopPrediction, type OpenLoopOptions, type OpenLoopResult } from './open-loop.js';
 export {

@@ -1,4 +1,4 @@
-import { Dense, Normal, tf } from '@vmbrl/tensor';
+import { Dense, Module, type ModuleOptions, Normal, tf } from '@vmbrl/tensor';
 import type { LatentState } from './types.js';
 
 /**
@@ -34,9 +34,9 @@ export function stateFeatures<T extends tf.Tensor>(state: LatentState<T>): T {
 
 /**
  * A dense head emitting a diagonal Gaussian: mean, and std = softplus(raw) + minStd
- * (PlaNet appendix A; min std 0.1 in the reference code).
+ * (PlaNet appendix A; min std 0.1 in the reference code). Children `hidden`, `out`.
  */
-export class GaussianHead {
+export class GaussianHead extends Module {
   private readonly hidden: Dense;
   private readonly out: Dense;
 
@@ -45,32 +45,25 @@ export class GaussianHead {
     hiddenSize: number,
     private readonly outDim: number,
     private readonly minStd: number,
-    name: string,
-    seed: number,
+    options: ModuleOptions,
   ) {
-    this.hidden = new Dense(inDim, hiddenSize, {
-      activation: 'relu',
-      name: `${name}/hidden`,
-      seed,
-    });
-    this.out = new Dense(hiddenSize, 2 * outDim, { name: `${name}/out`, seed: seed + 1 });
+    super('gaussian', options);
+    this.hidden = this.addChild(
+      new Dense(inDim, hiddenSize, { activation: 'relu', ...this.childOptions('hidden') }),
+    );
+    this.out = this.addChild(new Dense(hiddenSize, 2 * outDim, this.childOptions('out')));
   }
 
   /** x [N, inDim] -> { mean, std } each [N, outDim]. */
   apply(x: tf.Tensor2D): { mean: tf.Tensor2D; std: tf.Tensor2D } {
-    return tf.tidy(() => {
+    return tidyTree(() => {
       const raw = this.out.apply(this.hidden.apply(x)) as tf.Tensor2D;
       const [mean, rawStd] = tf.split(raw, [this.outDim, this.outDim], -1) as tf.Tensor2D[];
-      return { mean, std: tf.add(tf.softplus(rawStd), this.minStd) as tf.Tensor2D };
+      return {
+        mean: mean as tf.Tensor2D,
+        std: tf.add(tf.softplus(rawStd as tf.Tensor2D), this.minStd) as tf.Tensor2D,
+      };
     });
-  }
-
-  trainableVariables(): tf.Variable[] {
-    return [...this.hidden.trainableVariables(), ...this.out.trainableVariables()];
-  }
-
-  namedVariables(): Map<string, tf.Variable> {
-    return new Map([...this.hidden.namedVariables(), ...this.out.namedVariables()]);
   }
 }
 
@@ -78,18 +71,6 @@ export class GaussianHead {
 export function reparameterize(mean: tf.Tensor2D, std: tf.Tensor2D, seed: number): tf.Tensor2D {
   return new Normal(mean, std).rsample(seed) as tf.Tensor2D;
 }
-
-/**
- * Identity whose gradient is zero: the target side of a KL must not be trained by it
- * (PlaNet section 4: stop-gradient posteriors for overshooting distances d > 1).
- */
-export const stopGradient: <T extends tf.Tensor>(x: T) => T = (() => {
-  const op = tf.customGrad((...inputs: unknown[]) => ({
-    value: tf.clone(inputs[0] as tf.Tensor),
-    gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
-  }));
-  return <T extends tf.Tensor>(x: T) => op(x) as T;
-})();
 
 /** Apply `fn` to every tensor of a state (null stays null). */
 export function mapState<A extends tf.Tensor, B extends tf.Tensor>(

@@ -1,7 +1,7 @@
-import { tf } from '@vmbrl/tensor';
+import { stopGradient, tf } from '@vmbrl/tensor';
 import type { FreeNatsConvention } from './config.js';
 import { freeNatsKl, stateKl } from './free-nats.js';
-import { type LatentCore, flattenTime, mapState, stopGradient, tidyTree } from './latent.js';
+import { type LatentCore, flattenTime, mapState, tidyTree } from './latent.js';
 import type { LatentState } from './types.js';
 
 /** Inputs of the overshooting KL, all [B, L, ...] from one `observe` pass. */

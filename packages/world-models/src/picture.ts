@@ -1,12 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import gifenc from 'gifenc';
+import * as gifencNamespace from 'gifenc';
 import pngjs from 'pngjs';
 import { IMAGE_SIZE } from './image-loss.js';
 import type { OpenLoopResult } from './open-loop.js';
 
 const FRAME = IMAGE_SIZE * IMAGE_SIZE * 3;
+
+// gifenc ships CommonJS for Node (functions on the default export) and an ESM build with named
+// exports (picked by bundlers and vitest); accept either shape.
+const gifenc: GifencApi =
+  'quantize' in gifencNamespace
+    ? (gifencNamespace as unknown as GifencApi)
+    : (gifencNamespace as unknown as { default: GifencApi }).default;
+type GifencApi = typeof gifencNamespace.default;
 
 /** An RGB picture, row-major uint8 [height, width, 3]. */
 export interface RgbPicture {

@@ -1,4 +1,4 @@
-import { Dense, GRUCell, tf } from '@vmbrl/tensor';
+import { Dense, GRUCell, Module, type ModuleOptions, tf } from '@vmbrl/tensor';
 import { GaussianHead, type LatentCore, reparameterize, tidyTree } from './latent.js';
 import type { LatentState } from './types.js';
 
@@ -25,7 +25,7 @@ export interface CoreSizes {
  * deterministic: this is the `rnn` variant (PlaNet figure 2a, the reference code's mean-only
  * switch). Its prior is still trained towards the posterior by the KL term.
  */
-export class RSSM implements LatentCore {
+export class RSSM extends Module implements LatentCore {
   readonly featureSize: number;
   readonly stochSize: number;
   readonly deterSize: number;
@@ -37,34 +37,31 @@ export class RSSM implements LatentCore {
   constructor(
     private readonly sizes: CoreSizes,
     private readonly meanOnly: boolean,
-    name: string,
-    seed: number,
+    options: ModuleOptions,
   ) {
+    super(meanOnly ? 'rnn' : 'rssm', options);
     const { actionDim, embedSize, deterSize, stochSize, hiddenSize, minStd } = sizes;
     this.stochSize = stochSize;
     this.deterSize = deterSize;
     this.featureSize = deterSize + stochSize;
-    this.input = new Dense(stochSize + actionDim, hiddenSize, {
-      activation: 'relu',
-      name: `${name}/input`,
-      seed,
-    });
-    this.gru = new GRUCell(hiddenSize, deterSize, { name: `${name}/gru`, seed: seed + 10 });
-    this.prior = new GaussianHead(
-      deterSize,
-      hiddenSize,
-      stochSize,
-      minStd,
-      `${name}/prior`,
-      seed + 20,
+    this.input = this.addChild(
+      new Dense(stochSize + actionDim, hiddenSize, {
+        activation: 'relu',
+        ...this.childOptions('input'),
+      }),
     );
-    this.posterior = new GaussianHead(
-      deterSize + embedSize,
-      hiddenSize,
-      stochSize,
-      minStd,
-      `${name}/posterior`,
-      seed + 30,
+    this.gru = this.addChild(new GRUCell(hiddenSize, deterSize, this.childOptions('gru')));
+    this.prior = this.addChild(
+      new GaussianHead(deterSize, hiddenSize, stochSize, minStd, this.childOptions('prior')),
+    );
+    this.posterior = this.addChild(
+      new GaussianHead(
+        deterSize + embedSize,
+        hiddenSize,
+        stochSize,
+        minStd,
+        this.childOptions('posterior'),
+      ),
     );
   }
 
@@ -111,24 +108,6 @@ export class RSSM implements LatentCore {
       return { prior, posterior };
     });
   }
-
-  trainableVariables(): tf.Variable[] {
-    return [
-      ...this.input.trainableVariables(),
-      ...this.gru.trainableVariables(),
-      ...this.prior.trainableVariables(),
-      ...this.posterior.trainableVariables(),
-    ];
-  }
-
-  namedVariables(): Map<string, tf.Variable> {
-    return new Map([
-      ...this.input.namedVariables(),
-      ...this.gru.namedVariables(),
-      ...this.prior.namedVariables(),
-      ...this.posterior.namedVariables(),
-    ]);
-  }
 }
 
 /**
@@ -137,7 +116,7 @@ export class RSSM implements LatentCore {
  *   posterior q(s_t | s_{t-1}, a_{t-1}, e_t) from that hidden layer and the embedding.
  * Features are s_t alone.
  */
-export class SSM implements LatentCore {
+export class SSM extends Module implements LatentCore {
   readonly featureSize: number;
   readonly stochSize: number;
   readonly deterSize = 0;
@@ -147,32 +126,29 @@ export class SSM implements LatentCore {
 
   constructor(
     private readonly sizes: CoreSizes,
-    name: string,
-    seed: number,
+    options: ModuleOptions,
   ) {
+    super('ssm', options);
     const { actionDim, embedSize, stochSize, hiddenSize, minStd } = sizes;
     this.stochSize = stochSize;
     this.featureSize = stochSize;
-    this.transition = new Dense(stochSize + actionDim, hiddenSize, {
-      activation: 'relu',
-      name: `${name}/transition`,
-      seed,
-    });
-    this.prior = new GaussianHead(
-      hiddenSize,
-      hiddenSize,
-      stochSize,
-      minStd,
-      `${name}/prior`,
-      seed + 20,
+    this.transition = this.addChild(
+      new Dense(stochSize + actionDim, hiddenSize, {
+        activation: 'relu',
+        ...this.childOptions('transition'),
+      }),
     );
-    this.posterior = new GaussianHead(
-      hiddenSize + embedSize,
-      hiddenSize,
-      stochSize,
-      minStd,
-      `${name}/posterior`,
-      seed + 30,
+    this.prior = this.addChild(
+      new GaussianHead(hiddenSize, hiddenSize, stochSize, minStd, this.childOptions('prior')),
+    );
+    this.posterior = this.addChild(
+      new GaussianHead(
+        hiddenSize + embedSize,
+        hiddenSize,
+        stochSize,
+        minStd,
+        this.childOptions('posterior'),
+      ),
     );
   }
 
@@ -211,21 +187,5 @@ export class SSM implements LatentCore {
         posterior: { deter: null, stoch: reparameterize(q.mean, q.std, seed), ...q },
       };
     });
-  }
-
-  trainableVariables(): tf.Variable[] {
-    return [
-      ...this.transition.trainableVariables(),
-      ...this.prior.trainableVariables(),
-      ...this.posterior.trainableVariables(),
-    ];
-  }
-
-  namedVariables(): Map<string, tf.Variable> {
-    return new Map([
-      ...this.transition.namedVariables(),
-      ...this.prior.namedVariables(),
-      ...this.posterior.namedVariables(),
-    ]);
   }
 }

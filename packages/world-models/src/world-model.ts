@@ -1,4 +1,4 @@
-import { Adam, ConvDecoder, ConvEncoder, MLP, Rng, tf } from '@vmbrl/tensor';
+import { Adam, ConvDecoder, ConvEncoder, MLP, Rng, splitSeed, tf } from '@vmbrl/tensor';
 import { type BatchTensors, batchToTensors } from './batch.js';
 import { type PresetName, type WorldModelConfig, resolveConfig, validateConfig } from './config.js';
 import { IMAGE_SIZE } from './image-loss.js';
@@ -24,11 +24,6 @@ export interface LatentWorldModelOptions {
   seed: number;
 }
 
-/** Size of the conv encoder's flattened output for a channel multiplier (256 x 2 x 2 at 32). */
-export function embedSizeFor(cnnDepth: number): number {
-  return 8 * cnnDepth * 2 * 2;
-}
-
 /**
  * PlaNet's latent world model (section 3): conv encoder -> embedding, a latent core (RSSM, SSM
  * or RNN), deconv decoder with unit-variance Gaussian pixels, and a reward MLP on the features.
@@ -52,28 +47,27 @@ export class LatentWorldModel implements WorldModel {
     this.config = structuredClone(config);
     this.actionDim = actionDim;
     const rng = new Rng(seed);
-    const init = (name: string) => rng.split(`init/${name}`).seed32();
+    // Each part's initialisation derives from the run seed and the part's name.
+    const part = (name: string) => ({ name, seed: splitSeed(seed, `init/${name}`) });
     const depth = config.cnnDepth;
-    this.encoder = new ConvEncoder({ depth, name: 'encoder', seed: init('encoder') });
+    this.encoder = new ConvEncoder({ depth, ...part('encoder') });
     const sizes = {
       actionDim,
-      embedSize: embedSizeFor(depth),
+      embedSize: this.encoder.outDim,
       deterSize: config.deterSize,
       stochSize: config.stochSize,
       hiddenSize: config.hiddenSize,
       minStd: config.minStd,
     };
-    const coreSeed = init(config.variant);
     this.core =
       config.variant === 'ssm'
-        ? new SSM(sizes, 'ssm', coreSeed)
-        : new RSSM(sizes, config.variant === 'rnn', config.variant, coreSeed);
+        ? new SSM(sizes, part('ssm'))
+        : new RSSM(sizes, config.variant === 'rnn', part(config.variant));
     const featureSize = this.core.featureSize;
-    this.decoder = new ConvDecoder(featureSize, { depth, name: 'decoder', seed: init('decoder') });
+    this.decoder = new ConvDecoder(featureSize, { depth, ...part('decoder') });
     this.rewardHead = new MLP(featureSize, config.rewardHidden, 1, {
       activation: 'relu',
-      name: 'reward',
-      seed: init('reward'),
+      ...part('reward'),
     });
     this.samplingRng = rng.split('sampling');
     this.optimizer = new Adam({
@@ -152,7 +146,8 @@ export class LatentWorldModel implements WorldModel {
 
   observe(batch: SequenceBatch): ObserveResult {
     return tidyTree(() => {
-      const { images, actions } = this.toTensors(batch, false);
+      // Same input distribution as in training (dequantisation noise, seeded).
+      const { images, actions } = this.toTensors(batch, true);
       return this.observeTensors(images, actions);
     });
   }
@@ -258,6 +253,6 @@ export class LatentWorldModel implements WorldModel {
   /** Release the model's variables and optimiser state. */
   dispose(): void {
     tf.dispose(this.trainableVariables());
-    this.optimizer.dispose?.();
+    this.optimizer.dispose();
   }
 }
