@@ -6,7 +6,7 @@ import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { Rng } from '@vmbrl/tensor/random';
 import { DiskEpisodeStore } from './disk-store';
 import type { SequenceBatch, TransitionBatch } from './sampling';
-import type { WorkerSamplerConfig, WorkerToMain } from './worker-protocol';
+import { type WorkerSamplerConfig, type WorkerToMain, batchBuffers } from './worker-protocol';
 
 const config = workerData as WorkerSamplerConfig & { port: MessagePort };
 // Requests come from the parent; everything produced goes out on the dedicated port.
@@ -20,23 +20,30 @@ try {
     onSkip: (file, reason) => post({ type: 'skip', file, reason }),
   });
   const rng = new Rng(config.seed);
+  // Batches the main thread handed back (their buffers transferred here) are overwritten.
+  const pool: SequenceBatch[] = [];
   const produce = (): SequenceBatch | TransitionBatch =>
     config.mode === 'transitions'
       ? store.sampleTransitions(config.batchSize, config.length, rng, config.keys)
-      : store.sample(config.batchSize, config.length, rng, config.keys);
-  requests.on('message', (message: { type: 'request'; count: number } | { type: 'refresh' }) => {
+      : store.sample(config.batchSize, config.length, rng, config.keys, pool.pop());
+  type Request =
+    | { type: 'request'; count: number }
+    | { type: 'refresh' }
+    | { type: 'recycle'; batch: SequenceBatch };
+  requests.on('message', (message: Request) => {
     try {
       if (message.type === 'refresh') {
         store.refresh();
         return;
       }
+      if (message.type === 'recycle') {
+        if (pool.length < 4) pool.push(message.batch);
+        return;
+      }
       for (let i = 0; i < message.count; i++) {
         const start = performance.now();
         const batch = produce();
-        const buffers = [batch.image, batch.state, batch.action, batch.reward, batch.discount]
-          .filter((a) => a !== undefined)
-          .map((a) => a!.buffer as ArrayBuffer);
-        post({ type: 'batch', batch, produceMs: performance.now() - start }, buffers);
+        post({ type: 'batch', batch, produceMs: performance.now() - start }, batchBuffers(batch));
       }
     } catch (error) {
       post({ type: 'error', message: (error as Error).message });

@@ -212,8 +212,9 @@ export class DiskEpisodeStore implements ChunkSource {
     length: number,
     rng: IntSource,
     keys?: readonly ObservationKey[],
+    reuse?: SequenceBatch,
   ): SequenceBatch {
-    return this.retrying(() => sampleSequences(this, batchSize, length, rng, keys));
+    return this.retrying(() => sampleSequences(this, batchSize, length, rng, keys, reuse));
   }
 
   /** B sequences of K transitions (ALM). */

@@ -142,14 +142,18 @@ export class EpisodeBuffer implements ChunkSource {
     copyEpisodeChunk(this.stored[index].episode, start, batch, row);
   }
 
-  /** B chunks of L rows, every valid start equally likely (see `sampleSequences`). */
+  /**
+   * B chunks of L rows, every valid start equally likely (see `sampleSequences`). Pass a batch
+   * you are done with as `reuse` to overwrite its memory instead of allocating.
+   */
   sample(
     batchSize: number,
     length: number,
     rng: IntSource,
     keys?: readonly ObservationKey[],
+    reuse?: SequenceBatch,
   ): SequenceBatch {
-    return sampleSequences(this, batchSize, length, rng, keys);
+    return sampleSequences(this, batchSize, length, rng, keys, reuse);
   }
 
   /** B sequences of K transitions for ALM (see `sampleTransitions`). */

@@ -26,6 +26,26 @@ describe('PrefetchingSampler', () => {
     sampler.close();
   });
 
+  it('recycled batches are overwritten with correct data, not reallocated', async () => {
+    const direct = new Rng(8);
+    const expected = Array.from({ length: 6 }, () => buffer.sample(4, 20, direct));
+    const rng = new Rng(8);
+    const sampler = new PrefetchingSampler((reuse) => buffer.sample(4, 20, rng, undefined, reuse), {
+      depth: 1,
+    });
+    const seen = new Set<unknown>();
+    for (const want of expected) {
+      const batch = await sampler.next();
+      expect(Array.from(batch.reward)).toEqual(Array.from(want.reward));
+      expect(Buffer.compare(Buffer.from(batch.image!), Buffer.from(want.image!))).toBe(0);
+      seen.add(batch.image!.buffer);
+      sampler.recycle(batch);
+    }
+    sampler.close();
+    // depth 1 plus one batch in the consumer's hands: at most 3 distinct image buffers in total.
+    expect(seen.size).toBeLessThanOrEqual(3);
+  });
+
   it('next() does not wait when the consumer is slower than the producer', async () => {
     const rng = new Rng(1);
     const sampler = new PrefetchingSampler(() => buffer.sample(16, 50, rng));

@@ -26,10 +26,13 @@ export interface PrefetchStats {
 /**
  * Wraps a batch producer (e.g. `() => buffer.sample(B, L, rng)`) and keeps `depth` batches ready.
  * The producer is called in order, so a seeded producer yields the same sequence of batches as
- * calling it directly.
+ * calling it directly. Batches handed back with `recycle` are passed to the producer as `reuse`
+ * (e.g. `(reuse) => buffer.sample(B, L, rng, undefined, reuse)`), so steady-state sampling
+ * allocates nothing.
  */
 export class PrefetchingSampler<T> {
   private readonly ready: T[] = [];
+  private readonly pool: T[] = [];
   private readonly waiting: { resolve: (value: T) => void; reject: (error: unknown) => void }[] =
     [];
   private scheduled = false;
@@ -39,7 +42,7 @@ export class PrefetchingSampler<T> {
   readonly stats: PrefetchStats = { batches: 0, waits: 0, waitMs: 0, produceMs: 0 };
 
   constructor(
-    private readonly produce: () => T,
+    private readonly produce: (reuse?: T) => T,
     options: PrefetchOptions = {},
   ) {
     this.depth = options.depth ?? 2;
@@ -74,6 +77,11 @@ export class PrefetchingSampler<T> {
     });
   }
 
+  /** Returns a batch the consumer no longer reads, for the producer to overwrite. */
+  recycle(batch: T): void {
+    if (this.pool.length <= this.depth) this.pool.push(batch);
+  }
+
   /** Number of batches ready now. */
   get readyCount(): number {
     return this.ready.length;
@@ -99,7 +107,7 @@ export class PrefetchingSampler<T> {
     let batch: T;
     const start = performance.now();
     try {
-      batch = this.produce();
+      batch = this.produce(this.pool.pop());
     } catch (error) {
       // Keep the error for every later call: a failing producer must not be retried silently.
       this.failure = error;

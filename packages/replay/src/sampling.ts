@@ -104,7 +104,9 @@ export function allocateBatch(
   };
   if (keys.includes('image')) {
     const [H, W, C] = spec.imageShape!;
-    batch.image = new Uint8Array(B * L * H * W * C);
+    // Every byte is overwritten by the chunks, so skip zero-filling ~30 MB per B=L=50 batch.
+    const bytes = Buffer.allocUnsafeSlow(B * L * H * W * C);
+    batch.image = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
     shapes.image = [B, L, H, W, C];
   }
   if (keys.includes('state')) {
@@ -112,6 +114,28 @@ export function allocateBatch(
     shapes.state = [B, L, spec.stateDim!];
   }
   return batch;
+}
+
+/**
+ * True when `batch` has exactly the columns and sizes a new batch would have, so its memory can
+ * be overwritten instead of allocating ~30 MB (B = L = 50) again.
+ */
+function fitsBatch(
+  batch: SequenceBatch,
+  spec: EpisodeSpec,
+  batchSize: number,
+  length: number,
+  keys: readonly ObservationKey[],
+): boolean {
+  const frame = spec.imageShape ? spec.imageShape[0] * spec.imageShape[1] * spec.imageShape[2] : 0;
+  const rows = batchSize * length;
+  return (
+    batch.batchSize === batchSize &&
+    batch.length === length &&
+    batch.action.length === rows * spec.actionDim &&
+    (batch.image?.length ?? 0) === (keys.includes('image') ? rows * frame : 0) &&
+    (batch.state?.length ?? 0) === (keys.includes('state') ? rows * (spec.stateDim ?? 0) : 0)
+  );
 }
 
 /** Picks which observation columns to return, checking the request against the spec. */
@@ -186,11 +210,16 @@ export function sampleSequences(
   length: number,
   rng: IntSource,
   keys?: readonly ObservationKey[],
+  reuse?: SequenceBatch,
 ): SequenceBatch {
   const spec = source.spec;
   if (!spec) throw new Error('sample: the buffer is empty; add episodes before sampling');
   const { index, start } = drawStarts(source.episodeLengths(), batchSize, length, rng);
-  const batch = allocateBatch(spec, batchSize, length, resolveKeys(spec, keys));
+  const wanted = resolveKeys(spec, keys);
+  const batch =
+    reuse && fitsBatch(reuse, spec, batchSize, length, wanted)
+      ? reuse
+      : allocateBatch(spec, batchSize, length, wanted);
   for (let b = 0; b < batchSize; b++) {
     source.copyChunk(index[b], start[b], batch, b);
     batch.episodeIds[b] = source.episodeId(index[b]);

@@ -18,3 +18,10 @@ export type WorkerToMain =
   | { type: 'batch'; batch: SequenceBatch | TransitionBatch; produceMs: number }
   | { type: 'skip'; file: string; reason: string }
   | { type: 'error'; message: string };
+
+/** The buffers of a batch's columns, transferred (not copied) between threads. */
+export function batchBuffers(batch: SequenceBatch | TransitionBatch): ArrayBuffer[] {
+  return [batch.image, batch.state, batch.action, batch.reward, batch.discount]
+    .filter((a) => a !== undefined)
+    .map((a) => a!.buffer as ArrayBuffer);
+}

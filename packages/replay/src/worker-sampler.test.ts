@@ -27,12 +27,14 @@ describe('WorkerDiskSampler', () => {
     expect(await sampler.started).toEqual({ type: 'ready', episodes: 8, steps: 8 * 120 + 280 });
     const store = DiskEpisodeStore.open(dir);
     const rng = new Rng(5);
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 8; i++) {
       const fromWorker = await sampler.next();
       const local = store.sample(6, 20, rng);
       expect(fromWorker.shapes.image).toEqual([6, 20, 64, 64, 3]);
       expect(Array.from(fromWorker.reward)).toEqual(Array.from(local.reward));
       expect(Buffer.compare(Buffer.from(fromWorker.image!), Buffer.from(local.image!))).toBe(0);
+      sampler.recycle(fromWorker); // later batches overwrite this memory in the worker
+      expect(fromWorker.image!.length).toBe(0); // transferred away
     }
     await sampler.close();
   });
@@ -54,6 +56,7 @@ describe('WorkerDiskSampler', () => {
       waits.push(performance.now() - t0);
       expect(batch.image!.length).toBe(16 * 50 * 64 * 64 * 3);
       busyWait(60); // a training step that never yields the event loop
+      sampler.recycle(batch);
     }
     await sampler.close();
     const produceMs = sampler.stats.produceMs / sampler.stats.batches;

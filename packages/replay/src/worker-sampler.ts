@@ -12,7 +12,7 @@ import {
   receiveMessageOnPort,
 } from 'node:worker_threads';
 import type { ObservationKey, SequenceBatch, TransitionBatch } from './sampling';
-import type { WorkerSamplerConfig, WorkerToMain } from './worker-protocol';
+import { type WorkerSamplerConfig, type WorkerToMain, batchBuffers } from './worker-protocol';
 
 /** Options of {@link WorkerDiskSampler}. */
 export interface WorkerDiskSamplerOptions {
@@ -140,6 +140,16 @@ export class WorkerDiskSampler<T extends SequenceBatch | TransitionBatch = Seque
         reject,
       });
     });
+  }
+
+  /**
+   * Hands a batch the consumer no longer reads back to the worker (its buffers are transferred,
+   * so the arrays become unusable here), which overwrites it instead of allocating: this keeps
+   * ~30 MB per batch (B = L = 50) from being allocated and garbage-collected on every step.
+   */
+  recycle(batch: T): void {
+    if (this.closed || this.failure) return;
+    this.worker.postMessage({ type: 'recycle', batch }, batchBuffers(batch));
   }
 
   /** Batches ready now. */
