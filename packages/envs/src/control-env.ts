@@ -67,6 +67,8 @@ export class ControlEnv implements SimulatorEnv {
     p.reset();
     this.task.initialize(this.rng);
     p.forward();
+    // tasks may resize geoms per episode (e.g. the reacher target)
+    this.renderer?.refreshSizes();
     p.time = 0;
     this.stepCount = 0;
     this.started = true;
