@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 /**
- * Workload w1: one world-model training step (forward + backward + Adam + global-norm clip),
- * defined as in the PyTorch anchor (../shared/anchors/torch_reference/planet_bench.py):
- * PlaNet encoder, RSSM 200/30/200, decoder, reward head 2 x 200, image + reward (scale 1) +
- * KL clamped per step at 3 free nats, Adam lr 1e-3 eps 1e-4 clip 1000, action dim 6,
- * uniform random images / actions, normal rewards; B = 8, L = 16 (w1big: B = 50, L = 50).
+ * Times workload w1 (see w1.mjs: one world-model training step defined as in the PyTorch
+ * anchor) like the anchor does: median of --runs after --warmup, plus the CPU used by other
+ * processes meanwhile (compare only runs where that is near 0). B = 8, L = 16 is w1;
+ * --B 50 --L 50 is w1big.
  *
  * Usage (after `npx turbo run build --filter=@vmbrl/world-models`):
  *   node bench/train-step.mjs [--B 8] [--L 16] [--warmup 2] [--runs 5] [--backend wasm]
@@ -13,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { initBackend, tf } from '@vmbrl/tensor';
-import { LatentWorldModel, resolveConfig } from '../dist/index.js';
+import { createW1 } from './w1.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -27,7 +26,6 @@ const { values } = parseArgs({
 });
 const B = Number(values.B);
 const L = Number(values.L);
-const ACTION_DIM = 6;
 
 /** Busy CPU seconds of the whole machine, from /proc/stat (as the anchor measures). */
 function machineBusySeconds() {
@@ -46,41 +44,12 @@ function ownCpuSeconds() {
   return (u.user + u.system) / 1e6;
 }
 
-/** Seeded uniform numbers (mulberry32) so inputs do not depend on tfjs randomness. */
-function uniforms(n, seed) {
-  let a = seed >>> 0;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i += 1) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  return out;
-}
-
 const backend = await initBackend({ backend: values.backend });
-const config = resolveConfig('paper', {
-  rewardHidden: [200, 200],
-  rewardScale: 1,
-  freeNats: 3,
-  freeNatsConvention: 'clampPerStep',
-  bitDepth: 8,
-});
-const model = new LatentWorldModel(config, { actionDim: ACTION_DIM, seed: Number(values.seed) });
-const u = uniforms(B * L * (64 * 64 * 3 + ACTION_DIM + 2), Number(values.seed) + 1);
-let k = 0;
-const image = new Uint8Array(B * L * 64 * 64 * 3).map(() => Math.floor(u[k++] * 256));
-const action = new Float32Array(B * L * ACTION_DIM).map(() => u[k++] * 2 - 1);
-const reward = new Float32Array(B * L).map(() => {
-  const r = Math.sqrt(-2 * Math.log(1 - u[k++])) * Math.cos(2 * Math.PI * u[k++]);
-  return r;
-});
-const batch = { image, action, reward, batchSize: B, length: L };
+const rssBefore = process.resourceUsage().maxRSS / 1024;
+const w1 = createW1({ B, L, seed: Number(values.seed) });
 
 let last;
-for (let i = 0; i < Number(values.warmup); i += 1) last = model.trainStep(batch);
+for (let i = 0; i < Number(values.warmup); i += 1) last = w1.step();
 const tensorsBefore = tf.memory().numTensors;
 const times = [];
 const m0 = machineBusySeconds();
@@ -88,7 +57,7 @@ const c0 = ownCpuSeconds();
 const w0 = performance.now();
 for (let i = 0; i < Number(values.runs); i += 1) {
   const t0 = performance.now();
-  last = model.trainStep(batch);
+  last = w1.step();
   times.push(performance.now() - t0);
 }
 const wall = (performance.now() - w0) / 1000;
@@ -114,5 +83,6 @@ console.log(
     last_grad_norm: round(last.gradNorm),
     tensors_leaked_per_step: (tf.memory().numTensors - tensorsBefore) / times.length,
     peak_rss_mib: round(process.resourceUsage().maxRSS / 1024, 1),
+    peak_rss_mib_before_model: round(rssBefore, 1),
   }),
 );
