@@ -104,7 +104,9 @@ describe('checkpoints', () => {
 
     truncateSync(dataFile, original.byteLength - 10);
     await expect(loadCheckpoint(dir, { variables: vars })).rejects.toThrow(
-      new RegExp(`${escapeRegExp(dataFile)} is truncated or corrupt: ${original.byteLength - 10} bytes`),
+      new RegExp(
+        `${escapeRegExp(dataFile)} is truncated or corrupt: ${original.byteLength - 10} bytes`,
+      ),
     );
     const flipped = Buffer.from(original);
     flipped[7] = (flipped[7] as number) ^ 0xff;

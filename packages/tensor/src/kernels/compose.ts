@@ -28,6 +28,12 @@ export class KernelComposer {
     return out;
   }
 
+  /** Frees `x` with the other intermediates (for outputs of kernels run directly). */
+  track(x: TensorInfo): TensorInfo {
+    this.temporaries.push(x);
+    return x;
+  }
+
   transpose(x: TensorInfo, perm: number[]): TensorInfo {
     return this.run('Transpose', { x }, { perm });
   }

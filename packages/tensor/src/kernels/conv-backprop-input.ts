@@ -40,35 +40,8 @@ export function conv2dBackpropInputViaConv(
   const phases = sh * sw;
 
   const composer = new KernelComposer(args.backend, backendName);
-  let indices: TensorInfo | undefined;
   try {
-    // Packed filter [windowH, windowW, outChannels, phases * inChannels]: gather taps from the
-    // flattened filter, with index kh*kw pointing at an appended zero tap.
-    const flat = composer.reshape(filter, [kh * kw, inChannels, outChannels]);
-    const withZero = composer.run(
-      'PadV2',
-      { x: flat },
-      {
-        paddings: [
-          [0, 1],
-          [0, 0],
-          [0, 0],
-        ],
-        constantValue: 0,
-      },
-    );
-    const tapIndex = packedTapIndices(rows, cols, kw, kh * kw);
-    indices = writeInt32(args.backend, tapIndex);
-    const gathered = composer.run('GatherV2', { x: withZero, indices }, { axis: 0, batchDims: 0 }); // [wh*ww*phases, ci, co]
-    const window = rows.window * cols.window;
-    const grouped = composer.reshape(gathered, [window, phases, inChannels, outChannels]);
-    const packedT = composer.transpose(grouped, [0, 3, 1, 2]); // [window, co, phases, ci]
-    const packed = composer.reshape(packedT, [
-      rows.window,
-      cols.window,
-      outChannels,
-      phases * inChannels,
-    ]);
+    const packed = packFilter(composer, filter, rows, cols, inChannels, outChannels);
 
     // dy cropped where the window starts inside it, padded where it starts outside.
     const cropTop = Math.max(0, -rows.padBefore);
@@ -101,8 +74,6 @@ export function conv2dBackpropInputViaConv(
   } catch (error) {
     composer.abort();
     throw error;
-  } finally {
-    if (indices) args.backend.disposeData(indices.dataId);
   }
 }
 
@@ -113,8 +84,8 @@ interface PhaseLayout {
   count: number;
   /** Common correlation window length over all phases. */
   window: number;
-  /** For each phase and window position, the filter tap (or -1 for none). */
-  taps: number[][];
+  /** Zero taps to put before the filter so that a reshape to [window, stride] aligns phases. */
+  tapOffset: number;
   /** Padding of dy before/after (negative: crop). */
   padBefore: number;
   padAfter: number;
@@ -134,56 +105,85 @@ export function phaseLayout(
   const count = Math.ceil(outSize / stride);
   let windowStart = Number.POSITIVE_INFINITY;
   let windowEnd = Number.NEGATIVE_INFINITY;
-  const phaseInfo: Array<{ r: number; c: number; length: number }> = [];
   for (let p = 0; p < stride; p++) {
     const r = (p + padStart) % stride;
     const c = Math.floor((p + padStart) / stride);
     const length = r < kernel ? Math.ceil((kernel - r) / stride) : 0;
-    phaseInfo.push({ r, c, length });
     if (length > 0) {
       windowStart = Math.min(windowStart, c - length + 1);
       windowEnd = Math.max(windowEnd, c);
     }
   }
   const window = windowEnd - windowStart + 1;
-  // taps[p][u]: window position u reads dy[m + windowStart + u], i.e. j = c - windowStart - u.
-  const taps = phaseInfo.map(({ r, c, length }) =>
-    Array.from({ length: window }, (_, u) => {
-      const j = c - windowStart - u;
-      return j >= 0 && j < length ? stride * j + r : -1;
-    }),
-  );
   const padBefore = -windowStart;
   // Last window row read: (count - 1) + windowEnd; dy has rows 0..dySize-1.
   const padAfter = count - 1 + windowEnd - (dySize - 1);
-  return { stride, count, window, taps, padBefore, padAfter };
+  const tapOffset = stride * (window - 1) - padStart + stride * windowStart;
+  if (tapOffset < 0 || tapOffset + kernel > stride * window) {
+    throw new Error(`phaseLayout: taps do not fit the window (kernel ${kernel}, stride ${stride})`);
+  }
+  return { stride, count, window, tapOffset, padBefore, padAfter };
 }
 
-/** Flat tap indices in [window_h, window_w, phase_h, phase_w] order into the [kh*kw+1] taps. */
-function packedTapIndices(
+/**
+ * Packs the sub-filters of all phases into one filter [windowH, windowW, outC, phases * inC].
+ * Along one axis, phase p at window position u uses tap t = pad - s*windowStart + p - s*u, so
+ * after padding the taps by L = s*(window-1) - pad + s*windowStart in front, t + L =
+ * s*(window-1-u) + p: a reshape to [window, s] puts phase p in column p and window position u
+ * in row window-1-u. One 5-D transpose orders the axes, then the window axes are reversed.
+ * (Only pads, reshapes, one transpose and slices: wasm's gather and reverse are slow.)
+ */
+function packFilter(
+  composer: KernelComposer,
+  filter: TensorInfo,
   rows: PhaseLayout,
   cols: PhaseLayout,
-  kw: number,
-  zeroTap: number,
-): Int32Array {
-  const out = new Int32Array(rows.window * cols.window * rows.stride * cols.stride);
-  let k = 0;
-  for (let u = 0; u < rows.window; u++) {
-    for (let v = 0; v < cols.window; v++) {
-      for (let ph = 0; ph < rows.stride; ph++) {
-        for (let pw = 0; pw < cols.stride; pw++) {
-          const t = rows.taps[ph]?.[u] ?? -1;
-          const q = cols.taps[pw]?.[v] ?? -1;
-          out[k++] = t >= 0 && q >= 0 ? t * kw + q : zeroTap;
-        }
-      }
-    }
-  }
-  return out;
+  inChannels: number,
+  outChannels: number,
+): TensorInfo {
+  const [kh, kw] = filter.shape as [number, number];
+  const [sh, sw] = [rows.stride, cols.stride];
+  const padded = composer.run(
+    'PadV2',
+    { x: filter },
+    {
+      paddings: [
+        [rows.tapOffset, sh * rows.window - rows.tapOffset - kh],
+        [cols.tapOffset, sw * cols.window - cols.tapOffset - kw],
+        [0, 0],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+  ); // [wh*sh, ww*sw, ci, co]
+  const split = composer.reshape(padded, [
+    rows.window,
+    sh,
+    cols.window,
+    sw * inChannels,
+    outChannels,
+  ]);
+  const ordered = composer.transpose(split, [0, 2, 4, 1, 3]); // [wh, ww, co, sh, sw*ci]
+  const flipped = composer.reshape(ordered, [
+    rows.window,
+    cols.window,
+    outChannels,
+    sh * sw * inChannels,
+  ]);
+  return reverseAxis(composer, reverseAxis(composer, flipped, 0), 1);
 }
 
-function writeInt32(backend: tf.KernelBackend, values: Int32Array): TensorInfo {
-  const shape = [values.length];
-  const dataId = backend.write(values, shape, 'int32');
-  return { dataId, shape, dtype: 'int32' };
+/** Reverses a short axis by slicing it into single entries and concatenating them back. */
+function reverseAxis(composer: KernelComposer, x: TensorInfo, axis: number): TensorInfo {
+  const length = x.shape[axis] as number;
+  if (length === 1) return x;
+  const size = [...x.shape];
+  size[axis] = 1;
+  const parts: TensorInfo[] = [];
+  for (let i = length - 1; i >= 0; i--) {
+    const begin = x.shape.map(() => 0);
+    begin[axis] = i;
+    parts.push(composer.slice(x, begin, size));
+  }
+  return composer.concat(parts, axis);
 }

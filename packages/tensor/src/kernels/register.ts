@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { batchMatMulViaTransposes } from './batch-matmul.js';
 import { conv2dBackpropFilterViaConv } from './conv-backprop-filter.js';
 import { conv2dBackpropInputViaConv } from './conv-backprop-input.js';
 
@@ -13,11 +14,13 @@ const registered = new Set<string>();
  * - wasm has no Conv2DBackpropFilter at all (conv2d cannot be trained); its
  *   Conv2DBackpropInput (= conv2dTranspose) runs a plain loop at ~2 GFLOP/s, while XNNPACK's
  *   conv2d reaches 15-25, so both are expressed through conv2d.
+ * - wasm's BatchMatMul is fast only for a non-transposed 2-D product; the transposed forms
+ *   every dense layer's backward pass uses are 15-70x slower, so they are rewritten.
  * - cpu's own Conv2DBackpropFilter is a scalar loop ~30-80x slower than its conv2d; its
  *   Conv2DBackpropInput is faster than its conv2d, so it is kept.
  */
 const FAST_KERNELS: Record<string, string[]> = {
-  wasm: ['Conv2DBackpropFilter', 'Conv2DBackpropInput'],
+  wasm: ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul'],
   cpu: ['Conv2DBackpropFilter'],
 };
 
@@ -49,6 +52,10 @@ function makeKernelFunc(
   backendName: string,
   original: KernelConfig | undefined,
 ): tf.KernelFunc {
+  if (kernelName === 'BatchMatMul') {
+    if (!original) throw new Error(`No BatchMatMul kernel on ${backendName} to build on`);
+    return (args) => batchMatMulViaTransposes(args as never, backendName, original);
+  }
   const fast =
     kernelName === 'Conv2DBackpropFilter'
       ? conv2dBackpropFilterViaConv

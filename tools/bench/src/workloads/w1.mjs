@@ -14,7 +14,9 @@ export async function cases(_tensor, options) {
   try {
     ({ createW1 } = await import('../../../../packages/world-models/bench/w1.mjs'));
   } catch (error) {
-    console.error('w1 needs a built @vmbrl/world-models: npx turbo run build --filter=@vmbrl/world-models');
+    console.error(
+      'w1 needs a built @vmbrl/world-models: npx turbo run build --filter=@vmbrl/world-models',
+    );
     throw error;
   }
   const B = options.batch;

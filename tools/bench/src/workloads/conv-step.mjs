@@ -1,0 +1,40 @@
+/**
+ * One training step of PlaNet's conv encoder + decoder (depth 32) as an autoencoder on
+ * B x 64x64x3 images with Adam (lr 1e-3, eps 1e-4, clip 1000): forward, backward (conv2d filter
+ * and input gradients, conv2dTranspose gradients), clipping and update, loss read back.
+ */
+import { useOriginalKernels } from './kernels.mjs';
+
+export const description =
+  'one train step of the PlaNet conv encoder+decoder (Adam), batch --batch';
+
+export async function cases({ tf, Adam, ConvEncoder, ConvDecoder, Rng }, { batch, kernels }) {
+  const backend = tf.getBackend();
+  if (kernels === 'original') useOriginalKernels(tf, backend);
+  const rng = new Rng(1);
+  const encoder = new ConvEncoder({ name: 'enc', seed: rng.split('enc').seed32() });
+  const decoder = new ConvDecoder(encoder.outDim, { name: 'dec', seed: rng.split('dec').seed32() });
+  const vars = [...encoder.trainableVariables(), ...decoder.trainableVariables()];
+  const adam = new Adam({ lr: 1e-3, eps: 1e-4, clipNorm: 1000 });
+  const images = tf.randomUniform([batch, 64, 64, 3], -0.5, 0.5, 'float32', rng.seed32());
+  const loss = () =>
+    tf.tidy(() =>
+      tf.mean(tf.sum(tf.square(tf.sub(decoder.apply(encoder.apply(images)), images)), [1, 2, 3])),
+    );
+  return [
+    {
+      name: `forward (B=${batch})`,
+      run: () => tf.tidy(() => void loss().dataSync()),
+    },
+    {
+      name: `train step (B=${batch}, kernels ${kernels})`,
+      run: () => void adam.step(loss, vars),
+      dispose: () => {
+        images.dispose();
+        encoder.dispose();
+        decoder.dispose();
+        adam.dispose();
+      },
+    },
+  ];
+}

@@ -1,0 +1,10 @@
+import * as convKernels from './conv-kernels.mjs';
+import * as convStep from './conv-step.mjs';
+import * as w1 from './w1.mjs';
+
+/** Registered workloads by name. */
+export const WORKLOADS = {
+  'conv-step': convStep,
+  'conv-kernels': convKernels,
+  w1,
+};
