@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     globalSetup: ['./vitest.global-setup.ts'],
+    // The JSON report feeds the workspace summary printed at the end of `pnpm test`.
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest/report.json' },
   },
 });
