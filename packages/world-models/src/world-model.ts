@@ -1,4 +1,14 @@
-import { Adam, ConvDecoder, ConvEncoder, MLP, Rng, splitSeed, tf } from '@vmbrl/tensor';
+import {
+  Adam,
+  ConvDecoder,
+  ConvEncoder,
+  MLP,
+  Rng,
+  loadCheckpoint,
+  saveCheckpoint,
+  splitSeed,
+  tf,
+} from '@vmbrl/tensor';
 import { type BatchTensors, batchToTensors } from './batch.js';
 import { type PresetName, type WorldModelConfig, resolveConfig, validateConfig } from './config.js';
 import { IMAGE_SIZE } from './image-loss.js';
@@ -248,6 +258,34 @@ export class LatentWorldModel implements WorldModel {
   /** Last filtered state of each sequence, [B, ...] (the belief a planner starts from). */
   lastState(observed: ObserveResult): LatentState {
     return lastStep(observed.posteriors);
+  }
+
+  /**
+   * Save variables, Adam state, sampling RNG state and config to `dir` (atomic, via
+   * `@vmbrl/tensor`'s checkpoints) so a killed run resumes exactly.
+   */
+  async save(dir: string): Promise<void> {
+    await saveCheckpoint(dir, {
+      variables: this.namedVariables(),
+      optimizers: { model: this.optimizer },
+      meta: { kind: 'LatentWorldModel', config: this.config, rng: this.getRngState() },
+    });
+  }
+
+  /** Restore what `save` wrote; the saved config must equal this model's. */
+  async load(dir: string): Promise<void> {
+    const { meta } = await loadCheckpoint(dir, {
+      variables: this.namedVariables(),
+      optimizers: { model: this.optimizer },
+    });
+    const saved = meta as { config?: WorldModelConfig; rng?: unknown } | null;
+    const mine = JSON.stringify(this.config);
+    if (!saved?.config || JSON.stringify(saved.config) !== mine) {
+      throw new Error(
+        `LatentWorldModel.load: checkpoint ${dir} was saved with config ${JSON.stringify(saved?.config)}, this model has ${mine}`,
+      );
+    }
+    if (saved.rng !== undefined) this.setRngState(saved.rng);
   }
 
   /** Release the model's variables and optimiser state. */
