@@ -5,7 +5,7 @@
  * episodes to a temporary directory (~615 MB). Reports medians in ms.
  *
  *   npx turbo run build --filter=@vmbrl/replay && node packages/replay/bench/sample-bench.mjs
- *   options: --episodes 100 --steps 500 --iterations 30 --cache-mb 128 --keep
+ *   options: --episodes 100 --steps 500 --iterations 30 --cache-mb 128 --compress --keep
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -29,6 +29,7 @@ const EPISODES = option('episodes', 100);
 const STEPS = option('steps', 500);
 const ITERATIONS = option('iterations', 30);
 const CACHE_MB = option('cache-mb', 128);
+const COMPRESS = args.includes('--compress'); // deflated episodes (savez_compressed-style)
 const B = 50;
 const L = 50;
 const FRAME = 64 * 64 * 3;
@@ -72,13 +73,18 @@ try {
     const episode = syntheticEpisode(e);
     buffer.add(episode);
     writeMs.push(
-      time(() => writeEpisode(join(dir, `ep-${String(e).padStart(4, '0')}.npz`), episode)),
+      time(() =>
+        writeEpisode(join(dir, `ep-${String(e).padStart(4, '0')}.npz`), episode, {
+          compress: COMPRESS,
+        }),
+      ),
     );
   }
-  results['write one episode (stored .npz, atomic)'] = median(writeMs);
+  results[`write one episode (${COMPRESS ? 'deflated' : 'stored'} .npz, atomic)`] = median(writeMs);
 
   const rng = new Rng(0);
-  buffer.sample(B, L, rng); // warm-up
+  // Warm-up: right after generating ~600 MB the first batches pay for GC and page reclaim.
+  for (let i = 0; i < 20; i++) buffer.sample(B, L, rng);
   results['memory: sample B=50 L=50 (new arrays each batch)'] = median(
     Array.from({ length: ITERATIONS }, () => time(() => buffer.sample(B, L, rng))),
   );
