@@ -3,6 +3,7 @@ import { Rng } from '@vmbrl/tensor/random';
 import { describe, expect, it } from 'vitest';
 import { EpisodeBuffer } from './episode-buffer';
 import { PrefetchingSampler } from './prefetch';
+import type { SequenceBatch } from './sampling';
 import { taggedEpisode } from './testing/tagged-episode';
 
 function median(values: number[]): number {
@@ -30,9 +31,12 @@ describe('PrefetchingSampler', () => {
     const direct = new Rng(8);
     const expected = Array.from({ length: 6 }, () => buffer.sample(4, 20, direct));
     const rng = new Rng(8);
-    const sampler = new PrefetchingSampler((reuse) => buffer.sample(4, 20, rng, undefined, reuse), {
-      depth: 1,
-    });
+    const sampler = new PrefetchingSampler<SequenceBatch>(
+      (reuse) => buffer.sample(4, 20, rng, undefined, reuse),
+      {
+        depth: 1,
+      },
+    );
     const seen = new Set<unknown>();
     for (const want of expected) {
       const batch = await sampler.next();
