@@ -130,6 +130,33 @@ describe('training step', () => {
   });
 });
 
+describe('gradient accumulation', () => {
+  it('splitting a batch into groups of sequences gives the same step as one pass', () => {
+    // rnn + 8-bit input: nothing random, so both paths must agree to rounding.
+    const overrides = { variant: 'rnn' as const, bitDepth: 8, overshooting: { distance: 2 } };
+    const whole = LatentWorldModel.fromPreset('debug', { actionDim: A, seed: 5 }, overrides);
+    const split = LatentWorldModel.fromPreset(
+      'debug',
+      { actionDim: A, seed: 5, maxFramesPerPass: 2 * L },
+      overrides,
+    );
+    const batch = randomBatch(3, L, A, 17); // groups of 2 and 1 sequences
+    const a = whole.trainStep(batch);
+    const b = split.trainStep(batch);
+    for (const key of ['loss', 'gradNorm', 'image', 'reward', 'kl', 'kl_d2']) {
+      expect(b[key], key).toBeCloseTo(a[key] as number, 2);
+    }
+    const wholeVars = whole.namedVariables();
+    for (const [name, v] of split.namedVariables()) {
+      const diff = tf.max(tf.abs(tf.sub(v, wholeVars.get(name) as tf.Variable))).dataSync()[0];
+      expect(diff, name).toBeLessThan(1e-5);
+    }
+    const before = tf.memory().numTensors;
+    split.trainStep(batch);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
 describe('checkpoints', () => {
   it('save then load into a differently seeded model reproduces the next training step', async () => {
     const { mkdtempSync } = await import('node:fs');

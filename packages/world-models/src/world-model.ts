@@ -9,12 +9,13 @@ import {
   splitSeed,
   tf,
 } from '@vmbrl/tensor';
-import { type BatchTensors, batchToTensors } from './batch.js';
+import { type BatchTensors, batchToTensors, validateBatch } from './batch.js';
 import { type PresetName, type WorldModelConfig, resolveConfig, validateConfig } from './config.js';
 import { IMAGE_SIZE } from './image-loss.js';
 import { type LatentCore, lastStep, stackStates, stateFeatures, tidyTree } from './latent.js';
 import { worldModelLoss } from './loss.js';
 import { RSSM, SSM } from './rssm.js';
+import { trainStep } from './train-step.js';
 import type {
   ImaginePolicy,
   ImagineResult,
@@ -32,6 +33,12 @@ export interface LatentWorldModelOptions {
   actionDim: number;
   /** Seed of the run; parameters and sampling noise derive from it. */
   seed: number;
+  /**
+   * Largest B * L pushed through one forward/backward pass; bigger batches accumulate gradients
+   * over groups of whole sequences (see `trainStep`). Default 512, which fits the 4 GB wasm heap
+   * at the paper's sizes; B = 50, L = 50 (2500 frames) needs it.
+   */
+  maxFramesPerPass?: number;
 }
 
 /**
@@ -47,12 +54,19 @@ export class LatentWorldModel implements WorldModel {
   private readonly decoder: ConvDecoder;
   private readonly rewardHead: MLP;
   private readonly samplingRng: Rng;
+  private readonly maxFramesPerPass: number;
 
   constructor(config: WorldModelConfig, options: LatentWorldModelOptions) {
     validateConfig(config);
     const { actionDim, seed } = options;
     if (!Number.isInteger(actionDim) || actionDim < 1) {
       throw new Error(`LatentWorldModel: actionDim ${actionDim} must be an integer >= 1`);
+    }
+    this.maxFramesPerPass = options.maxFramesPerPass ?? 512;
+    if (!Number.isInteger(this.maxFramesPerPass) || this.maxFramesPerPass < 1) {
+      throw new Error(
+        `LatentWorldModel: maxFramesPerPass ${options.maxFramesPerPass} must be an integer >= 1`,
+      );
     }
     this.config = structuredClone(config);
     this.actionDim = actionDim;
@@ -215,19 +229,14 @@ export class LatentWorldModel implements WorldModel {
     return tidyTree(() => worldModelLoss(this, this.toTensors(batch, true)));
   }
 
+  /** Loss terms of already converted tensors (call inside a tidy or an optimiser step). */
+  lossOf(inputs: BatchTensors): LossResult {
+    return worldModelLoss(this, inputs);
+  }
+
   trainStep(batch: SequenceBatch): TrainMetrics {
-    const kept: Record<string, tf.Scalar> = {};
-    const { loss, gradNorm } = this.optimizer.step(() => {
-      const { total, terms } = worldModelLoss(this, this.toTensors(batch, true));
-      for (const [name, value] of Object.entries(terms)) kept[name] = tf.keep(value);
-      return total;
-    }, this.trainableVariables());
-    const metrics: TrainMetrics = { loss, gradNorm };
-    for (const [name, value] of Object.entries(kept)) {
-      metrics[name] = value.dataSync()[0] as number;
-      value.dispose();
-    }
-    return metrics;
+    validateBatch(batch, this.actionDim);
+    return trainStep(this, batch, this.maxFramesPerPass);
   }
 
   trainableVariables(): tf.Variable[] {
