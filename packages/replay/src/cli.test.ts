@@ -1,14 +1,22 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli-commands';
 import { percentile } from './dataset-tools';
 import { makeEpisode } from './episode';
 import { writeEpisode } from './npz';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'vmbrl-replay-cli-'));
+const created: string[] = [];
+const tmp = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vmbrl-replay-cli-'));
+  created.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
 
 function run(...argv: string[]) {
   const out: string[] = [];

@@ -1,14 +1,22 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '@vmbrl/tensor/random';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DiskEpisodeStore, listEpisodeFiles } from './disk-store';
 import { EpisodeBuffer } from './episode-buffer';
 import { writeEpisode } from './npz';
 import { FRAME, taggedEpisode } from './testing/tagged-episode';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'vmbrl-replay-disk-'));
+const created: string[] = [];
+const tmp = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vmbrl-replay-disk-'));
+  created.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
 const LENGTHS = [30, 12, 45, 8, 60, 25];
 const EPISODE_BYTES = (T: number) => T * (FRAME + 8 + 4 + 4);
 

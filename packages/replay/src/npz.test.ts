@@ -1,14 +1,22 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { makeEpisode } from './episode';
 import { encodeNpyHeader } from './npy';
 import { EpisodeFileError, readEpisode, readNpz, writeEpisode, writeNpz } from './npz';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
-const tmp = () => mkdtempSync(join(tmpdir(), 'vmbrl-replay-npz-'));
+const created: string[] = [];
+const tmp = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vmbrl-replay-npz-'));
+  created.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
 
 function pythonHasNumpy(): boolean {
   const probe = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });

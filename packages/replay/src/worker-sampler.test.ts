@@ -1,16 +1,24 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Rng } from '@vmbrl/tensor/random';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DiskEpisodeStore } from './disk-store';
 import { writeEpisode } from './npz';
 import { taggedEpisode } from './testing/tagged-episode';
 import { WorkerDiskSampler } from './worker-sampler';
 
 // The worker runs the built script (dist/disk-sampler-worker.js); turbo builds before testing.
-const tmp = () => mkdtempSync(join(tmpdir(), 'vmbrl-replay-worker-'));
+const created: string[] = [];
+const tmp = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vmbrl-replay-worker-'));
+  created.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
 
 function busyWait(ms: number) {
   const end = performance.now() + ms;
