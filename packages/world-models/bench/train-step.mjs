@@ -71,7 +71,11 @@ console.log(
     backend,
     B,
     L,
-    median_ms: round(sorted[Math.floor(sorted.length / 2)]),
+    median_ms: round(
+      sorted.length % 2
+        ? sorted[sorted.length >> 1]
+        : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2,
+    ),
     min_ms: round(sorted[0]),
     max_ms: round(sorted.at(-1)),
     all_ms: times.map((t) => round(t, 2)),
