@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   MetricsLog,
+  type MetricsRow,
   latestMetrics,
   metricKeys,
   metricSeries,
@@ -109,7 +110,7 @@ describe('MetricsLog', () => {
 });
 
 describe('row helpers', () => {
-  const rows = [
+  const rows: MetricsRow[] = [
     { step: 0, kind: 'train', loss: 5, kl: 3 },
     { step: 1000, kind: 'eval', return: 10 },
     { step: 100, kind: 'train', loss: 4, kl: 2, note: 'warmup' },
