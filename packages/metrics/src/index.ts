@@ -3,3 +3,5 @@ export * from './atomic.js';
 export * from './metrics-log.js';
 export * from './render.js';
 export * from './plots.js';
+export * from './frames.js';
+export * from './gif.js';

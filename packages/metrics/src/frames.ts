@@ -1,0 +1,237 @@
+/**
+ * Frames are uint8 RGB images in HWC layout (height x width x 3, row-major), as episodes store
+ * them. These helpers split, upscale, difference and tile them into grids, and write PNGs.
+ */
+import { readFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import { writeFileAtomic } from './atomic.js';
+
+/** An RGB image with its size. */
+export interface RgbImage {
+  data: Uint8Array;
+  height: number;
+  width: number;
+}
+
+/** Frame size shared by a sequence of frames. */
+export interface FrameSize {
+  height: number;
+  width: number;
+}
+
+function assertSize(size: FrameSize, what: string): void {
+  for (const key of ['height', 'width'] as const) {
+    if (!Number.isInteger(size[key]) || size[key] < 1) {
+      throw new RangeError(`${what}: ${key} is ${String(size[key])}; a positive integer is needed`);
+    }
+  }
+}
+
+/** Throws unless every frame has height x width x 3 bytes. */
+export function assertFrames(frames: readonly Uint8Array[], size: FrameSize, what: string): void {
+  assertSize(size, what);
+  if (!frames || frames.length === 0) throw new RangeError(`${what}: no frames`);
+  const expected = size.height * size.width * 3;
+  frames.forEach((frame, t) => {
+    if (!(frame instanceof Uint8Array) || frame.length !== expected) {
+      throw new RangeError(
+        `${what}: frame ${t} has ${frame?.length} bytes; ${size.height}x${size.width}x3 RGB needs ${expected}`,
+      );
+    }
+  });
+}
+
+/**
+ * Views a flat [T, H, W, 3] uint8 array (an episode's image column) as T frames, without
+ * copying.
+ */
+export function splitFrames(data: Uint8Array, size: FrameSize): Uint8Array[] {
+  assertSize(size, 'splitFrames');
+  const frameBytes = size.height * size.width * 3;
+  if (data.length === 0 || data.length % frameBytes !== 0) {
+    throw new RangeError(
+      `splitFrames: ${data.length} bytes is not a whole number (> 0) of ${size.height}x${size.width}x3 frames`,
+    );
+  }
+  const frames: Uint8Array[] = [];
+  for (let offset = 0; offset < data.length; offset += frameBytes) {
+    frames.push(data.subarray(offset, offset + frameBytes));
+  }
+  return frames;
+}
+
+/** Nearest-neighbour upscaling by an integer factor (keeps pixels sharp). */
+export function upscaleNearest(frame: Uint8Array, size: FrameSize, factor: number): Uint8Array {
+  if (!Number.isInteger(factor) || factor < 1) {
+    throw new RangeError(`upscale factor is ${String(factor)}; allowed are integers >= 1`);
+  }
+  assertFrames([frame], size, 'upscaleNearest');
+  if (factor === 1) return frame;
+  const { height, width } = size;
+  const outWidth = width * factor;
+  const out = new Uint8Array(height * factor * outWidth * 3);
+  const row = new Uint8Array(outWidth * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const src = 3 * (y * width + x);
+      for (let k = 0; k < factor; k++) {
+        const dst = 3 * (x * factor + k);
+        row[dst] = frame[src];
+        row[dst + 1] = frame[src + 1];
+        row[dst + 2] = frame[src + 2];
+      }
+    }
+    for (let k = 0; k < factor; k++) out.set(row, (y * factor + k) * outWidth * 3);
+  }
+  return out;
+}
+
+/** Per-channel absolute difference |a - b|, e.g. the error row under a prediction. */
+export function absoluteDifference(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length !== b.length) {
+    throw new RangeError(`absoluteDifference: frames have ${a.length} and ${b.length} bytes`);
+  }
+  const out = new Uint8Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = Math.abs(a[i] - b[i]);
+  return out;
+}
+
+/** Options for grids of frames. */
+export interface GridOptions {
+  /** Pixels between cells (default 2). */
+  gap?: number;
+  /** Colour of the gaps and of empty cells (default white). */
+  gapColour?: readonly [number, number, number];
+}
+
+/**
+ * Tiles equally sized frames into one image: `cells[r][c]` goes to row r, column c; rows may be
+ * shorter than the widest (missing cells and null stay gap-coloured).
+ */
+export function composeGrid(
+  cells: readonly (readonly (Uint8Array | null)[])[],
+  size: FrameSize,
+  options: GridOptions = {},
+): RgbImage {
+  assertSize(size, 'composeGrid');
+  const gap = options.gap ?? 2;
+  if (!Number.isInteger(gap) || gap < 0) {
+    throw new RangeError(`grid gap is ${String(gap)}; allowed are integers >= 0`);
+  }
+  const rows = cells.length;
+  const cols = Math.max(0, ...cells.map((r) => r.length));
+  if (rows === 0 || cols === 0) throw new RangeError('composeGrid: the grid has no cells');
+  const { height, width } = size;
+  const outWidth = cols * width + (cols - 1) * gap;
+  const outHeight = rows * height + (rows - 1) * gap;
+  const data = new Uint8Array(outWidth * outHeight * 3);
+  const [gr, gg, gb] = options.gapColour ?? [255, 255, 255];
+  for (let i = 0; i < outWidth * outHeight; i++) {
+    data[3 * i] = gr;
+    data[3 * i + 1] = gg;
+    data[3 * i + 2] = gb;
+  }
+  cells.forEach((row, r) =>
+    row.forEach((cell, c) => {
+      if (cell === null) return;
+      assertFrames([cell], size, `composeGrid cell [${r}][${c}]`);
+      const x0 = c * (width + gap);
+      const y0 = r * (height + gap);
+      for (let y = 0; y < height; y++) {
+        data.set(cell.subarray(3 * y * width, 3 * (y + 1) * width), 3 * ((y0 + y) * outWidth + x0));
+      }
+    }),
+  );
+  return { data, height: outHeight, width: outWidth };
+}
+
+/**
+ * A video of grids: `sequences[r][c]` is a sequence of frames shown at row r, column c, all
+ * of the same length T (for open-loop predictions: rows truth / prediction / error, one column
+ * per example). Returns T grid frames and their size.
+ */
+export function composeGridVideo(
+  sequences: readonly (readonly (readonly Uint8Array[])[])[],
+  size: FrameSize,
+  options: GridOptions = {},
+): { frames: Uint8Array[]; height: number; width: number } {
+  if (sequences.length === 0) throw new RangeError('composeGridVideo: no rows of sequences');
+  const length = sequences[0]?.[0]?.length;
+  if (!length) throw new RangeError('composeGridVideo: sequences[0][0] has no frames');
+  sequences.forEach((row, r) =>
+    row.forEach((sequence, c) => {
+      if (sequence.length !== length) {
+        throw new RangeError(
+          `composeGridVideo: sequences[${r}][${c}] has ${sequence.length} frames but sequences[0][0] has ${length}; all must be equally long`,
+        );
+      }
+      assertFrames(sequence, size, `composeGridVideo sequences[${r}][${c}]`);
+    }),
+  );
+  const frames: Uint8Array[] = [];
+  let grid: RgbImage | undefined;
+  for (let t = 0; t < length; t++) {
+    grid = composeGrid(
+      sequences.map((row) => row.map((sequence) => sequence[t])),
+      size,
+      options,
+    );
+    frames.push(grid.data);
+  }
+  const last = grid as RgbImage;
+  return { frames, height: last.height, width: last.width };
+}
+
+/** Encodes an RGB image as PNG bytes. */
+export function encodePng(image: RgbImage): Uint8Array {
+  assertFrames([image.data], image, 'encodePng');
+  const png = new PNG({ width: image.width, height: image.height });
+  for (let i = 0; i < image.width * image.height; i++) {
+    png.data[4 * i] = image.data[3 * i];
+    png.data[4 * i + 1] = image.data[3 * i + 1];
+    png.data[4 * i + 2] = image.data[3 * i + 2];
+    png.data[4 * i + 3] = 255;
+  }
+  return new Uint8Array(PNG.sync.write(png));
+}
+
+/** Writes an RGB image as a PNG file (atomically). */
+export function writePng(path: string, image: RgbImage): void {
+  writeFileAtomic(path, encodePng(image));
+}
+
+/** Reads a PNG file (or bytes) into an RGB image (alpha dropped). */
+export function readPng(source: string | Uint8Array): RgbImage {
+  const bytes = typeof source === 'string' ? readFileSync(source) : Buffer.from(source);
+  const png = PNG.sync.read(bytes);
+  const data = new Uint8Array(png.width * png.height * 3);
+  for (let i = 0; i < png.width * png.height; i++) {
+    data[3 * i] = png.data[4 * i];
+    data[3 * i + 1] = png.data[4 * i + 1];
+    data[3 * i + 2] = png.data[4 * i + 2];
+  }
+  return { data, height: png.height, width: png.width };
+}
+
+/**
+ * Writes a grid of frames as one PNG (for example a strip: one row of frames over time, or
+ * truth / prediction rows), optionally upscaled.
+ */
+export function writePngGrid(
+  path: string,
+  cells: readonly (readonly (Uint8Array | null)[])[],
+  size: FrameSize,
+  options: GridOptions & { scale?: number } = {},
+): RgbImage {
+  const scale = options.scale ?? 1;
+  const scaled = cells.map((row) =>
+    row.map((cell) => (cell === null ? null : upscaleNearest(cell, size, scale))),
+  );
+  const image = composeGrid(
+    scaled,
+    { height: size.height * scale, width: size.width * scale },
+    options,
+  );
+  writePng(path, image);
+  return image;
+}
