@@ -11,7 +11,7 @@ export {
   type BackendName,
   type InitBackendOptions,
 } from './backend.js';
-export { registerFastConvKernels, getOriginalKernel } from './kernels/register.js';
+export { getOriginalKernel, isFastKernel, registerFastConvKernels } from './kernels/register.js';
 export { Rng, splitSeed, type RngState } from './random.js';
 export { Normal, TanhNormal, Bernoulli, klNormal, stopGradient } from './distributions.js';
 export { Module, type ModuleOptions } from './layers/module.js';

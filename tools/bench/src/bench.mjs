@@ -24,7 +24,7 @@ if (flags.list || flags.help) {
   for (const [name, w] of Object.entries(WORKLOADS))
     console.log(`  ${name.padEnd(14)} ${w.description}`);
   console.log(
-    'options: --backends wasm,cpu --warmup N --repeats N --json FILE --batch N --kernels fast|original',
+    'options: --backends wasm,cpu --warmup N --repeats N --json FILE --batch N --kernels fast|original|both',
   );
   process.exit(0);
 }
@@ -54,7 +54,7 @@ for (const workload of workloads) {
   for (const backend of backends) {
     const args = [path.join(here, 'run-workload.mjs'), workload, '--backend', backend];
     for (const [key, value] of Object.entries(flags)) {
-      if (['backends', 'json'].includes(key)) continue;
+      if (['backends', 'json', 'warmup', 'repeats'].includes(key)) continue;
       args.push(`--${key}`, String(value));
     }
     args.push('--warmup', String(warmup), '--repeats', String(repeats));

@@ -37,7 +37,6 @@ export function conv2dBackpropInputViaConv(
   const rows = phaseLayout(kh, info.strideHeight, info.padInfo.top, height, info.outHeight);
   const cols = phaseLayout(kw, info.strideWidth, info.padInfo.left, width, info.outWidth);
   const [sh, sw] = [info.strideHeight, info.strideWidth];
-  const phases = sh * sw;
 
   const composer = new KernelComposer(args.backend, backendName);
   try {

@@ -77,3 +77,8 @@ function makeKernelFunc(
 export function getOriginalKernel(kernelName: string, backendName: string) {
   return originals.get(`${backendName}/${kernelName}`);
 }
+
+/** True if `kernelName` on `backendName` is this package's kernel (registered by initBackend). */
+export function isFastKernel(kernelName: string, backendName: string): boolean {
+  return registered.has(`${backendName}/${kernelName}`);
+}

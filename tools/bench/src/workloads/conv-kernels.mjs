@@ -23,7 +23,7 @@ const DECODER = [
 ];
 
 export async function cases(tensor, { batch }) {
-  const { tf, getOriginalKernel } = tensor;
+  const { tf, getOriginalKernel, isFastKernel } = tensor;
   const backend = tf.getBackend();
   const list = [];
   const keep = [];
@@ -32,7 +32,8 @@ export async function cases(tensor, { batch }) {
     list.push({ name: `${name} ${kernel}`, run: kernelRunner(tf, config, inputs, attrs) });
   };
   const both = (label, kernel, inputs, attrs) => {
-    add(`${label} ours`, kernel, tf.getKernel(kernel, backend), inputs, attrs);
+    const current = isFastKernel(kernel, backend) ? 'ours' : 'tfjs';
+    add(`${label} ${current}`, kernel, tf.getKernel(kernel, backend), inputs, attrs);
     const original = getOriginalKernel(kernel, backend);
     if (original) add(`${label} tfjs`, kernel, original, inputs, attrs);
   };

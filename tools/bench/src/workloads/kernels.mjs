@@ -1,21 +1,32 @@
 /**
- * Helpers to compare @vmbrl/tensor's convolution-gradient kernels with the ones tfjs ships.
+ * Helpers to compare @vmbrl/tensor's kernels with the ones tfjs ships.
  */
 import { getOriginalKernel } from '@vmbrl/tensor';
 
-const NAMES = ['Conv2DBackpropFilter', 'Conv2DBackpropInput'];
+const NAMES = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul'];
+const ours = new Map();
 
 /**
- * Puts tfjs' own kernels back for `backend` where @vmbrl/tensor replaced them (wasm has no
- * Conv2DBackpropFilter of its own, so ours stays: without it conv nets cannot train on wasm).
+ * Registers tfjs' own kernels (`which = 'original'`) or @vmbrl/tensor's (`'fast'`) for
+ * `backend`, where @vmbrl/tensor replaced one. wasm has no Conv2DBackpropFilter of its own,
+ * so ours stays in both modes (without it conv nets cannot train on wasm).
  */
-export function useOriginalKernels(tf, backend) {
+export function selectKernels(tf, backend, which) {
   for (const name of NAMES) {
     const original = getOriginalKernel(name, backend);
     if (!original) continue;
+    const key = `${backend}/${name}`;
+    if (!ours.has(key)) ours.set(key, tf.getKernel(name, backend));
+    const wanted = which === 'original' ? original : ours.get(key);
+    if (tf.getKernel(name, backend) === wanted) continue;
     tf.unregisterKernel(name, backend);
-    tf.registerKernel(original);
+    tf.registerKernel(wanted);
   }
+}
+
+/** Backwards-compatible alias: tfjs' own kernels. */
+export function useOriginalKernels(tf, backend) {
+  selectKernels(tf, backend, 'original');
 }
 
 /**
