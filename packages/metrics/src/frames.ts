@@ -235,3 +235,30 @@ export function writePngGrid(
   writePng(path, image);
   return image;
 }
+
+/**
+ * The open-loop prediction video layout: one column per example, rows truth, prediction and
+ * |truth - prediction| (per channel), each sequence `truth[e]` / `prediction[e]` of T frames.
+ */
+export function composeOpenLoopVideo(
+  truth: readonly (readonly Uint8Array[])[],
+  prediction: readonly (readonly Uint8Array[])[],
+  size: FrameSize,
+  options: GridOptions = {},
+): { frames: Uint8Array[]; height: number; width: number } {
+  if (truth.length === 0) throw new RangeError('open-loop video: truth has no examples');
+  if (truth.length !== prediction.length) {
+    throw new RangeError(
+      `open-loop video: truth has ${truth.length} examples but prediction has ${prediction.length}`,
+    );
+  }
+  const error = truth.map((sequence, e) => {
+    if (sequence.length !== prediction[e].length) {
+      throw new RangeError(
+        `open-loop video: example ${e} has ${sequence.length} true frames but ${prediction[e].length} predicted`,
+      );
+    }
+    return sequence.map((frame, t) => absoluteDifference(frame, prediction[e][t]));
+  });
+  return composeGridVideo([truth, prediction, error], size, options);
+}

@@ -5,3 +5,5 @@ export * from './render.js';
 export * from './plots.js';
 export * from './frames.js';
 export * from './gif.js';
+export * from './report.js';
+export * from './run-report.js';
