@@ -99,3 +99,25 @@ describe('Adam', () => {
     for (const v of [x, y, z]) v.dispose();
   });
 });
+
+describe('Adam.applyGradients', () => {
+  it('applies externally computed gradients exactly like step()', async () => {
+    await initBackend({ backend: 'wasm', log: false });
+    const a = tf.variable(tf.tensor1d([1, -2]));
+    const b = tf.variable(tf.tensor1d([1, -2]));
+    const viaStep = new Adam({ lr: 0.1, clipNorm: 1 });
+    const viaApply = new Adam({ lr: 0.1, clipNorm: 1 });
+    for (let i = 0; i < 3; i++) {
+      const { gradNorm } = viaStep.step(() => tf.sum(tf.square(a)) as tf.Scalar, [a]);
+      const grad = tf.tidy(() => tf.mul(b, 2)); // d/db sum(b^2)
+      expect(viaApply.applyGradients([grad], [b]).gradNorm).toBeCloseTo(gradNorm, 5);
+      grad.dispose();
+    }
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    const wrong = tf.zeros([3]);
+    expect(() => viaApply.applyGradients([wrong], [b])).toThrow(
+      /gradient 0 has shape \[3\] but its variable \[2\]/,
+    );
+    for (const x of [a, b, wrong]) x.dispose();
+  });
+});

@@ -66,26 +66,52 @@ export class Adam {
    * global norm and applies one Adam update. Variables the loss does not depend on are left
    * unchanged. Allocates no tensors that outlive the call.
    */
-  step(lossFn: () => tf.Scalar, vars: tf.Variable[]): StepResult {
+  step(lossFn: () => tf.Scalar | tf.Tensor, vars: tf.Variable[]): StepResult {
     if (vars.length === 0) throw new Error('Adam.step: no variables to optimise');
+    return tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(lossFn as () => tf.Scalar, vars);
+      const { gradNorm } = this.applyGradients(
+        vars.map((v) => grads[v.name]),
+        vars,
+      );
+      return { loss: value.dataSync()[0] as number, gradNorm };
+    });
+  }
+
+  /**
+   * Applies gradients computed elsewhere (e.g. one `tf.variableGrads` over a sum of losses
+   * split between optimisers): `grads[i]` belongs to `vars[i]`, undefined means no gradient.
+   * Clips by global norm and updates; returns the pre-clip norm. Does not dispose `grads`.
+   */
+  applyGradients(grads: Array<tf.Tensor | undefined>, vars: tf.Variable[]): { gradNorm: number } {
+    if (grads.length !== vars.length) {
+      throw new Error(
+        `Adam.applyGradients: ${grads.length} gradients for ${vars.length} variables`,
+      );
+    }
+    grads.forEach((g, i) => {
+      const v = vars[i] as tf.Variable;
+      if (g && g.shape.join() !== v.shape.join()) {
+        throw new Error(
+          `Adam.applyGradients: gradient ${i} has shape [${g.shape}] but its variable [${v.shape}]`,
+        );
+      }
+    });
+    if (grads.every((g) => g === undefined)) throw new Error('Adam: no variable has a gradient');
     this.ensureSlots(vars);
     const t = this.stepCount + 1;
     const lrT = (this.lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
-    const summary = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(lossFn, vars);
-      const gradList = vars.map((v) => grads[v.name]);
-      const squares = gradList
+    const gradNorm = tf.tidy(() => {
+      const squares = grads
         .filter((g): g is tf.Tensor => g !== undefined)
         .map((g) => tf.sum(tf.square(g)));
-      const norm = tf.sqrt(tf.addN(squares));
-      // clip_by_global_norm: g * clip / max(norm, clip)
-      const scale =
-        this.clipNorm === undefined
-          ? tf.scalar(1)
-          : tf.div(this.clipNorm, tf.maximum(norm, this.clipNorm));
-      gradList.forEach((grad, i) => {
+      const norm = tf.sqrt(tf.addN(squares)).dataSync()[0] as number;
+      // clip_by_global_norm: g * clip / max(norm, clip); the norm is read first so that
+      // the common unclipped case skips a multiply over every parameter.
+      const scale = this.clipNorm !== undefined && norm > this.clipNorm ? this.clipNorm / norm : 1;
+      grads.forEach((grad, i) => {
         if (grad === undefined) return;
-        const g = tf.mul(grad, scale);
+        const g = scale === 1 ? grad : tf.mul(grad, scale);
         const m = this.m[i] as tf.Variable;
         const v = this.v[i] as tf.Variable;
         m.assign(tf.add(tf.mul(this.beta1, m), tf.mul(1 - this.beta1, g)));
@@ -93,12 +119,10 @@ export class Adam {
         const update = tf.div(tf.mul(lrT, m), tf.add(tf.sqrt(v), this.eps));
         (vars[i] as tf.Variable).assign(tf.sub(vars[i] as tf.Variable, update));
       });
-      return tf.stack([tf.cast(value, 'float32'), norm]);
+      return norm;
     });
-    const [loss, gradNorm] = summary.dataSync();
-    summary.dispose();
     this.stepCount = t;
-    return { loss: loss as number, gradNorm: gradNorm as number };
+    return { gradNorm };
   }
 
   /** Copies of the optimiser state (the caller owns the tensors). */
