@@ -45,6 +45,9 @@ export interface LearningCurveOptions extends PlotFrame {
 const CURVE_COLOURS = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2'];
 const REFERENCE_COLOURS = ['#666666', '#9d2a2a', '#222222', '#a0a0a0'];
 
+// Axis labels with SI prefixes (20k, 1.5M), but a plain 0 rather than d3's '0k'.
+const SI_LABELS = "datum.value === 0 ? '0' : format(datum.value, '~s')";
+
 function frame(options: PlotFrame) {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -55,7 +58,13 @@ function frame(options: PlotFrame) {
     config: {
       view: { stroke: null },
       // Line symbols at full opacity, whichever layer (faint band or raw line) the legend takes.
-      legend: { orient: 'bottom', title: null, symbolType: 'stroke', symbolOpacity: 1 },
+      legend: {
+        orient: 'bottom',
+        title: null,
+        symbolType: 'stroke',
+        symbolOpacity: 1,
+        labelLimit: 400,
+      },
     },
   } as const;
 }
@@ -114,7 +123,7 @@ export function learningCurveSpec(options: LearningCurveOptions): VegaLiteSpec {
     field: 'x',
     type: 'quantitative',
     title: options.xLabel ?? 'environment steps',
-    axis: { format: '~s' },
+    axis: { labelExpr: SI_LABELS },
   } as const;
   const yTitle = options.yLabel ?? 'evaluation return';
   const layer: unknown[] = [
@@ -199,7 +208,12 @@ export function lossCurvesSpec(options: LossCurvesOptions): VegaLiteSpec {
   }
   const yScale = options.logScale ? { type: 'log' } : { zero: false };
   const yTitle = options.yLabel ?? (options.logScale ? 'loss (log scale)' : 'loss');
-  const x = { field: 'x', type: 'quantitative', title: options.xLabel ?? 'update step' } as const;
+  const x = {
+    field: 'x',
+    type: 'quantitative',
+    title: options.xLabel ?? 'update step',
+    axis: { labelExpr: SI_LABELS },
+  } as const;
   // Panels are titled by term, so they need no legend.
   const color = {
     field: 'term',

@@ -35,6 +35,8 @@ export interface RunReportOptions {
   videos?: { title: string; path: string; caption?: string; displayWidth?: number }[];
   /** More sections after the videos. */
   extraSections?: ReportSection[];
+  /** What `step` counts, for the x axes (default 'environment steps'). */
+  stepLabel?: string;
   /** Write PNG versions of the plots too (default true). */
   png?: boolean;
 }
@@ -76,7 +78,8 @@ export async function writeRunReport(
   const png = options.png ?? true;
   if (evalSeries.x.length > 0) {
     const svg = await learningCurveSvg({
-      title: 'Evaluation return',
+      // No plot title: the report's section heading names it.
+      xLabel: options.stepLabel ?? 'environment steps',
       curves: [{ label: String(summary.agent ?? 'agent'), runs: [evalSeries] }],
       references: options.references,
     });
@@ -92,7 +95,7 @@ export async function writeRunReport(
   }
   if (Object.keys(terms).length > 0) {
     const svg = await lossCurvesSvg({
-      title: 'Training losses',
+      xLabel: options.stepLabel ?? 'environment steps',
       terms,
       panels: Object.keys(terms).length > 1,
       smoothing: options.lossSmoothing,
