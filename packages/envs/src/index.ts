@@ -21,4 +21,11 @@ export {
 export { type EnvConfig, makeWrappedEnv } from './make.js';
 export { VectorEnv, type VectorEnvOptions, resolveWorkerFile } from './vector-env.js';
 export { writeGif, writePngStrip } from './video.js';
+export {
+  ParallelSimulatorScorer,
+  type ParallelSimulatorScorerOptions,
+  SimulatorScorer,
+  type SimulatorScorerOptions,
+} from './oracle/simulator-scorer.js';
+export { type ScoreJob, scoreSequencesOn } from './oracle/score.js';
 export { encodePng, readPng, writePng } from './render/png.js';

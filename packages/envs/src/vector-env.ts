@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EnvConfig } from './make.js';
+import type { ScoreJob } from './oracle/score.js';
 import type { SimulatorState, TimeStep } from './types.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 
@@ -164,6 +165,22 @@ export class VectorEnv {
     await Promise.all(
       this.workers.map((w, k) => w.request({ type: 'setState', states: parts[k] })),
     );
+  }
+
+  /**
+   * Scores action sequences from a saved state on every env in parallel (the oracle planner's
+   * inner loop, see `scoreSequencesOn`): env i runs `jobs[i]` (null: none) and returns its
+   * candidates' returns. Each env's own state is restored afterwards.
+   */
+  async scoreSequences(jobs: Array<ScoreJob | null>): Promise<Array<Float32Array | null>> {
+    this.checkLength('jobs', jobs.length);
+    const parts = this.split(jobs);
+    const res = await Promise.all(
+      this.workers.map((w, k) =>
+        w.request<Array<Float32Array | null>>({ type: 'score', jobs: parts[k] }),
+      ),
+    );
+    return this.gather(res);
   }
 
   /** Frees the environments and stops the workers. */

@@ -4,6 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { type EnvConfig, makeWrappedEnv } from './make.js';
+import { type ScoreJob, scoreSequencesOn } from './oracle/score.js';
 import type { SimulatorEnv, SimulatorState, TimeStep } from './types.js';
 
 /** Requests the main thread sends. */
@@ -14,6 +15,7 @@ export type WorkerRequest =
   | { id: number; type: 'render'; size: number }
   | { id: number; type: 'getState' }
   | { id: number; type: 'setState'; states: SimulatorState[] }
+  | { id: number; type: 'score'; jobs: Array<ScoreJob | null> }
   | { id: number; type: 'close' };
 
 /** Replies: a result or an error message. */
@@ -58,6 +60,14 @@ async function handle(msg: WorkerRequest): Promise<[unknown, ArrayBuffer[]]> {
     case 'setState':
       envs.forEach((e, i) => e.setState(msg.states[i]));
       return [null, []];
+    case 'score': {
+      // The oracle planner's inner loop, on this worker's envs (null: nothing for that env).
+      const returns = envs.map((e, i) => {
+        const job = msg.jobs[i];
+        return job ? scoreSequencesOn(e, job) : null;
+      });
+      return [returns, returns.flatMap((r) => (r ? [r.buffer as ArrayBuffer] : []))];
+    }
     case 'close':
       for (const e of envs) e.close();
       envs = [];
