@@ -1,0 +1,32 @@
+/**
+ * w2: one CEM action selection (J = 1000, H = 12, I = 10, K = 100, action dim 6) under a fixed
+ * RSSM prior + reward head, defined exactly as the PyTorch anchor's w2
+ * (../shared/anchors/torch_reference/planet_bench.py). --J --H --I --K override the sizes.
+ * The definition lives with the planner in packages/planners/bench/w2.mjs; build it first:
+ *   npx turbo run build --filter=@vmbrl/planners
+ */
+import { intFlag } from '../harness.mjs';
+
+export const description = 'PlaNet CEM action selection (anchor w2), --J --H --I --K';
+
+export async function cases(_tensor, options) {
+  let createW2;
+  try {
+    ({ createW2 } = await import('../../../../packages/planners/bench/w2.mjs'));
+  } catch (error) {
+    console.error('w2 needs a built @vmbrl/planners: npx turbo run build --filter=@vmbrl/planners');
+    throw error;
+  }
+  const J = intFlag(options, 'J', 1000);
+  const H = intFlag(options, 'H', 12);
+  const I = intFlag(options, 'I', 10);
+  const K = intFlag(options, 'K', 100);
+  const w2 = createW2({ J, H, I, K, seed: 0 });
+  return [
+    {
+      name: `CEM action selection (J=${J}, H=${H}, I=${I}, K=${K}, A=6)`,
+      run: () => w2.select(),
+      dispose: () => w2.dispose(),
+    },
+  ];
+}
