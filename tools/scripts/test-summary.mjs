@@ -22,8 +22,9 @@ for (const group of ['packages', 'apps', 'tools']) {
     }
     rows.push({
       pkg: `${group}/${name}`,
-      files: json.numTotalTestSuites ?? json.testResults.length,
-      failedFiles: json.numFailedTestSuites ?? 0,
+      // testResults has one entry per test file (numTotalTestSuites also counts describe blocks).
+      files: json.testResults.length,
+      failedFiles: json.testResults.filter((file) => file.status === 'failed').length,
       passed: json.numPassedTests,
       failed: json.numFailedTests,
       skipped: (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0),
