@@ -52,3 +52,47 @@ export class LatentDynamics implements Dynamics<LatentState, LatentState> {
     disposeState(states);
   }
 }
+
+/**
+ * Scores J action sequences [J, H, A] from one belief on the tensor backend (PlaNet Algorithm 2,
+ * line 6): tile the belief, step the prior under a_1..a_H with one sample per candidate and sum
+ * the predicted mean rewards of the states reached. Structurally a `TensorSequenceScorer` and a
+ * `SequenceScorer` of `@vmbrl/planners`. The belief must stay alive while the scorer is used.
+ */
+export function latentSequenceScorer(model: LatentWorldModel, belief: LatentState) {
+  const actionDim = model.actionDim;
+  const scoreTensor = (actions: tf.Tensor3D): tf.Tensor1D =>
+    tf.tidy(() => {
+      const [j, h, a] = actions.shape;
+      if (a !== actionDim || belief.stoch.shape[0] !== 1) {
+        throw new Error(
+          `latentSequenceScorer: actions [${actions.shape}] need A = ${actionDim} and a belief of one state`,
+        );
+      }
+      let state = mapState(belief, (x) => tf.tile(x, [j, 1]) as tf.Tensor2D);
+      let total = tf.zeros([j]) as tf.Tensor1D;
+      const steps = tf.unstack(actions, 1) as tf.Tensor2D[];
+      for (let t = 0; t < h; t += 1) {
+        state = model.core.imagineStep(state, steps[t] as tf.Tensor2D, model.nextSeed());
+        total = tf.add(total, model.predictReward(model.features(state)));
+      }
+      return total;
+    });
+  return {
+    actionDim,
+    scoreTensor,
+    /** Same on row-major [J, H, A] numbers. */
+    score(actions: Float32Array, candidates: number, horizon: number): Float32Array {
+      if (actions.length !== candidates * horizon * actionDim) {
+        throw new Error(
+          `latentSequenceScorer: ${actions.length} values, expected J*H*A = ${candidates}*${horizon}*${actionDim}`,
+        );
+      }
+      const input = tf.tensor3d(actions, [candidates, horizon, actionDim]);
+      const out = scoreTensor(input);
+      const values = Float32Array.from(out.dataSync());
+      tf.dispose([input, out]);
+      return values;
+    },
+  };
+}

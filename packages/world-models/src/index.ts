@@ -21,7 +21,7 @@ export {
 export { type LossModel, worldModelLoss } from './loss.js';
 export { LatentWorldModel, type LatentWorldModelOptions } from './world-model.js';
 export { selectSequences, trainStep, type TrainableModel } from './train-step.js';
-export { LatentDynamics } from './dynamics.js';
+export { LatentDynamics, latentSequenceScorer } from './dynamics.js';
 export { openLoopPrediction, type OpenLoopOptions, type OpenLoopResult } from './open-loop.js';
 export {
   encodeGif,

@@ -43,8 +43,7 @@ function readTerms(terms: Record<string, tf.Scalar>, weight: number, into: Train
  * large batches (PlaNet's B = 50, L = 50) fit the 4 GB wasm heap. All loss terms are means over
  * batch and time, so the accumulated gradient equals the full-batch one; the exception is the
  * `clampMean` free-nats convention, which then clamps each group's mean KL.
- * The update itself goes through `Adam.step` on the surrogate sum(v * g), whose gradient is the
- * accumulated g: clipping and Adam stay those of `@vmbrl/tensor`.
+ * The accumulated gradient then goes through `Adam.applyGradients` (global-norm clip + update).
  */
 export function trainStep(
   model: TrainableModel,
@@ -90,16 +89,7 @@ export function trainStep(
       }
     });
   }
-  const { gradNorm } = model.optimizer.step(
-    () =>
-      tf.addN(
-        vars.flatMap((v, i) => {
-          const g = sums[i];
-          return g ? [tf.sum(tf.mul(v, g))] : [];
-        }),
-      ) as tf.Scalar,
-    vars,
-  );
+  const { gradNorm } = model.optimizer.applyGradients(sums, vars);
   tf.dispose(sums.filter((g): g is tf.Tensor => g !== undefined));
   metrics.gradNorm = gradNorm;
   return metrics;

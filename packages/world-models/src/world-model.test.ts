@@ -1,7 +1,7 @@
 import { initBackend, tf } from '@vmbrl/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelVariant, WorldModelConfig } from './config.js';
-import { LatentDynamics } from './dynamics.js';
+import { LatentDynamics, latentSequenceScorer } from './dynamics.js';
 import { disposeState, lastStep } from './latent.js';
 import { randomBatch } from './test-batch.js';
 import { LatentWorldModel } from './world-model.js';
@@ -127,6 +127,37 @@ describe('training step', () => {
     disposeState(observed.priors);
     observed.features.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('planning views', () => {
+  it('the sequence scorer equals summing rewards along Dynamics steps (deterministic rnn)', () => {
+    const model = debugModel({ variant: 'rnn', bitDepth: 8 });
+    const observed = model.observe(randomBatch(1, L, A, 23));
+    const belief = lastStep(observed.posteriors);
+    const J = 4;
+    const H = 3;
+    const actions = Float32Array.from({ length: J * H * A }, (_, i) => Math.sin(i));
+    const before = tf.memory().numTensors;
+    const scored = latentSequenceScorer(model, belief).score(actions, J, H);
+    expect(tf.memory().numTensors).toBe(before);
+    const dynamics = new LatentDynamics(model);
+    const expected = new Float32Array(J);
+    let states = dynamics.initial(belief, J);
+    for (let t = 0; t < H; t += 1) {
+      const step = new Float32Array(J * A);
+      for (let j = 0; j < J; j += 1) {
+        step.set(actions.subarray((j * H + t) * A, (j * H + t + 1) * A), j * A);
+      }
+      const next = dynamics.step(states, step);
+      dynamics.dispose(states);
+      states = next;
+      dynamics.reward(states).forEach((r, j) => {
+        expected[j] = (expected[j] as number) + r;
+      });
+    }
+    dynamics.dispose(states);
+    for (let j = 0; j < J; j += 1) expect(scored[j]).toBeCloseTo(expected[j] as number, 4);
   });
 });
 
