@@ -1,0 +1,76 @@
+/**
+ * The agent contract of DESIGN.md: `policy(obs, state, {explore}) -> {action, state}`,
+ * `train(batch) -> metrics`, `save(dir)`, `load(dir)`. The run loop (`runOnline`) only talks to
+ * agents through it.
+ */
+import type { SimulatorState } from '@vmbrl/envs';
+import type { SequenceBatch } from '@vmbrl/replay';
+
+/** What an agent sees at one step. */
+export interface AgentObservation {
+  /** HWC uint8 image (64*64*3). */
+  image?: Uint8Array;
+  /** Low-dimensional state, when the env keeps it. */
+  state?: Float32Array;
+  /** The acting simulator's state; filled in only for agents with `needsSimulatorState`. */
+  simulator?: SimulatorState;
+}
+
+/** Options of one `policy` call. */
+export interface PolicyOptions {
+  /** Add exploration noise (training episodes) or act greedily (evaluation). */
+  explore: boolean;
+}
+
+/** What `policy` returns. */
+export interface PolicyResult<S> {
+  /** Action in the env's bounds, [A]. */
+  action: Float32Array;
+  /** The agent's recurrent state after this step (pass it to the next call). */
+  state: S;
+}
+
+/** An agent acting online and, when it learns, training on replayed sequences. */
+export interface Agent<S = unknown> {
+  /** Action dimension A. */
+  readonly actionDim: number;
+  /** False for agents without parameters (the simulator oracle): the loop skips updates. */
+  readonly learns: boolean;
+  /** True when `policy` needs `observation.simulator` (the true-simulator oracle). */
+  readonly needsSimulatorState: boolean;
+  /**
+   * Chooses the action for `observation`. `state` is null at the first step of an episode (the
+   * reset observation), afterwards the state the previous call returned.
+   */
+  policy(
+    observation: AgentObservation,
+    state: S | null,
+    options: PolicyOptions,
+  ): Promise<PolicyResult<S>>;
+  /** Releases a state the loop no longer needs (end of an episode). */
+  disposeState(state: S | null): void;
+  /** One update on a batch of sequences; returns numbers to log (empty for the oracle). */
+  train(batch: SequenceBatch): Record<string, number>;
+  /** Writes parameters, optimiser and random-stream states into `dir`. */
+  save(dir: string): Promise<void>;
+  /** Restores what `save` wrote. */
+  load(dir: string): Promise<void>;
+  /** Frees tensors and workers. */
+  dispose(): Promise<void>;
+}
+
+/** Adds N(0, std^2) noise to each component and clips to [min, max] (PlaNet's exploration). */
+export function addExplorationNoise(
+  action: Float32Array,
+  std: number,
+  normal: () => number,
+  min = -1,
+  max = 1,
+): Float32Array {
+  const out = new Float32Array(action.length);
+  for (let i = 0; i < action.length; i++) {
+    const v = (action[i] as number) + std * normal();
+    out[i] = v < min ? min : v > max ? max : v;
+  }
+  return out;
+}

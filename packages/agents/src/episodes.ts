@@ -1,0 +1,84 @@
+/** Playing one episode with an agent (or uniform random actions) and recording it. */
+import type { SimulatorEnv } from '@vmbrl/envs';
+import { type Episode, EpisodeBuilder } from '@vmbrl/replay';
+import type { Rng } from '@vmbrl/tensor';
+import type { Agent } from './agent.js';
+
+/** How the actions of an episode are chosen. */
+export type EpisodeMode = 'random' | 'explore' | 'eval';
+
+/** A finished episode. */
+export interface PlayedEpisode {
+  episode: Episode;
+  /** Sum of rewards. */
+  return: number;
+  /** Agent steps taken. */
+  steps: number;
+  /** Wall-clock seconds spent choosing actions (planning). */
+  policySeconds: number;
+}
+
+/** Raised inside the loop when a stop was requested mid-iteration. */
+export class Interrupted extends Error {
+  override name = 'Interrupted';
+}
+
+/** Options of {@link playEpisode}. */
+export interface PlayOptions {
+  env: SimulatorEnv;
+  agent: Agent;
+  mode: EpisodeMode;
+  /** Seed of the env reset (fixes the initial state). */
+  seed: number;
+  /** Source of the uniform random actions in `random` mode. */
+  actionRng: Rng;
+  /** Throws {@link Interrupted} when a stop was requested; called before every step. */
+  checkStop: () => void;
+  /** Called after every step with the number of steps so far. */
+  onStep?: (steps: number) => void;
+}
+
+/**
+ * Plays one episode and records it in the replay layout (row 0 = reset observation with a zero
+ * action). Random actions are U(-1, 1) per dimension, as PlaNet's seed episodes.
+ */
+export async function playEpisode(options: PlayOptions): Promise<PlayedEpisode> {
+  const { env, agent, mode, actionRng, checkStop } = options;
+  const spec = env.actionSpec;
+  const actionDim = spec.shape[0] as number;
+  let ts = env.reset(options.seed);
+  const builder = new EpisodeBuilder(actionDim);
+  builder.start(ts.observation);
+  let state: unknown = null;
+  let total = 0;
+  let steps = 0;
+  let policySeconds = 0;
+  try {
+    while (!ts.last) {
+      checkStop();
+      let action: Float32Array;
+      if (mode === 'random') {
+        action = new Float32Array(actionDim);
+        for (let i = 0; i < actionDim; i++) action[i] = actionRng.uniform(spec.min, spec.max);
+      } else {
+        const started = performance.now();
+        const observation = {
+          image: ts.observation.image,
+          simulator: agent.needsSimulatorState ? env.getState() : undefined,
+        };
+        const result = await agent.policy(observation, state, { explore: mode === 'explore' });
+        state = result.state;
+        action = result.action;
+        policySeconds += (performance.now() - started) / 1000;
+      }
+      ts = env.step(action);
+      builder.add(action, ts.reward, ts.discount, ts.observation);
+      total += ts.reward;
+      steps += 1;
+      options.onStep?.(steps);
+    }
+  } finally {
+    agent.disposeState(state);
+  }
+  return { episode: builder.finish(), return: total, steps, policySeconds };
+}

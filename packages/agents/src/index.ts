@@ -1,0 +1,22 @@
+/**
+ * @vmbrl/agents — PlaNet and the CEM-oracle composed from the vmbrl packages, and the online
+ * loop that runs them (PlaNet Algorithm 1): collect, train, evaluate, checkpoint, resume, report.
+ */
+export * from './agent.js';
+export * from './config.js';
+export { LatentSequenceScorer } from './latent-scorer.js';
+export { PlanetAgent, type PlanetAgentOptions, type PlanetState } from './planet-agent.js';
+export { CemOracleAgent, type CemOracleOptions, type OracleState } from './cem-oracle-agent.js';
+export { makeAgent } from './make-agent.js';
+export { runOnline, type RunOnlineOptions, type RunOnlineResult } from './online-loop.js';
+export type { Budget, OnlinePhase, OnlineProgress } from './progress.js';
+export { playEpisode, Interrupted, type EpisodeMode, type PlayedEpisode } from './episodes.js';
+export {
+  type LoopState,
+  type SavedConfig,
+  episodeFileName,
+  findCheckpoint,
+  readLoopState,
+  runPaths,
+} from './run-dir.js';
+export { VIDEO_FILES, writeEpisodeVideo, writeOpenLoopVideo, writeReport } from './artifacts.js';

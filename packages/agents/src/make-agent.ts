@@ -1,0 +1,27 @@
+/** Builds the agent an online config asks for. */
+import type { Agent } from './agent.js';
+import { CemOracleAgent } from './cem-oracle-agent.js';
+import type { OnlineConfig } from './config.js';
+import { PlanetAgent } from './planet-agent.js';
+
+/** The agent of `config` for an env with `actionDim` action dimensions. */
+export async function makeAgent(config: OnlineConfig, actionDim: number): Promise<Agent> {
+  if (config.agent === 'planet') {
+    return new PlanetAgent({
+      actionDim,
+      seed: config.seed,
+      model: config.model,
+      planner: config.planner,
+      explorationNoise: config.explorationNoise,
+      maxFramesPerPass: config.maxFramesPerPass,
+    }) as Agent;
+  }
+  return (await CemOracleAgent.create({
+    task: config.task,
+    actionRepeat: config.actionRepeat,
+    seed: config.seed,
+    planner: config.planner,
+    explorationNoise: config.explorationNoise,
+    workers: config.oracleWorkers,
+  })) as Agent;
+}

@@ -1,0 +1,308 @@
+/**
+ * PlaNet's Algorithm 1 as a resumable online run: S seed episodes with random actions; then
+ * repeat C updates on B chunks of length L and one episode with the planner plus exploration
+ * noise; every E episodes an evaluation without noise; until the budget. A checkpoint follows
+ * every episode; all metrics rows of an iteration carry that iteration's env step and are
+ * appended just before its checkpoint, so a resumed run truncates exactly the rows of the
+ * iteration it repeats.
+ */
+import { type SimulatorEnv, makeWrappedEnv } from '@vmbrl/envs';
+import { MetricsLog, type MetricsRow } from '@vmbrl/metrics';
+import { EpisodeBuffer } from '@vmbrl/replay';
+import { type BackendName, Rng, initBackend, splitSeed } from '@vmbrl/tensor';
+import type { Agent } from './agent.js';
+import { writeEpisodeVideo, writeOpenLoopVideo, writeReport } from './artifacts.js';
+import { type OnlineConfig, agentStepsPerEpisode, validateOnlineConfig } from './config.js';
+import { Interrupted, playEpisode } from './episodes.js';
+import { makeAgent } from './make-agent.js';
+import { type Budget, type OnlineProgress, ProgressTracker } from './progress.js';
+import {
+  type LoopState,
+  findCheckpoint,
+  loadReplayEpisodes,
+  prepareRunDir,
+  readLoopState,
+  runPaths,
+  saveEpisode,
+  writeCheckpoint,
+} from './run-dir.js';
+
+/** Options of {@link runOnline}. */
+export interface RunOnlineOptions {
+  config: OnlineConfig;
+  /** Run directory; an existing run there is resumed. */
+  out: string;
+  /** Tensor backend (default: `initBackend`'s choice). */
+  backend?: BackendName;
+  /** Resume even if config.json differs (the new config replaces it). */
+  forceConfig?: boolean;
+  /** Stop (after a complete iteration) once this many minutes have passed in this call. */
+  maxMinutes?: number;
+  /** Stop as soon as possible: the iteration in progress is dropped, the last checkpoint stands. */
+  signal?: AbortSignal;
+  /** Called often (every step and update) with counters for a progress display. */
+  onProgress?: (progress: OnlineProgress) => void;
+  /** Receives one line per notable event (resume, evaluation, stop). */
+  log?: (line: string) => void;
+}
+
+/** What {@link runOnline} returns. */
+export interface RunOnlineResult {
+  reportPath: string;
+  /** Why the call ended. */
+  stoppedBy: 'budget' | 'time' | 'signal';
+  /** True when the call resumed an earlier run. */
+  resumed: boolean;
+  state: LoopState;
+}
+
+/** Runs (or resumes) an online training run in `options.out`. */
+export async function runOnline(options: RunOnlineOptions): Promise<RunOnlineResult> {
+  const { config, out } = options;
+  validateOnlineConfig(config);
+  const log = options.log ?? (() => {});
+  const backend = await initBackend(options.backend ? { backend: options.backend } : {});
+  prepareRunDir(out, config, backend, options.forceConfig ?? false);
+  const paths = runPaths(out);
+  const env = await makeWrappedEnv({
+    task: config.task,
+    seed: config.seed,
+    actionRepeat: config.actionRepeat,
+    pixels: true,
+    timeLimit: config.episodeSteps ?? undefined,
+  });
+  const actionDim = env.actionSpec.shape[0] as number;
+  const agent = await makeAgent(config, actionDim);
+  try {
+    return await new OnlineRun(options, env, agent, log, paths).run();
+  } finally {
+    env.close();
+    await agent.dispose();
+  }
+}
+
+/** The state and steps of one `runOnline` call. */
+class OnlineRun {
+  private readonly config: OnlineConfig;
+  private readonly rng: Rng;
+  private readonly actionRng: Rng;
+  private readonly replayRng: Rng;
+  private readonly replay: EpisodeBuffer;
+  private readonly metrics: MetricsLog;
+  private readonly progress: ProgressTracker;
+  private state!: LoopState;
+
+  constructor(
+    private readonly options: RunOnlineOptions,
+    private readonly env: SimulatorEnv,
+    private readonly agent: Agent,
+    private readonly log: (line: string) => void,
+    private readonly paths: ReturnType<typeof runPaths>,
+  ) {
+    this.config = options.config;
+    this.rng = new Rng(this.config.seed);
+    this.actionRng = this.rng.split('random-actions');
+    this.replayRng = this.rng.split('replay');
+    this.replay = new EpisodeBuffer({ capacitySteps: this.config.replayCapacity });
+    this.metrics = MetricsLog.open(this.paths.metrics);
+    const budget: Budget = {
+      episodes: this.config.maxEpisodes,
+      envSteps: this.config.maxEnvSteps,
+      minutes: options.maxMinutes ?? null,
+    };
+    this.progress = new ProgressTracker(budget, options.onProgress);
+  }
+
+  async run(): Promise<RunOnlineResult> {
+    const resumed = await this.restore();
+    let stoppedBy: RunOnlineResult['stoppedBy'] = 'budget';
+    const started = performance.now();
+    while (!this.budgetReached()) {
+      if (this.options.signal?.aborted) {
+        stoppedBy = 'signal';
+        break;
+      }
+      const minutes = (performance.now() - started) / 60_000;
+      if (this.options.maxMinutes !== undefined && minutes >= this.options.maxMinutes) {
+        stoppedBy = 'time';
+        break;
+      }
+      try {
+        await this.iteration();
+      } catch (error) {
+        if (!(error instanceof Interrupted)) throw error;
+        stoppedBy = 'signal';
+        break;
+      }
+    }
+    const s = this.state;
+    this.log(
+      `${stoppedBy === 'signal' ? 'interrupted' : stoppedBy === 'time' ? 'time is up' : 'budget reached'}: checkpoint at episode ${s.episodes}, ${s.envSteps} env steps, ${s.updates} updates`,
+    );
+    const reportPath = await writeReport(this.options.out);
+    this.progress.emit('done', this.state);
+    return { reportPath, stoppedBy, resumed, state: this.state };
+  }
+
+  /** Loads the last checkpoint (weights, Adam, RNG streams, counters, replay) if there is one. */
+  private async restore(): Promise<boolean> {
+    const checkpoint = findCheckpoint(this.options.out);
+    if (!checkpoint) {
+      loadReplayEpisodes(this.options.out, []); // removes episodes of a run killed before its first checkpoint
+      this.metrics.truncateAfter(-1);
+      this.state = {
+        episodes: 0,
+        envSteps: 0,
+        updates: 0,
+        evaluations: 0,
+        lastEvalReturn: null,
+        streams: { actions: this.actionRng.getState(), replay: this.replayRng.getState() },
+        replayFiles: [],
+      };
+      return false;
+    }
+    this.state = readLoopState(checkpoint);
+    await this.agent.load(`${checkpoint}/agent`);
+    this.actionRng.setState(this.state.streams.actions);
+    this.replayRng.setState(this.state.streams.replay);
+    for (const episode of loadReplayEpisodes(this.options.out, this.state.replayFiles)) {
+      this.replay.add(episode);
+    }
+    const { dropped } = this.metrics.truncateAfter(this.state.envSteps);
+    this.log(
+      `resuming ${this.options.out}: episode ${this.state.episodes}, ${this.state.envSteps} env steps, ${this.state.updates} updates, ${this.replay.numEpisodes} replay episodes${dropped ? `, ${dropped} metrics rows after the checkpoint dropped` : ''}`,
+    );
+    return true;
+  }
+
+  private budgetReached(): boolean {
+    const { maxEpisodes, maxEnvSteps } = this.config;
+    return (
+      (maxEpisodes !== null && this.state.episodes >= maxEpisodes) ||
+      (maxEnvSteps !== null && this.state.envSteps >= maxEnvSteps)
+    );
+  }
+
+  private readonly checkStop = (): void => {
+    if (this.options.signal?.aborted) throw new Interrupted('stop requested');
+  };
+
+  /** One iteration of Algorithm 1, ending with a checkpoint. */
+  private async iteration(): Promise<void> {
+    const { config, agent, state } = this;
+    const rows: MetricsRow[] = [];
+    const random = state.episodes < config.seedEpisodes;
+    const next: LoopState = structuredClone(state);
+    let trainRow: Record<string, number> | null = null;
+    if (!random && agent.learns && config.updatesPerEpisode > 0) {
+      trainRow = this.train(next);
+    }
+    this.progress.emit(random ? 'seed' : 'collect', next);
+    const played = await playEpisode({
+      env: this.env,
+      agent,
+      mode: random ? 'random' : 'explore',
+      seed: splitSeed(config.seed, `train-episode/${state.episodes}`),
+      actionRng: this.actionRng,
+      checkStop: this.checkStop,
+      onStep: (steps) =>
+        this.progress.emit(random ? 'seed' : 'collect', next, steps, this.stepsPerEpisode),
+    });
+    const file = saveEpisode(this.options.out, state.episodes, played.episode);
+    this.replay.add(played.episode);
+    next.replayFiles.push(file);
+    next.episodes += 1;
+    next.envSteps += played.steps * config.actionRepeat;
+    const step = next.envSteps;
+    if (trainRow) rows.push({ step, kind: 'train', ...trainRow });
+    rows.push({
+      step,
+      kind: 'episode',
+      episode: next.episodes,
+      return: played.return,
+      length: played.steps,
+      random,
+      planSecondsPerStep: random ? null : played.policySeconds / played.steps,
+    });
+    this.progress.lastReturn = played.return;
+    // An episode of an agent that neither learns nor explores is an evaluation already.
+    const isEval = !agent.learns && config.explorationNoise === 0 && !random;
+    if (isEval) {
+      rows.push(this.evalRow(step, next, [played.return]));
+      writeEpisodeVideo(this.options.out, played.episode);
+    } else if (config.evalEvery > 0 && next.episodes % config.evalEvery === 0) {
+      rows.push(await this.evaluate(step, next));
+    }
+    next.streams = { actions: this.actionRng.getState(), replay: this.replayRng.getState() };
+    this.progress.emit('checkpoint', next);
+    for (const row of rows) this.metrics.append(row);
+    await writeCheckpoint(this.options.out, next, (dir) => agent.save(dir));
+    this.state = next;
+    if (rows.some((r) => r.kind === 'eval')) await writeReport(this.options.out);
+  }
+
+  /** C updates; returns their mean metrics plus counters for the `train` row. */
+  private train(next: LoopState): Record<string, number> {
+    const { batchSize, chunkLength, updatesPerEpisode } = this.config;
+    const sums: Record<string, number> = {};
+    const started = performance.now();
+    for (let u = 0; u < updatesPerEpisode; u++) {
+      this.checkStop();
+      const batch = this.replay.sample(batchSize, chunkLength, this.replayRng, ['image']);
+      const metrics = this.agent.train(batch);
+      for (const [key, value] of Object.entries(metrics)) sums[key] = (sums[key] ?? 0) + value;
+      next.updates += 1;
+      const seconds = (performance.now() - started) / 1000;
+      this.progress.lastLosses = metrics;
+      this.progress.updatesPerSecond = (u + 1) / seconds;
+      this.progress.emit('train', next);
+    }
+    const means: Record<string, number> = {};
+    for (const [key, sum] of Object.entries(sums)) means[key] = sum / updatesPerEpisode;
+    means.updates = next.updates;
+    means.updatesPerSecond = this.progress.updatesPerSecond ?? 0;
+    return means;
+  }
+
+  /** Evaluation episodes without noise; writes the eval and open-loop videos. */
+  private async evaluate(step: number, next: LoopState): Promise<MetricsRow> {
+    const returns: number[] = [];
+    for (let k = 0; k < this.config.evalEpisodes; k++) {
+      this.progress.emit('eval', next);
+      const played = await playEpisode({
+        env: this.env,
+        agent: this.agent,
+        mode: 'eval',
+        seed: splitSeed(this.config.seed, `eval-episode/${next.evaluations}/${k}`),
+        actionRng: this.actionRng,
+        checkStop: this.checkStop,
+        onStep: (steps) => this.progress.emit('eval', next, steps),
+      });
+      returns.push(played.return);
+      if (k === 0) writeEpisodeVideo(this.options.out, played.episode);
+    }
+    const openLoop = writeOpenLoopVideo(this.options.out, this.agent, this.replay, {
+      length: this.config.chunkLength,
+      context: this.config.openLoopContext,
+      seed: splitSeed(this.config.seed, `open-loop/${next.evaluations}`),
+    });
+    const row = this.evalRow(step, next, returns);
+    if (openLoop) row.openLoopMse = openLoop.mse;
+    return row;
+  }
+
+  private evalRow(step: number, next: LoopState, returns: number[]): MetricsRow {
+    const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+    next.evaluations += 1;
+    next.lastEvalReturn = mean;
+    this.log(
+      `eval ${next.evaluations} after episode ${next.episodes} (${step} env steps): return ${mean.toFixed(1)}`,
+    );
+    return { step, kind: 'eval', episode: next.episodes, return: mean, episodes: returns.length };
+  }
+
+  /** Episodes' frames and agent steps, for the progress display. */
+  get stepsPerEpisode(): number {
+    return agentStepsPerEpisode(this.config);
+  }
+}

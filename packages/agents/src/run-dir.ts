@@ -1,0 +1,160 @@
+/**
+ * The run directory: `config.json` (resolved config), `metrics.jsonl`, `episodes/*.npz`,
+ * `checkpoint/` and the report files. A checkpoint is a whole directory swapped in at once:
+ * written to `checkpoint.next/`, then `checkpoint/` -> `checkpoint.prev/`, `checkpoint.next/` ->
+ * `checkpoint/`, then `checkpoint.prev/` removed, so a kill at any moment leaves one complete
+ * checkpoint (`checkpoint/`, or `checkpoint.prev/` when the kill fell between the renames).
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '@vmbrl/metrics';
+import { type Episode, readEpisode, writeEpisode } from '@vmbrl/replay';
+import type { RngState } from '@vmbrl/tensor';
+import { type OnlineConfig, configDifferences, validateOnlineConfig } from './config.js';
+
+/** Counters and random-stream states of the loop, saved with every checkpoint. */
+export interface LoopState {
+  /** Training episodes collected (seed episodes included). */
+  episodes: number;
+  /** Control steps of training episodes (agent steps x action repeat). */
+  envSteps: number;
+  /** World-model updates done. */
+  updates: number;
+  /** Evaluations done. */
+  evaluations: number;
+  /** Return of the latest evaluation (mean over its episodes), null before the first. */
+  lastEvalReturn: number | null;
+  /** Random streams of the loop itself (random seed actions, replay sampling). */
+  streams: { actions: RngState; replay: RngState };
+  /** Episode files in `episodes/` that belong to the replay, in the order they were added. */
+  replayFiles: string[];
+}
+
+const CONFIG = 'config.json';
+const CHECKPOINT = 'checkpoint';
+const NEXT = 'checkpoint.next';
+const PREV = 'checkpoint.prev';
+const STATE = 'state.json';
+
+/** Paths inside a run directory. */
+export function runPaths(out: string) {
+  return {
+    config: join(out, CONFIG),
+    metrics: join(out, 'metrics.jsonl'),
+    episodes: join(out, 'episodes'),
+    checkpoint: join(out, CHECKPOINT),
+    videos: join(out, 'videos'),
+    report: join(out, 'report.html'),
+  };
+}
+
+/** What config.json holds: the resolved config plus the backend it ran on. */
+export type SavedConfig = OnlineConfig & { backend?: string };
+
+/**
+ * Writes config.json for a new run, or checks it against an existing one. A different config
+ * (budget fields aside) is an error listing the differences, unless `force` (then the new
+ * config replaces the saved one). Returns true when the directory already held a run.
+ */
+export function prepareRunDir(out: string, config: OnlineConfig, backend: string, force: boolean) {
+  const paths = runPaths(out);
+  mkdirSync(paths.episodes, { recursive: true });
+  const existed = existsSync(paths.config);
+  if (existed) {
+    let saved: SavedConfig;
+    try {
+      saved = JSON.parse(readFileSync(paths.config, 'utf8')) as SavedConfig;
+      const { backend: _ignored, ...rest } = saved;
+      validateOnlineConfig(rest as OnlineConfig);
+    } catch (error) {
+      throw new Error(`${paths.config} is not a valid run config: ${(error as Error).message}`);
+    }
+    const differences = configDifferences(saved, config);
+    if (differences.length > 0 && !force) {
+      throw new Error(
+        `${out} holds a run with a different config (${differences.join('; ')}); use the same settings to resume, another --out, or --force-config to continue with the new config`,
+      );
+    }
+  }
+  writeFileAtomic(paths.config, `${JSON.stringify({ ...config, backend }, null, 2)}\n`);
+  return existed;
+}
+
+/** The checkpoint directory to resume from, repairing an interrupted swap; null if none. */
+export function findCheckpoint(out: string): string | null {
+  const current = join(out, CHECKPOINT);
+  const prev = join(out, PREV);
+  rmSync(join(out, NEXT), { recursive: true, force: true });
+  if (!existsSync(join(current, STATE)) && existsSync(join(prev, STATE))) {
+    rmSync(current, { recursive: true, force: true });
+    renameSync(prev, current);
+  }
+  rmSync(prev, { recursive: true, force: true });
+  return existsSync(join(current, STATE)) ? current : null;
+}
+
+/**
+ * Writes a checkpoint: `saveAgent(dir)` fills the new directory, then the loop state goes in
+ * last and the directory is swapped in.
+ */
+export async function writeCheckpoint(
+  out: string,
+  state: LoopState,
+  saveAgent: (dir: string) => Promise<void>,
+): Promise<void> {
+  const next = join(out, NEXT);
+  rmSync(next, { recursive: true, force: true });
+  mkdirSync(next, { recursive: true });
+  await saveAgent(join(next, 'agent'));
+  writeFileAtomic(join(next, STATE), `${JSON.stringify(state)}\n`);
+  const current = join(out, CHECKPOINT);
+  const prev = join(out, PREV);
+  rmSync(prev, { recursive: true, force: true });
+  if (existsSync(current)) renameSync(current, prev);
+  renameSync(next, current);
+  rmSync(prev, { recursive: true, force: true });
+}
+
+/** Reads the loop state of a checkpoint directory. */
+export function readLoopState(checkpointDir: string): LoopState {
+  const path = join(checkpointDir, STATE);
+  const state = JSON.parse(readFileSync(path, 'utf8')) as LoopState;
+  for (const key of ['episodes', 'envSteps', 'updates', 'evaluations'] as const) {
+    if (!Number.isInteger(state[key]) || state[key] < 0) {
+      throw new Error(`${path}: ${key} is ${state[key]}; expected an integer >= 0`);
+    }
+  }
+  if (!Array.isArray(state.replayFiles)) throw new Error(`${path}: replayFiles is missing`);
+  return state;
+}
+
+/** File name of training episode `index` (0-based) with `rows` rows; sorts by index. */
+export function episodeFileName(index: number, rows: number): string {
+  return `${String(index).padStart(6, '0')}-${rows}.npz`;
+}
+
+/** Writes a training episode into `episodes/` (atomic) and returns its file name. */
+export function saveEpisode(out: string, index: number, episode: Episode): string {
+  const name = episodeFileName(index, episode.length);
+  writeEpisode(join(runPaths(out).episodes, name), episode);
+  return name;
+}
+
+/**
+ * Loads the replay episodes a checkpoint lists, in order, and removes episode files written
+ * after it (a run killed between an episode and its checkpoint), so they are collected again.
+ */
+export function loadReplayEpisodes(out: string, files: readonly string[]): Episode[] {
+  const dir = runPaths(out).episodes;
+  const listed = new Set(files);
+  for (const name of readdirSync(dir)) {
+    if (name.endsWith('.npz') && !listed.has(name)) rmSync(join(dir, name), { force: true });
+  }
+  return files.map((name) => {
+    const path = join(dir, name);
+    if (!existsSync(path)) {
+      throw new Error(`${path} is listed in the checkpoint's replay but missing; cannot resume`);
+    }
+    return readEpisode(path);
+  });
+}
