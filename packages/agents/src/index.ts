@@ -4,7 +4,6 @@
  */
 export * from './agent.js';
 export * from './config.js';
-export { LatentSequenceScorer } from './latent-scorer.js';
 export { PlanetAgent, type PlanetAgentOptions, type PlanetState } from './planet-agent.js';
 export { CemOracleAgent, type CemOracleOptions, type OracleState } from './cem-oracle-agent.js';
 export { makeAgent } from './make-agent.js';

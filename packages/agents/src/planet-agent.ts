@@ -9,7 +9,13 @@ import { writeFileAtomic } from '@vmbrl/metrics';
 import { cem } from '@vmbrl/planners';
 import type { SequenceBatch } from '@vmbrl/replay';
 import { type ConvEncoder, Rng, type RngState, imagesToFloat, tf } from '@vmbrl/tensor';
-import { type LatentState, LatentWorldModel, disposeState, tidyTree } from '@vmbrl/world-models';
+import {
+  type LatentState,
+  LatentWorldModel,
+  disposeState,
+  latentSequenceScorer,
+  tidyTree,
+} from '@vmbrl/world-models';
 import {
   type Agent,
   type AgentObservation,
@@ -17,7 +23,6 @@ import {
   addExplorationNoise,
 } from './agent.js';
 import type { OnlineConfig, PlannerConfig } from './config.js';
-import { LatentSequenceScorer } from './latent-scorer.js';
 
 /** PlaNet's recurrent state: the filtered posterior and the action that follows it. */
 export interface PlanetState {
@@ -113,7 +118,7 @@ export class PlanetAgent implements Agent<PlanetState> {
     const { horizon, iterations, candidates, topK } = this.options.planner;
     let planned: Float32Array;
     try {
-      const result = await cem(new LatentSequenceScorer(this.model, belief), {
+      const result = await cem(latentSequenceScorer(this.model, belief), {
         horizon,
         iterations,
         candidates,

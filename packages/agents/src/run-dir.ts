@@ -66,10 +66,12 @@ export function prepareRunDir(out: string, config: OnlineConfig, backend: string
       saved = JSON.parse(readFileSync(paths.config, 'utf8')) as SavedConfig;
       const { backend: _ignored, ...rest } = saved;
       validateOnlineConfig(rest as OnlineConfig);
+      void _ignored;
     } catch (error) {
       throw new Error(`${paths.config} is not a valid run config: ${(error as Error).message}`);
     }
-    const differences = configDifferences(saved, config);
+    const { backend: _backend, ...savedConfig } = saved;
+    const differences = configDifferences(savedConfig as OnlineConfig, config);
     if (differences.length > 0 && !force) {
       throw new Error(
         `${out} holds a run with a different config (${differences.join('; ')}); use the same settings to resume, another --out, or --force-config to continue with the new config`,
