@@ -3,7 +3,7 @@ import { Physics } from './mujoco/physics.js';
 import { getTaskSpec, listTasks, makeEnv } from './registry.js';
 
 describe('registry', () => {
-  it('lists the seven tasks and names valid tasks on an unknown name', async () => {
+  it('lists the seven suite tasks, then the Gym-style tasks, and names valid tasks on an unknown name', async () => {
     expect(listTasks()).toEqual([
       'cartpole-balance',
       'cartpole-swingup',
@@ -12,6 +12,13 @@ describe('registry', () => {
       'finger-spin',
       'ball_in_cup-catch',
       'walker-walk',
+      'half-cheetah',
+      'hopper',
+      'walker2d',
+      'ant',
+      'ant-truncated',
+      'humanoid',
+      'humanoid-truncated',
     ]);
     expect(() => getTaskSpec('cartpole-swing')).toThrow(
       /unknown task 'cartpole-swing'; valid tasks: cartpole-balance/,

@@ -1,7 +1,8 @@
 import type { Mujoco } from './mujoco/module.js';
 /**
  * A MuJoCo control task as an `Env`: fixed control timestep (several physics steps), an episode of
- * `episodeSteps` control steps, rewards in [0, 1], seeded initial states, state save/restore.
+ * `episodeSteps` control steps (or fewer when the task reaches a terminal state: discount 0),
+ * seeded initial states, state save/restore. Actions are bounded by the actuators' ctrlrange.
  */
 import { Physics } from './mujoco/physics.js';
 import { Renderer } from './render/renderer.js';
@@ -40,7 +41,8 @@ export class ControlEnv implements SimulatorEnv {
     this.physics = new Physics(mj, spec.xml, spec.domain);
     this.task = spec.create(this.physics);
     this.rng = makeRng(opts.seed ?? 0);
-    this.actionSpec = { shape: [this.physics.model.nu], min: -1, max: 1, dtype: 'float32' };
+    const [min, max] = sharedCtrlRange(this.physics, spec.name);
+    this.actionSpec = { shape: [this.physics.model.nu], min, max, dtype: 'float32' };
     this.observationSpec = {
       state: {
         shape: [spec.observationSize],
@@ -80,13 +82,16 @@ export class ControlEnv implements SimulatorEnv {
     if (!this.started) throw new Error(`${this.name}: call reset() before step()`);
     if (this.ended) throw new Error(`${this.name}: the episode has ended; call reset()`);
     const clipped = clipAction(action, this.actionSpec);
+    this.task.beforeStep?.();
     this.physics.v.ctrl.set(clipped);
     this.physics.step(this.spec.substeps);
     this.stepCount++;
     const reward = this.task.reward();
-    const last = this.stepCount >= this.spec.episodeSteps;
+    const terminal = this.task.terminated?.() ?? false;
+    const last = terminal || this.stepCount >= this.spec.episodeSteps;
     this.ended = last;
-    return { observation: { state: this.task.observation() }, reward, discount: 1, last };
+    const state = this.task.observation();
+    return { observation: { state }, reward, discount: terminal ? 0 : 1, last };
   }
 
   /** Low-dimensional observation of the current state. */
@@ -94,7 +99,10 @@ export class ControlEnv implements SimulatorEnv {
     return this.task.observation();
   }
 
-  /** Reward of the current state (with the control last applied). */
+  /**
+   * Reward of the current state (with the control last applied). Tasks whose reward compares
+   * states (locomotion) compare against the state before the last `step`.
+   */
   currentReward(): number {
     return this.task.reward();
   }
@@ -117,10 +125,32 @@ export class ControlEnv implements SimulatorEnv {
     this.physics.setState(state.physics);
     this.stepCount = state.step;
     this.started = true;
-    this.ended = state.step >= this.spec.episodeSteps;
+    this.ended = state.step >= this.spec.episodeSteps || (this.task.terminated?.() ?? false);
   }
 
   close(): void {
     this.physics.dispose();
   }
+}
+
+/**
+ * The control range shared by all actuators (the action bounds). Every actuator must be
+ * ctrl-limited with the same range, since an `ArraySpec` has one min and one max.
+ */
+function sharedCtrlRange(physics: Physics, task: string): [number, number] {
+  const m = physics.model;
+  const range = m.actuator_ctrlrange as Float64Array;
+  const limited = m.actuator_ctrllimited as Uint8Array;
+  if (m.nu === 0) return [-1, 1];
+  const lo = range[0];
+  const hi = range[1];
+  for (let a = 0; a < m.nu; a++) {
+    if (!limited[a] || range[2 * a] !== lo || range[2 * a + 1] !== hi) {
+      throw new Error(
+        `${task}: every actuator must be ctrl-limited with one shared ctrlrange; actuator ${a} has ` +
+          `${limited[a] ? `[${range[2 * a]}, ${range[2 * a + 1]}]` : 'no limit'}, actuator 0 has [${lo}, ${hi}]`,
+      );
+    }
+  }
+  return [lo, hi];
 }

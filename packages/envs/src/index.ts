@@ -10,6 +10,17 @@ export { getMujoco, compileModel, type Mujoco } from './mujoco/module.js';
 export { tolerance, sigmoid, type Sigmoid, type ToleranceOptions } from './tolerance.js';
 export { makeRng, type RandomSource } from './rng.js';
 export type { Task, TaskSpec } from './tasks/common.js';
+export {
+  GYM_TASKS,
+  ant,
+  antTruncated,
+  halfCheetah,
+  hopper,
+  humanoid,
+  humanoidTruncated,
+  walker2d,
+} from './tasks/gym/index.js';
+export { DerivedForces, LocomotionTask } from './tasks/gym/locomotion.js';
 export * from './types.js';
 export {
   ActionNoise,

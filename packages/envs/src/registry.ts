@@ -6,6 +6,7 @@ import { cartpoleBalance, cartpoleSwingup } from './tasks/cartpole.js';
 import { cheetahRun } from './tasks/cheetah.js';
 import type { TaskSpec } from './tasks/common.js';
 import { fingerSpin } from './tasks/finger.js';
+import { GYM_TASKS } from './tasks/gym/index.js';
 import { reacherEasy } from './tasks/reacher.js';
 import { walkerWalk } from './tasks/walker.js';
 
@@ -17,6 +18,7 @@ const TASKS: readonly TaskSpec[] = [
   fingerSpin,
   ballInCupCatch,
   walkerWalk,
+  ...GYM_TASKS,
 ];
 
 /** Names of all registered tasks, e.g. 'cartpole-swingup'. */

@@ -35,7 +35,10 @@ export const SMALL_MEMORY = '<size memory="256K"/>';
 export interface Task {
   /** Sets the initial state for an episode (positions, velocities, task parameters). */
   initialize(rng: RandomSource): void;
-  /** Reward in [0, 1] for the current (already stepped) state and control. */
+  /**
+   * Reward for the current (already stepped) state and control: in [0, 1] for the suite's
+   * tasks; locomotion tasks return forward velocity minus costs (unbounded).
+   */
   reward(): number;
   /** Low-dimensional observation in the suite's order. */
   observation(): Float32Array;
@@ -43,6 +46,16 @@ export interface Task {
   getParams(): number[];
   /** Restores task parameters taken with `getParams`. */
   setParams(params: number[]): void;
+  /**
+   * Optional: called just before the physics steps of a control step, so a reward can compare
+   * the state before and after (e.g. forward displacement / dt).
+   */
+  beforeStep?(): void;
+  /**
+   * Optional: true when the current state is terminal (e.g. a walker fell). The environment then
+   * ends the episode with discount 0. Tasks without it never terminate early.
+   */
+  terminated?(): boolean;
 }
 
 /** Static description of a task. */
