@@ -1,5 +1,6 @@
 import { type Adam, tf } from '@vmbrl/tensor';
 import type { BatchTensors } from './batch.js';
+import { tidyTree } from './latent.js';
 import type { LossResult, SequenceBatch, TrainMetrics } from './types.js';
 
 /** What a training step needs from a model. */
@@ -89,7 +90,9 @@ export function trainStep(
       }
     });
   }
-  const { gradNorm } = model.optimizer.applyGradients(sums, vars);
+  // Inside a tidy: on its first call Adam creates its moment slots from temporaries that would
+  // otherwise outlive the step (2 tensors per variable).
+  const { gradNorm } = tidyTree(() => model.optimizer.applyGradients(sums, vars));
   tf.dispose(sums.filter((g): g is tf.Tensor => g !== undefined));
   metrics.gradNorm = gradNorm;
   return metrics;

@@ -173,7 +173,10 @@ describe('gradient accumulation', () => {
     );
     const batch = randomBatch(3, L, A, 17); // groups of 2 and 1 sequences
     const a = whole.trainStep(batch);
+    const created = tf.memory().numTensors;
     const b = split.trainStep(batch);
+    // The first step adds only Adam's two moment slots per variable.
+    expect(tf.memory().numTensors - created).toBe(2 * split.trainableVariables().length);
     for (const key of ['loss', 'gradNorm', 'image', 'reward', 'kl', 'kl_d2']) {
       expect(b[key], key).toBeCloseTo(a[key] as number, 2);
     }
