@@ -29,3 +29,32 @@ export {
   type ImaginedTrajectory,
   type ValueEstimate,
 } from './dreamer-behaviour.js';
+export {
+  type AlmConfig,
+  type AlmPresetName,
+  almPaperConfig,
+  almPresets,
+  resolveAlmConfig,
+  validateAlmConfig,
+  explorationStd,
+} from './alm-config.js';
+export {
+  type AlmFunctions,
+  type PolicyNoise,
+  type LowerBoundOptions,
+  type PolicyLossOptions,
+  noisyPolicy,
+  lowerBoundLoss,
+  policyLoss,
+  classifierLoss,
+  tdLoss,
+  rewardLoss,
+  modelFreeActorLoss,
+} from './alm-losses.js';
+export { AlmNetworks, GaussianMlp, LayerNormHead, TwinCritic } from './alm-networks.js';
+export {
+  AlmLearner,
+  type AlmMetrics,
+  type AlmSequenceBatch,
+  type AlmTransitionBatch,
+} from './alm-learner.js';
