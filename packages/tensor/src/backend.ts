@@ -2,6 +2,13 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerFastConvKernels } from './kernels/register.js';
+import {
+  defaultWasmThreads,
+  parseWasmThreads,
+  prepareWasmThreads,
+  wasmThreadInfo,
+  withReportedCores,
+} from './wasm-threads.js';
 
 /** Backends vmbrl can run on, fastest first. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -12,13 +19,23 @@ export interface InitBackendOptions {
   backend?: BackendName;
   /** Print the chosen backend to stderr (once per process). Default true. */
   log?: boolean;
+  /**
+   * Threads for XNNPACK on the wasm backend: 1 = single-threaded, up to 8, or 'auto' (the
+   * machine's cores, at most 4). `VMBRL_WASM_THREADS` in the environment overrides it.
+   * Default: {@link DEFAULT_WASM_THREADS_MODE}.
+   */
+  wasmThreads?: number | 'auto';
 }
+
+/** What `wasmThreads` is when neither the option nor `VMBRL_WASM_THREADS` sets it. */
+export const DEFAULT_WASM_THREADS_MODE: number | 'auto' = 1;
 
 const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
 let chosen: Promise<BackendName> | undefined;
 let chosenName: BackendName | undefined;
+let chosenWasmThreads: number | undefined;
 let nativeLoadErrors: string[] = [];
 const otherLoadErrors: string[] = [];
 
@@ -33,8 +50,10 @@ const otherLoadErrors: string[] = [];
  */
 export function initBackend(opts: InitBackendOptions = {}): Promise<BackendName> {
   let requested: BackendName | undefined;
+  let wasmThreads: number | undefined;
   try {
     requested = parseRequested(process.env.VMBRL_BACKEND, opts.backend);
+    wasmThreads = parseWasmThreads(process.env.VMBRL_WASM_THREADS, opts.wasmThreads);
   } catch (error) {
     return Promise.reject(error);
   }
@@ -45,10 +64,18 @@ export function initBackend(opts: InitBackendOptions = {}): Promise<BackendName>
           `initBackend: backend '${name}' is already initialised; cannot switch to '${requested}' in the same process`,
         );
       }
+      if (name === 'wasm' && wasmThreads !== undefined && wasmThreads !== chosenWasmThreads) {
+        throw new Error(
+          `initBackend: wasm is already running on ${chosenWasmThreads} thread(s); cannot switch to ${wasmThreads} in the same process`,
+        );
+      }
       return name;
     });
   }
-  chosen = selectBackend(requested, opts.log ?? true).catch((error: unknown) => {
+  const threads =
+    wasmThreads ??
+    (DEFAULT_WASM_THREADS_MODE === 'auto' ? defaultWasmThreads() : DEFAULT_WASM_THREADS_MODE);
+  chosen = selectBackend(requested, opts.log ?? true, threads).catch((error: unknown) => {
     chosen = undefined; // allow a retry with other options
     throw error;
   });
@@ -58,6 +85,14 @@ export function initBackend(opts: InitBackendOptions = {}): Promise<BackendName>
 /** The backend chosen by {@link initBackend}, or undefined before it resolved. */
 export function currentBackend(): BackendName | undefined {
   return chosenName;
+}
+
+/**
+ * Threads XNNPACK runs on when the backend is wasm (1 = single-threaded); undefined on the
+ * other backends and before {@link initBackend} resolved.
+ */
+export function currentWasmThreads(): number | undefined {
+  return chosenName === 'wasm' ? chosenWasmThreads : undefined;
 }
 
 function parseRequested(env: string | undefined, option: BackendName | undefined) {
@@ -72,11 +107,12 @@ function parseRequested(env: string | undefined, option: BackendName | undefined
   return name;
 }
 
-async function selectBackend(requested: BackendName | undefined, log: boolean) {
+async function selectBackend(requested: BackendName | undefined, log: boolean, threads: number) {
   const order = requested ? [requested] : BACKENDS;
   for (const name of order) {
-    if (await tryBackend(name)) {
+    if (await tryBackend(name, threads)) {
       chosenName = name;
+      if (name === 'wasm') chosenWasmThreads = wasmThreadInfo().threads;
       if (name !== 'tensorflow') registerFastConvKernels(name);
       if (log) process.stderr.write(`[vmbrl/tensor] backend: ${describe(name)}\n`);
       return name;
@@ -85,15 +121,16 @@ async function selectBackend(requested: BackendName | undefined, log: boolean) {
   throw new Error(failureMessage(requested ?? 'cpu'));
 }
 
-async function tryBackend(name: BackendName): Promise<boolean> {
+async function tryBackend(name: BackendName, wasmThreads: number): Promise<boolean> {
   try {
     if (name === 'tensorflow') {
       if (!(await loadNativeBinding())) return false;
       return await tf.setBackend('tensorflow');
     }
     if (name === 'wasm') {
-      await loadWasmBackend();
-      return await tf.setBackend('wasm');
+      const wasm = await loadWasmBackend();
+      prepareWasmThreads(wasm, wasmThreads);
+      return await withReportedCores(wasmThreads, () => tf.setBackend('wasm'));
     }
     const ok = await tf.setBackend('cpu');
     // tfjs-backend-cpu prints an advert for tfjs-node on first use; our own log line says which
@@ -137,22 +174,24 @@ async function loadNativeBinding(): Promise<boolean> {
 
 let wasmLoaded = false;
 
-async function loadWasmBackend(): Promise<void> {
-  if (wasmLoaded) return;
+async function loadWasmBackend() {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  if (wasmLoaded) return wasm;
   // Point the loader at the package's dist directory explicitly: the default relies on
   // __dirname of its CommonJS build, which breaks when an app bundles this package.
   const require = createRequire(import.meta.url);
   const distDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
   wasm.setWasmPaths(`${distDir}${path.sep}`);
   wasmLoaded = true;
+  return wasm;
 }
 
 function describe(name: BackendName): string {
   if (name === 'wasm') {
     const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-    const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
-    return `wasm (simd ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'})`;
+    const threads = chosenWasmThreads ?? 1;
+    const how = threads > 1 ? `${threads} (XNNPACK pthreads on worker_threads)` : '1';
+    return `wasm (simd ${simd ? 'on' : 'off'}, threads ${how})`;
   }
   if (name === 'cpu') return 'cpu (pure JavaScript, slowest)';
   return 'tensorflow (native TensorFlow via tfjs-node)';

@@ -8,10 +8,13 @@ export { tf };
 export {
   initBackend,
   currentBackend,
+  currentWasmThreads,
+  DEFAULT_WASM_THREADS_MODE,
   type BackendName,
   type InitBackendOptions,
 } from './backend.js';
 export { getOriginalKernel, isFastKernel, registerFastConvKernels } from './kernels/register.js';
+export { wasmThreadInfo } from './wasm-threads.js';
 export { Rng, splitSeed, type RngState } from './random.js';
 export { Normal, TanhNormal, Bernoulli, klNormal, stopGradient } from './distributions.js';
 export { Module, type ModuleOptions } from './layers/module.js';
