@@ -120,4 +120,17 @@ describe('Adam.applyGradients', () => {
     );
     for (const x of [a, b, wrong]) x.dispose();
   });
+
+  it('keeps only its two moments per variable when called outside tf.tidy', async () => {
+    await initBackend({ backend: 'wasm', log: false });
+    const x = tf.variable(tf.tensor1d([1, -2]));
+    const grad = tf.tensor1d([2, -4]);
+    const adam = new Adam({ lr: 0.1 });
+    const before = tf.memory().numTensors;
+    adam.applyGradients([grad], [x]);
+    expect(tf.memory().numTensors).toBe(before + 2); // m and v
+    adam.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    for (const t of [x, grad]) t.dispose();
+  });
 });

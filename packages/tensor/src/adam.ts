@@ -163,8 +163,9 @@ export class Adam {
 
   private ensureSlots(vars: tf.Variable[]): void {
     if (this.m.length === 0) {
-      this.m = vars.map((x) => tf.variable(tf.zerosLike(x), false));
-      this.v = vars.map((x) => tf.variable(tf.zerosLike(x), false));
+      // tidy frees the zerosLike temporaries; the variables themselves outlive it.
+      this.m = tf.tidy(() => vars.map((x) => tf.variable(tf.zerosLike(x), false)));
+      this.v = tf.tidy(() => vars.map((x) => tf.variable(tf.zerosLike(x), false)));
       return;
     }
     if (this.m.length !== vars.length) {
