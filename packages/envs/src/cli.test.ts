@@ -16,7 +16,8 @@ describe('cli', () => {
     const c = capture();
     expect(await main(['list'], c.log, c.error)).toBe(0);
     expect(c.out).toContain('walker-walk');
-    expect(c.out.length).toBe(7);
+    expect(c.out).toContain('humanoid-truncated');
+    expect(c.out.length).toBe(14);
   });
 
   it('rejects bad flags with one line naming the flag and allowed values, exit 2', async () => {

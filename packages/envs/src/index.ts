@@ -8,7 +8,7 @@ export { Renderer } from './render/renderer.js';
 export { Physics } from './mujoco/physics.js';
 export { getMujoco, compileModel, type Mujoco } from './mujoco/module.js';
 export { tolerance, sigmoid, type Sigmoid, type ToleranceOptions } from './tolerance.js';
-export { makeRng, type RandomSource } from './rng.js';
+export { childSeed, makeRng, type RandomSource } from './rng.js';
 export type { Task, TaskSpec } from './tasks/common.js';
 export {
   GYM_TASKS,

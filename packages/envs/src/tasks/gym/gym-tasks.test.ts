@@ -35,17 +35,6 @@ function comX(env: ControlEnv): number {
 
 const sumSq = (a: ArrayLike<number>) => Array.from(a).reduce((s, x) => s + x * x, 0);
 
-/** Deterministic pseudo-random actions in the action bounds (a fixed LCG). */
-function actionSource(seed: number, env: ControlEnv): () => number[] {
-  let s = seed * 7919 + 1;
-  const { min, max, shape } = env.actionSpec;
-  return () =>
-    Array.from({ length: shape[0] }, () => {
-      s = (s * 16807) % 2147483647;
-      return min + ((max - min) * s) / 2147483647;
-    });
-}
-
 describe('Gym-style locomotion specs', () => {
   it('has the v2 observation sizes, timesteps, frame skips and action bounds', async () => {
     const expected: Record<string, [number, number, number, number, number]> = {
