@@ -190,7 +190,7 @@ function describe(name: BackendName): string {
   if (name === 'wasm') {
     const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
     const threads = chosenWasmThreads ?? 1;
-    const how = threads > 1 ? `${threads} (XNNPACK pthreads on worker_threads)` : '1';
+    const how = threads > 1 ? `${threads} on worker_threads` : '1';
     return `wasm (simd ${simd ? 'on' : 'off'}, threads ${how})`;
   }
   if (name === 'cpu') return 'cpu (pure JavaScript, slowest)';

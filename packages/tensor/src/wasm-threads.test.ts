@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   Adam,
   ConvDecoder,
@@ -96,9 +96,19 @@ describe('wasm with XNNPACK threads under Node', () => {
   const handlesBefore = liveWorkerHandles();
   const threaded = new Map<string, Float32Array[]>();
 
+  const logged: string[] = [];
+
   beforeAll(async () => {
     Reflect.deleteProperty(process.env, 'VMBRL_WASM_THREADS');
-    await initBackend({ backend: 'wasm', wasmThreads: 2, log: false });
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      logged.push(String(chunk));
+      return true;
+    });
+    try {
+      await initBackend({ backend: 'wasm', wasmThreads: 2 });
+    } finally {
+      spy.mockRestore();
+    }
   });
   afterAll(() => {
     Reflect.deleteProperty(process.env, 'VMBRL_WASM_THREADS');
@@ -108,6 +118,9 @@ describe('wasm with XNNPACK threads under Node', () => {
     expect(tf.getBackend()).toBe('wasm');
     expect(currentWasmThreads()).toBe(2);
     expect(wasmThreadInfo().threads).toBe(2);
+    expect(logged.join('')).toContain(
+      '[vmbrl/tensor] backend: wasm (simd on, threads 2 on worker_threads)',
+    );
     for (const name of ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul']) {
       expect(isFastKernel(name, 'wasm')).toBe(true);
     }

@@ -116,7 +116,8 @@ export function prepareWasmThreads(
 
 /**
  * Runs `init` (the wasm backend's initialisation) while Node reports `2 * threads` logical
- * cores, because tfjs' C++ caps the pool at half the logical cores.
+ * cores, because tfjs' C++ caps the pool at half the logical cores. Afterwards the global
+ * `Worker` stops ignoring assignments.
  */
 export async function withReportedCores<T>(threads: number, init: () => Promise<T>): Promise<T> {
   if (threads <= 1) return init();
@@ -130,6 +131,16 @@ export async function withReportedCores<T>(threads: number, init: () => Promise<
     return await init();
   } finally {
     os.cpus = realCpus;
+    // The glue has made its one assignment; from now on `Worker` is an ordinary global
+    // (still our class, which the glue uses if it ever needs more workers).
+    if (workerInstalled) {
+      Object.defineProperty(globalThis, 'Worker', {
+        configurable: true,
+        enumerable: false,
+        writable: true,
+        value: PthreadWorker,
+      });
+    }
   }
 }
 

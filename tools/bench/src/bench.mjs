@@ -4,7 +4,9 @@
  * backend is chosen once per process.
  *
  *   pnpm bench [workload...] [--backends wasm,cpu] [--warmup 2] [--repeats 10] [--json file]
- *              [--batch 8] [--kernels fast|original]
+ *              [--batch 8] [--kernels fast|original] [--threads 1,2]
+ *
+ * --threads runs each wasm case once per thread count (VMBRL_WASM_THREADS), back to back.
  *
  * Workloads: see src/workloads/index.mjs (`pnpm bench --list`).
  */
@@ -24,7 +26,7 @@ if (flags.list || flags.help) {
   for (const [name, w] of Object.entries(WORKLOADS))
     console.log(`  ${name.padEnd(14)} ${w.description}`);
   console.log(
-    'options: --backends wasm,cpu --warmup N --repeats N --json FILE --batch N --kernels fast|original|both',
+    'options: --backends wasm,cpu --warmup N --repeats N --json FILE --batch N --kernels fast|original|both --threads 1,2',
   );
   process.exit(0);
 }
@@ -39,6 +41,7 @@ for (const name of workloads) {
 const backends = String(flags.backends ?? 'wasm,cpu').split(',');
 const warmup = intFlag(flags, 'warmup', 2);
 const repeats = intFlag(flags, 'repeats', 10);
+const threadCounts = flags.threads === undefined ? [undefined] : String(flags.threads).split(',');
 
 const report = {
   date: new Date().toISOString(),
@@ -52,26 +55,34 @@ const report = {
 
 for (const workload of workloads) {
   for (const backend of backends) {
-    const args = [path.join(here, 'run-workload.mjs'), workload, '--backend', backend];
-    for (const [key, value] of Object.entries(flags)) {
-      if (['backends', 'json', 'warmup', 'repeats'].includes(key)) continue;
-      args.push(`--${key}`, String(value));
-    }
-    args.push('--warmup', String(warmup), '--repeats', String(repeats));
-    const stdout = execFileSync(process.execPath, args, {
-      env: { ...process.env, VMBRL_BACKEND: backend },
-      stdio: ['ignore', 'pipe', 'inherit'],
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    const line = stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
-    if (!line) throw new Error(`${workload} on ${backend} printed no result:\n${stdout}`);
-    const result = JSON.parse(line.slice('BENCH_RESULT '.length));
-    report.results.push(result);
-    for (const c of result.cases) {
-      console.log(
-        `${workload.padEnd(12)} ${result.backend.padEnd(5)} ${c.name.padEnd(44)} median ${c.median.toFixed(2).padStart(9)} ms  (min ${c.min.toFixed(2)}, max ${c.max.toFixed(2)}, n=${c.samples.length})`,
-      );
+    for (const threads of backend === 'wasm' ? threadCounts : [undefined]) {
+      const args = [path.join(here, 'run-workload.mjs'), workload, '--backend', backend];
+      for (const [key, value] of Object.entries(flags)) {
+        if (['backends', 'json', 'warmup', 'repeats', 'threads'].includes(key)) continue;
+        args.push(`--${key}`, String(value));
+      }
+      args.push('--warmup', String(warmup), '--repeats', String(repeats));
+      const stdout = execFileSync(process.execPath, args, {
+        env: {
+          ...process.env,
+          VMBRL_BACKEND: backend,
+          ...(threads ? { VMBRL_WASM_THREADS: threads } : {}),
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      const line = stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+      if (!line) throw new Error(`${workload} on ${backend} printed no result:\n${stdout}`);
+      const result = JSON.parse(line.slice('BENCH_RESULT '.length));
+      if (threads) result.threads = Number(threads);
+      report.results.push(result);
+      const label = threads ? `${result.backend}x${threads}` : result.backend;
+      for (const c of result.cases) {
+        console.log(
+          `${workload.padEnd(12)} ${label.padEnd(7)} ${c.name.padEnd(44)} median ${c.median.toFixed(2).padStart(9)} ms  (min ${c.min.toFixed(2)}, max ${c.max.toFixed(2)}, n=${c.samples.length})`,
+        );
+      }
     }
   }
 }
