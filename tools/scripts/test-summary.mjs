@@ -48,6 +48,10 @@ const filesLine = failedFiles
   : `${files} passed (${files})`;
 console.log('');
 console.log(` Test Files  ${filesLine}`);
-console.log(`      Tests  ${sum('passed')} passed | ${sum('failed')} failed (${sum('passed') + sum('failed')})`);
-console.log(`${sum('passed')} passed, ${sum('failed')} failed${sum('skipped') ? `, ${sum('skipped')} skipped` : ''}`);
+console.log(
+  `      Tests  ${sum('passed')} passed | ${sum('failed')} failed (${sum('passed') + sum('failed')})`,
+);
+console.log(
+  `${sum('passed')} passed, ${sum('failed')} failed${sum('skipped') ? `, ${sum('skipped')} skipped` : ''}`,
+);
 process.exit(sum('failed') > 0 ? 1 : 0);
