@@ -1,27 +1,42 @@
 /**
- * vmbrl-online: train and evaluate agents online. Until the PlaNet agent lands the only command
- * is `selfcheck`, the README's main job.
+ * vmbrl-online: train and evaluate agents online (`vmbrl-online --agent planet --task ...`), and
+ * `vmbrl-online selfcheck`, the installation self-check.
  */
 import { listTasks } from '@vmbrl/envs';
 import { type FlagSpec, UsageError, helpText, parseFlags } from './flags.js';
 import { selfCheck } from './selfcheck.js';
+import { TRAIN_FLAGS, train } from './train.js';
 
 const SELFCHECK_FLAGS: Record<string, FlagSpec> = {
-  task: { type: 'enum', doc: 'control task to step and render', choices: listTasks(), default: 'cartpole-swingup' },
+  task: {
+    type: 'enum',
+    doc: 'control task to step and render',
+    choices: listTasks(),
+    default: 'cartpole-swingup',
+  },
   seed: { type: 'int', doc: 'run seed', default: 0, min: 0 },
   steps: { type: 'int', doc: 'conv-net training steps', default: 10, min: 1, max: 1000 },
   out: { type: 'string', doc: 'output directory', default: 'runs/selfcheck' },
 };
 const USAGE = 'usage: vmbrl-online selfcheck [flags]';
+const TRAIN_USAGE =
+  'usage: vmbrl-online [--agent planet|cem-oracle] [--task T] [--preset P] [--seed N] [--out DIR] [flags]\n       vmbrl-online selfcheck --help';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === 'help') {
-    console.log(helpText(USAGE, SELFCHECK_FLAGS));
+  if (
+    command === undefined ||
+    command === 'help' ||
+    (command.startsWith('--') && argv.includes('--help'))
+  ) {
+    console.log(helpText(TRAIN_USAGE, TRAIN_FLAGS));
     return command === undefined ? 2 : 0;
   }
+  if (command.startsWith('--')) return train(argv);
   if (command !== 'selfcheck') {
-    throw new UsageError(`unknown command '${command}'; allowed: selfcheck`);
+    throw new UsageError(
+      `unknown command '${command}'; allowed: selfcheck, or flags to train (--help)`,
+    );
   }
   if (rest.includes('--help')) {
     console.log(helpText(USAGE, SELFCHECK_FLAGS));
@@ -37,8 +52,12 @@ async function main(argv: string[]): Promise<number> {
   const first = result.losses[0];
   const last = result.losses[result.losses.length - 1];
   console.log(`backend      ${result.backend}`);
-  console.log(`physics      ${flags.task}: ${result.envSteps} steps, random return ${result.episodeReturn.toFixed(1)}`);
-  console.log(`conv net     loss ${first.toFixed(5)} -> ${last.toFixed(5)} in ${result.losses.length} steps`);
+  console.log(
+    `physics      ${flags.task}: ${result.envSteps} steps, random return ${result.episodeReturn.toFixed(1)}`,
+  );
+  console.log(
+    `conv net     loss ${first.toFixed(5)} -> ${last.toFixed(5)} in ${result.losses.length} steps`,
+  );
   console.log(`frame        ${result.framePath}`);
   return 0;
 }

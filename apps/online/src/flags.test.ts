@@ -2,10 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { type FlagSpec, UsageError, helpText, parseFlags } from './flags.js';
 
 const specs: Record<string, FlagSpec> = {
-  task: { type: 'enum', doc: 'task', choices: ['cartpole-swingup', 'walker-walk'], default: 'cartpole-swingup' },
+  task: {
+    type: 'enum',
+    doc: 'task',
+    choices: ['cartpole-swingup', 'walker-walk'],
+    default: 'cartpole-swingup',
+  },
   seed: { type: 'int', doc: 'seed', default: 0, min: 0 },
   lr: { type: 'float', doc: 'learning rate', min: 0, max: 1 },
   out: { type: 'string', doc: 'run directory' },
+  force: { type: 'boolean', doc: 'switch', default: false },
 };
 
 describe('parseFlags', () => {
@@ -15,12 +21,21 @@ describe('parseFlags', () => {
       seed: 3,
       lr: 0.5,
       out: 'runs/x',
+      force: false,
     });
+  });
+
+  it('reads a boolean switch without a value', () => {
+    expect(parseFlags(['--force', '--seed', '2'], specs)).toMatchObject({ force: true, seed: 2 });
+    expect(parseFlags(['--force=false'], specs).force).toBe(false);
+    expect(() => parseFlags(['--force=yes'], specs)).toThrow(
+      '--force=yes is not allowed; write --force or --force=false',
+    );
   });
 
   it('names an unknown flag and lists the allowed ones', () => {
     expect(() => parseFlags(['--sed', '1'], specs)).toThrow(
-      'unknown flag --sed; allowed: --task, --seed, --lr, --out',
+      'unknown flag --sed; allowed: --task, --seed, --lr, --out, --force',
     );
   });
 
@@ -31,8 +46,12 @@ describe('parseFlags', () => {
   });
 
   it('rejects non-integers, out-of-range numbers and missing values', () => {
-    expect(() => parseFlags(['--seed', '1.5'], specs)).toThrow("--seed '1.5' is not an integer >= 0");
-    expect(() => parseFlags(['--lr', '2'], specs)).toThrow('--lr 2 is out of range; allowed: a number >= 0 and <= 1');
+    expect(() => parseFlags(['--seed', '1.5'], specs)).toThrow(
+      "--seed '1.5' is not an integer >= 0",
+    );
+    expect(() => parseFlags(['--lr', '2'], specs)).toThrow(
+      '--lr 2 is out of range; allowed: a number >= 0 and <= 1',
+    );
     expect(() => parseFlags(['--seed'], specs)).toThrow('flag --seed needs a value');
     expect(() => parseFlags(['--seed', '--lr', '1'], specs)).toThrow(UsageError);
   });

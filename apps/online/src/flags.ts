@@ -2,11 +2,14 @@
 
 /** Declaration of one `--name value` flag. */
 export interface FlagSpec {
-  /** 'string' takes any text; 'int' and 'float' numbers (with optional bounds); 'enum' one of `choices`. */
-  type: 'string' | 'int' | 'float' | 'enum';
+  /**
+   * 'string' takes any text; 'int' and 'float' numbers (with optional bounds); 'enum' one of
+   * `choices`; 'boolean' is a switch (`--name` alone is true, `--name=false` false).
+   */
+  type: 'string' | 'int' | 'float' | 'enum' | 'boolean';
   /** One line for `--help`. */
   doc: string;
-  default?: string | number;
+  default?: string | number | boolean;
   choices?: readonly string[];
   min?: number;
   max?: number;
@@ -21,8 +24,8 @@ export class UsageError extends Error {
 export function parseFlags(
   argv: readonly string[],
   specs: Record<string, FlagSpec>,
-): Record<string, string | number> {
-  const values: Record<string, string | number> = {};
+): Record<string, string | number | boolean> {
+  const values: Record<string, string | number | boolean> = {};
   for (const [name, spec] of Object.entries(specs)) {
     if (spec.default !== undefined) values[name] = spec.default;
   }
@@ -37,6 +40,15 @@ export function parseFlags(
       const allowed = Object.keys(specs).map((n) => `--${n}`);
       throw new UsageError(`unknown flag --${rawName}; allowed: ${allowed.join(', ')}`);
     }
+    if (spec.type === 'boolean') {
+      if (inline !== undefined && inline !== 'true' && inline !== 'false') {
+        throw new UsageError(
+          `--${rawName}=${inline} is not allowed; write --${rawName} or --${rawName}=false`,
+        );
+      }
+      values[rawName] = inline !== 'false';
+      continue;
+    }
     const raw = inline ?? argv[++i];
     if (raw === undefined || (inline === undefined && raw.startsWith('--'))) {
       throw new UsageError(`flag --${rawName} needs a value (${describe(spec)})`);
@@ -50,7 +62,9 @@ function convert(name: string, raw: string, spec: FlagSpec): string | number {
   if (spec.type === 'string') return raw;
   if (spec.type === 'enum') {
     if (!spec.choices?.includes(raw)) {
-      throw new UsageError(`--${name} '${raw}' is not allowed; choose one of: ${spec.choices?.join(', ')}`);
+      throw new UsageError(
+        `--${name} '${raw}' is not allowed; choose one of: ${spec.choices?.join(', ')}`,
+      );
     }
     return raw;
   }
@@ -59,7 +73,10 @@ function convert(name: string, raw: string, spec: FlagSpec): string | number {
   if (raw.trim() === '' || !Number.isFinite(value) || (isInt && !Number.isInteger(value))) {
     throw new UsageError(`--${name} '${raw}' is not ${describe(spec)}`);
   }
-  if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) {
+  if (
+    (spec.min !== undefined && value < spec.min) ||
+    (spec.max !== undefined && value > spec.max)
+  ) {
     throw new UsageError(`--${name} ${value} is out of range; allowed: ${describe(spec)}`);
   }
   return value;
@@ -68,6 +85,7 @@ function convert(name: string, raw: string, spec: FlagSpec): string | number {
 function describe(spec: FlagSpec): string {
   if (spec.type === 'enum') return `one of ${spec.choices?.join(', ')}`;
   if (spec.type === 'string') return 'a text value';
+  if (spec.type === 'boolean') return 'a switch without a value';
   const kind = spec.type === 'int' ? 'an integer' : 'a number';
   const lo = spec.min !== undefined ? ` >= ${spec.min}` : '';
   const hi = spec.max !== undefined ? ` <= ${spec.max}` : '';

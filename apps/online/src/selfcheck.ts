@@ -71,7 +71,9 @@ export async function selfCheck(options: SelfCheckOptions): Promise<SelfCheckRes
       variables,
     );
     losses.push(loss);
-    process.stderr.write(`selfcheck: conv-net step ${i + 1}/${options.steps} loss ${loss.toFixed(5)}\n`);
+    process.stderr.write(
+      `selfcheck: conv-net step ${i + 1}/${options.steps} loss ${loss.toFixed(5)}\n`,
+    );
   }
   tf.dispose([images, targets]);
   return { backend, episodeReturn, envSteps, losses, framePath };

@@ -66,7 +66,7 @@ describe('online config', () => {
       ],
       [
         () => resolveOnlineConfig('quick', 'cartpole-swingup', 0, { planner: { topK: 500 } }),
-        /planner.topK = 500 is invalid; allowed: an integer <= planner.candidates \(200\)/,
+        /planner.topK = 500 is invalid; allowed: an integer <= planner.candidates \(100\)/,
       ],
       [
         () => resolveOnlineConfig('debug', 'cartpole-swingup', 0, { chunkLength: 12 }),

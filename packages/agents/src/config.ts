@@ -116,18 +116,18 @@ const PAPER: PresetBody = {
 /** Preset bodies; `task`, `seed` and the task's action repeat are filled in by `resolveOnlineConfig`. */
 export const ONLINE_PRESETS: Readonly<Record<OnlinePresetName, PresetBody>> = {
   paper: PAPER,
-  // Sized from measured wasm timings on 2 shared cores (README): ~0.2 s per update at B=16,
-  // L=32 with the small model, ~20 ms per planned step at J=200, I=6: an episode of 125 steps
-  // plus 40 updates takes ~12 s, so ~250 episodes fit in an hour.
+  // Sized from wasm timings measured on 2 cores shared with other jobs (README): one update at
+  // B=8, L=32 with the quick model ~0.6-1.4 s, one planned step at J=100, I=5 ~0.1-0.2 s; an
+  // episode (125 planned steps + 25 updates) takes ~25-55 s, so 60-140 episodes fit an hour.
   quick: {
     ...PAPER,
-    updatesPerEpisode: 40,
-    batchSize: 16,
+    updatesPerEpisode: 25,
+    batchSize: 8,
     chunkLength: 32,
     evalEvery: 5,
-    maxEpisodes: 300,
+    maxEpisodes: 200,
     replayCapacity: 200_000,
-    planner: { horizon: 12, iterations: 6, candidates: 200, topK: 20 },
+    planner: { horizon: 12, iterations: 5, candidates: 100, topK: 10 },
     modelPreset: 'quick',
   },
   debug: {

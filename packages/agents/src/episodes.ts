@@ -55,6 +55,8 @@ export async function playEpisode(options: PlayOptions): Promise<PlayedEpisode> 
   let policySeconds = 0;
   try {
     while (!ts.last) {
+      // One event-loop turn per step, so a Ctrl-C handler can run during long episodes.
+      await new Promise((resolve) => setImmediate(resolve));
       checkStop();
       let action: Float32Array;
       if (mode === 'random') {

@@ -13,6 +13,7 @@ export { playEpisode, Interrupted, type EpisodeMode, type PlayedEpisode } from '
 export {
   type LoopState,
   type SavedConfig,
+  checkRunConfig,
   episodeFileName,
   findCheckpoint,
   readLoopState,

@@ -27,6 +27,11 @@ import {
   writeCheckpoint,
 } from './run-dir.js';
 
+/** Waits one turn of the event loop (signal handlers and timers run; microtasks are not enough). */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Options of {@link runOnline}. */
 export interface RunOnlineOptions {
   config: OnlineConfig;
@@ -195,7 +200,7 @@ class OnlineRun {
     const next: LoopState = structuredClone(state);
     let trainRow: Record<string, number> | null = null;
     if (!random && agent.learns && config.updatesPerEpisode > 0) {
-      trainRow = this.train(next);
+      trainRow = await this.train(next);
     }
     this.progress.emit(random ? 'seed' : 'collect', next);
     const played = await playEpisode({
@@ -242,11 +247,12 @@ class OnlineRun {
   }
 
   /** C updates; returns their mean metrics plus counters for the `train` row. */
-  private train(next: LoopState): Record<string, number> {
+  private async train(next: LoopState): Promise<Record<string, number>> {
     const { batchSize, chunkLength, updatesPerEpisode } = this.config;
     const sums: Record<string, number> = {};
     const started = performance.now();
     for (let u = 0; u < updatesPerEpisode; u++) {
+      await yieldToEventLoop(); // lets a Ctrl-C handler run between updates
       this.checkStop();
       const batch = this.replay.sample(batchSize, chunkLength, this.replayRng, ['image']);
       const metrics = this.agent.train(batch);

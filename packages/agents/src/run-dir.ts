@@ -52,32 +52,38 @@ export function runPaths(out: string) {
 export type SavedConfig = OnlineConfig & { backend?: string };
 
 /**
- * Writes config.json for a new run, or checks it against an existing one. A different config
- * (budget fields aside) is an error listing the differences, unless `force` (then the new
- * config replaces the saved one). Returns true when the directory already held a run.
+ * Checks `config` against the config.json of an existing run in `out`: a different config
+ * (budget fields aside) is an error listing the differences, unless `force`. Returns true when
+ * the directory already holds a run. Writes nothing.
+ */
+export function checkRunConfig(out: string, config: OnlineConfig, force = false): boolean {
+  const path = runPaths(out).config;
+  if (!existsSync(path)) return false;
+  let saved: OnlineConfig;
+  try {
+    const { backend: _backend, ...rest } = JSON.parse(readFileSync(path, 'utf8')) as SavedConfig;
+    saved = rest as OnlineConfig;
+    validateOnlineConfig(saved);
+  } catch (error) {
+    throw new Error(`${path} is not a valid run config: ${(error as Error).message}`);
+  }
+  const differences = configDifferences(saved, config);
+  if (differences.length > 0 && !force) {
+    throw new Error(
+      `${out} holds a run with a different config (${differences.join('; ')}); use the same settings to resume, another --out, or --force-config to continue with the new config`,
+    );
+  }
+  return true;
+}
+
+/**
+ * Writes config.json for a new run, after {@link checkRunConfig} for an existing one (with
+ * `force` the new config replaces the saved one). Returns true when the directory held a run.
  */
 export function prepareRunDir(out: string, config: OnlineConfig, backend: string, force: boolean) {
   const paths = runPaths(out);
+  const existed = checkRunConfig(out, config, force);
   mkdirSync(paths.episodes, { recursive: true });
-  const existed = existsSync(paths.config);
-  if (existed) {
-    let saved: SavedConfig;
-    try {
-      saved = JSON.parse(readFileSync(paths.config, 'utf8')) as SavedConfig;
-      const { backend: _ignored, ...rest } = saved;
-      validateOnlineConfig(rest as OnlineConfig);
-      void _ignored;
-    } catch (error) {
-      throw new Error(`${paths.config} is not a valid run config: ${(error as Error).message}`);
-    }
-    const { backend: _backend, ...savedConfig } = saved;
-    const differences = configDifferences(savedConfig as OnlineConfig, config);
-    if (differences.length > 0 && !force) {
-      throw new Error(
-        `${out} holds a run with a different config (${differences.join('; ')}); use the same settings to resume, another --out, or --force-config to continue with the new config`,
-      );
-    }
-  }
   writeFileAtomic(paths.config, `${JSON.stringify({ ...config, backend }, null, 2)}\n`);
   return existed;
 }

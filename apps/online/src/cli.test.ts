@@ -1,0 +1,92 @@
+import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// The built CLI (turbo builds the app before its tests).
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function cli(args: string[]): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+}
+
+describe('vmbrl-online', () => {
+  it('a bad flag or value prints one line naming it and the allowed values, exit code 2', () => {
+    const cases: [string[], string][] = [
+      [
+        ['--agent', 'dreamer'],
+        "--agent 'dreamer' is not allowed; choose one of: planet, cem-oracle",
+      ],
+      [
+        ['--preset', 'fast'],
+        "--preset 'fast' is not allowed; choose one of: paper, quick, debug, cem-oracle",
+      ],
+      [['--task', 'pong'], "--task 'pong' is not allowed; choose one of: cartpole-balance"],
+      [['--seed', '-1'], '--seed -1 is out of range'],
+      [['--minute', '3'], 'unknown flag --minute; allowed: --agent, --task'],
+      [['train'], "unknown command 'train'; allowed: selfcheck"],
+    ];
+    for (const [args, message] of cases) {
+      const result = cli(args);
+      expect(result.status, args.join(' ')).toBe(2);
+      const lines = result.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(message);
+    }
+  });
+
+  it('Ctrl-C stops at a checkpoint; the same command resumes and prints the report path', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'vmbrl-online-'));
+    dirs.push(out);
+    const args = [
+      CLI,
+      '--preset',
+      'debug',
+      '--backend',
+      'cpu',
+      '--max-episodes',
+      '6',
+      '--out',
+      out,
+    ];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const state = join(out, 'checkpoint', 'state.json');
+    while (!existsSync(state) || JSON.parse(readFileSync(state, 'utf8')).episodes < 3) {
+      if (child.exitCode !== null) throw new Error(`the run ended early: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('interrupt: stopping at the last checkpoint');
+    expect(stdout).toContain('resume       run the same command again');
+    const stopped = JSON.parse(readFileSync(state, 'utf8')).episodes;
+    expect(stopped).toBeLessThan(6);
+
+    const again = cli(args.slice(1));
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toContain(`resuming ${out}: episode ${stopped}`);
+    expect(again.stdout).toContain('episodes     6 (');
+    expect(again.stdout).toContain(`report       ${join(out, 'report.html')}`);
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+
+    const other = cli([...args.slice(1), '--seed', '4']);
+    expect(other.status).toBe(2);
+    expect(other.stderr.trim().split('\n')).toHaveLength(1);
+    expect(other.stderr).toContain('holds a run with a different config (seed: 0 -> 4)');
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * `vmbrl-online --agent planet --task cartpole-swingup --preset quick --seed 0 --out runs/x`:
+ * builds the config from flags, runs `runOnline` (which resumes an existing `--out`), shows
+ * progress on stderr and prints where the report is. Ctrl-C stops at the last checkpoint.
+ */
+import { resolve } from 'node:path';
+import {
+  type AgentKind,
+  type OnlineOverrides,
+  type OnlinePresetName,
+  checkRunConfig,
+  resolveOnlineConfig,
+  runOnline,
+} from '@vmbrl/agents';
+import { listTasks } from '@vmbrl/envs';
+import type { BackendName } from '@vmbrl/tensor';
+import { type FlagSpec, UsageError, parseFlags } from './flags.js';
+import { ProgressDisplay } from './progress-display.js';
+
+/** Flags of the training command. */
+export const TRAIN_FLAGS: Record<string, FlagSpec> = {
+  agent: { type: 'enum', doc: 'who acts', choices: ['planet', 'cem-oracle'], default: 'planet' },
+  task: { type: 'enum', doc: 'control task', choices: listTasks(), default: 'cartpole-swingup' },
+  preset: {
+    type: 'enum',
+    doc: 'config preset (default: quick for planet, cem-oracle for cem-oracle)',
+    choices: ['paper', 'quick', 'debug', 'cem-oracle'],
+  },
+  seed: { type: 'int', doc: 'run seed', default: 0, min: 0, max: 2 ** 32 - 1 },
+  out: { type: 'string', doc: 'run directory (default runs/<agent>-<task>-<preset>-seed<seed>)' },
+  'max-episodes': {
+    type: 'int',
+    doc: 'budget: training episodes in total (overrides the preset)',
+    min: 1,
+  },
+  'max-env-steps': {
+    type: 'int',
+    doc: 'budget: env steps in total (overrides the preset)',
+    min: 1,
+  },
+  minutes: { type: 'float', doc: 'stop this call after N minutes (at an episode end)', min: 0 },
+  candidates: { type: 'int', doc: 'CEM candidates J (overrides the preset)', min: 1 },
+  workers: { type: 'int', doc: 'cem-oracle: simulator worker threads (0 = main thread)', min: 0 },
+  backend: {
+    type: 'enum',
+    doc: 'tensor backend (default: fastest available)',
+    choices: ['tensorflow', 'wasm', 'cpu'],
+  },
+  'force-config': {
+    type: 'boolean',
+    doc: 'resume --out even if its config.json differs',
+    default: false,
+  },
+};
+
+/** Runs the training command; returns the exit code. */
+export async function train(argv: string[]): Promise<number> {
+  const flags = parseFlags(argv, TRAIN_FLAGS);
+  const agent = flags.agent as AgentKind;
+  const preset =
+    (flags.preset as OnlinePresetName | undefined) ??
+    (agent === 'cem-oracle' ? 'cem-oracle' : 'quick');
+  const task = flags.task as string;
+  const seed = flags.seed as number;
+  const overrides: OnlineOverrides = { agent };
+  if (flags['max-episodes'] !== undefined) overrides.maxEpisodes = flags['max-episodes'] as number;
+  if (flags['max-env-steps'] !== undefined)
+    overrides.maxEnvSteps = flags['max-env-steps'] as number;
+  if (flags.workers !== undefined) overrides.oracleWorkers = flags.workers as number;
+  if (flags.candidates !== undefined) {
+    const candidates = flags.candidates as number;
+    // Keep the preset's elite fraction (PlaNet: K = J / 10).
+    overrides.planner = { candidates, topK: Math.max(1, Math.round(candidates / 10)) };
+  }
+  let config: ReturnType<typeof resolveOnlineConfig>;
+  try {
+    config = resolveOnlineConfig(preset, task, seed, overrides);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const out = resolve(
+    (flags.out as string | undefined) ?? `runs/${agent}-${task}-${preset}-seed${seed}`,
+  );
+  try {
+    checkRunConfig(out, config, flags['force-config'] as boolean);
+  } catch (error) {
+    // A run directory holding another config is a usage problem: one line, exit code 2.
+    throw new UsageError((error as Error).message);
+  }
+  const display = new ProgressDisplay(process.stderr, config.maxEpisodes);
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    if (controller.signal.aborted) {
+      display.message('second interrupt: exiting now (the last checkpoint stands)');
+      process.exit(130);
+    }
+    display.message('interrupt: stopping at the last checkpoint (Ctrl-C again to exit at once)');
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
+  display.message(`vmbrl-online: ${agent} on ${task}, preset ${preset}, seed ${seed} -> ${out}`);
+  try {
+    const result = await runOnline({
+      config,
+      out,
+      backend: flags.backend as BackendName | undefined,
+      forceConfig: flags['force-config'] as boolean,
+      maxMinutes: flags.minutes as number | undefined,
+      signal: controller.signal,
+      onProgress: (p) => display.update(p),
+      log: (line) => display.message(line),
+    });
+    display.finish();
+    const s = result.state;
+    console.log(`episodes     ${s.episodes} (${s.envSteps} env steps, ${s.updates} updates)`);
+    console.log(`eval return  ${s.lastEvalReturn === null ? '-' : s.lastEvalReturn.toFixed(1)}`);
+    if (result.stoppedBy !== 'budget') {
+      console.log('resume       run the same command again to continue from the last checkpoint');
+    }
+    console.log(`report       ${result.reportPath}`);
+    return 0;
+  } finally {
+    display.finish();
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
+  }
+}
