@@ -15,6 +15,8 @@ const backend = await initBackend({ log: false });
 const a = tf.randomNormal([n, n], 0, 1, 'float32', 1);
 const b = tf.randomNormal([n, n], 0, 1, 'float32', 2);
 const loadBefore = os.loadavg()[0];
+const cpuBefore = process.cpuUsage();
+const wallBefore = performance.now();
 const stats = await measure(
   () => {
     const c = tf.matMul(a, b);
@@ -23,7 +25,11 @@ const stats = await measure(
   },
   { warmup: intFlag(flags, 'warmup', 2), repeats: intFlag(flags, 'repeats', 10) },
 );
+// CPU time of all threads over wall time: ~1 single-threaded, up to `threads` when the other
+// threads got a core (it includes the pool's spin-waiting).
+const cpu = process.cpuUsage(cpuBefore);
+const cpuPerWall = (cpu.user + cpu.system) / 1e3 / (performance.now() - wallBefore);
 const gflops = (2 * n ** 3) / (stats.median * 1e6);
 console.log(
-  `w3 ${backend} threads=${currentWasmThreads() ?? '-'} n=${n}: median ${stats.median.toFixed(1)} ms = ${gflops.toFixed(2)} GFLOP/s (best ${((2 * n ** 3) / (stats.min * 1e6)).toFixed(2)}), load ${loadBefore.toFixed(2)} -> ${os.loadavg()[0].toFixed(2)}`,
+  `w3 ${backend} threads=${currentWasmThreads() ?? '-'} n=${n}: median ${stats.median.toFixed(1)} ms = ${gflops.toFixed(2)} GFLOP/s (best ${((2 * n ** 3) / (stats.min * 1e6)).toFixed(2)}), cpu/wall ${cpuPerWall.toFixed(2)}, load ${loadBefore.toFixed(2)} -> ${os.loadavg()[0].toFixed(2)}`,
 );
