@@ -20,8 +20,17 @@ describe('vmbrl-online', () => {
   it('a bad flag or value prints one line naming it and the allowed values, exit code 2', () => {
     const cases: [string[], string][] = [
       [
-        ['--agent', 'dreamer'],
-        "--agent 'dreamer' is not allowed; choose one of: planet, cem-oracle",
+        ['--agent', 'muzero'],
+        "--agent 'muzero' is not allowed; choose one of: planet, cem-oracle, dreamer",
+      ],
+      [
+        ['--agent', 'dreamer', '--value-estimate', 'td'],
+        "--value-estimate 'td' is not allowed; choose one of: lambda, reward-sum, n-step",
+      ],
+      [['--horizon', '5'], '--value-estimate and --horizon are flags of --agent dreamer only'],
+      [
+        ['--agent', 'dreamer', '--horizon', '1'],
+        'dreamer.horizon = 1 is invalid; allowed: an integer >= 2',
       ],
       [
         ['--preset', 'fast'],
@@ -39,6 +48,19 @@ describe('vmbrl-online', () => {
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(message);
     }
+  });
+
+  it('--agent dreamer runs with the ablation flags in its config', () => {
+    const out = mkdtempSync(join(tmpdir(), 'vmbrl-online-'));
+    dirs.push(out);
+    const flags = ['--agent', 'dreamer', '--preset', 'debug', '--backend', 'cpu'];
+    const ablation = ['--value-estimate', 'reward-sum', '--horizon', '2'];
+    const result = cli([...flags, ...ablation, '--max-episodes', '3', '--out', out]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('episodes     3 (60 env steps, 2 updates)');
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    expect(config).toMatchObject({ agent: 'dreamer', actionRepeat: 2 });
+    expect(config.dreamer).toMatchObject({ valueEstimate: 'reward-sum', horizon: 2 });
   });
 
   it('Ctrl-C stops at a checkpoint; the same command resumes and prints the report path', async () => {

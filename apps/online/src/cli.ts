@@ -5,6 +5,7 @@
 import { listTasks } from '@vmbrl/envs';
 import { type FlagSpec, UsageError, helpText, parseFlags } from './flags.js';
 import { selfCheck } from './selfcheck.js';
+import { isAlmCommand, trainAlm } from './train-alm.js';
 import { TRAIN_FLAGS, train } from './train.js';
 
 const SELFCHECK_FLAGS: Record<string, FlagSpec> = {
@@ -20,10 +21,12 @@ const SELFCHECK_FLAGS: Record<string, FlagSpec> = {
 };
 const USAGE = 'usage: vmbrl-online selfcheck [flags]';
 const TRAIN_USAGE =
-  'usage: vmbrl-online [--agent planet|cem-oracle] [--task T] [--preset P] [--seed N] [--out DIR] [flags]\n       vmbrl-online selfcheck --help';
+  'usage: vmbrl-online [--agent planet|cem-oracle|dreamer] [--task T] [--preset P] [--seed N] [--out DIR] [flags]\n       vmbrl-online selfcheck --help';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // ALM runs its own per-step loop with its own flags (`--agent alm --help`).
+  if (command?.startsWith('--') && isAlmCommand(argv)) return trainAlm(argv);
   if (
     command === undefined ||
     command === 'help' ||

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import {
   type AgentKind,
+  type DreamerValueEstimate,
   type OnlineOverrides,
   type OnlinePresetName,
   checkRunConfig,
@@ -19,11 +20,16 @@ import { ProgressDisplay } from './progress-display.js';
 
 /** Flags of the training command. */
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
-  agent: { type: 'enum', doc: 'who acts', choices: ['planet', 'cem-oracle'], default: 'planet' },
+  agent: {
+    type: 'enum',
+    doc: 'who acts',
+    choices: ['planet', 'cem-oracle', 'dreamer'],
+    default: 'planet',
+  },
   task: { type: 'enum', doc: 'control task', choices: listTasks(), default: 'cartpole-swingup' },
   preset: {
     type: 'enum',
-    doc: 'config preset (default: quick for planet, cem-oracle for cem-oracle)',
+    doc: 'config preset (default: quick for planet and dreamer, cem-oracle for cem-oracle)',
     choices: ['paper', 'quick', 'debug', 'cem-oracle'],
   },
   seed: { type: 'int', doc: 'run seed', default: 0, min: 0, max: 2 ** 32 - 1 },
@@ -41,6 +47,12 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   minutes: { type: 'float', doc: 'stop this call after N minutes (at an episode end)', min: 0 },
   candidates: { type: 'int', doc: 'CEM candidates J (overrides the preset)', min: 1 },
   workers: { type: 'int', doc: 'cem-oracle: simulator worker threads (0 = main thread)', min: 0 },
+  'value-estimate': {
+    type: 'enum',
+    doc: 'dreamer: what the actor maximises (reward-sum = no value model)',
+    choices: ['lambda', 'reward-sum', 'n-step'],
+  },
+  horizon: { type: 'int', doc: 'dreamer: imagination horizon H (overrides the preset)', min: 1 },
   backend: {
     type: 'enum',
     doc: 'tensor backend (default: fastest available)',
@@ -71,6 +83,16 @@ export async function train(argv: string[]): Promise<number> {
     const candidates = flags.candidates as number;
     // Keep the preset's elite fraction (PlaNet: K = J / 10).
     overrides.planner = { candidates, topK: Math.max(1, Math.round(candidates / 10)) };
+  }
+  if (flags['value-estimate'] !== undefined || flags.horizon !== undefined) {
+    if (agent !== 'dreamer') {
+      throw new UsageError('--value-estimate and --horizon are flags of --agent dreamer only');
+    }
+    overrides.dreamer = {};
+    if (flags['value-estimate'] !== undefined) {
+      overrides.dreamer.valueEstimate = flags['value-estimate'] as DreamerValueEstimate;
+    }
+    if (flags.horizon !== undefined) overrides.dreamer.horizon = flags.horizon as number;
   }
   let config: ReturnType<typeof resolveOnlineConfig>;
   try {

@@ -13,6 +13,7 @@ import type { Episode, EpisodeBuffer } from '@vmbrl/replay';
 import { Rng } from '@vmbrl/tensor';
 import { openLoopPrediction } from '@vmbrl/world-models';
 import type { Agent } from './agent.js';
+import { DreamerAgent } from './dreamer-agent.js';
 import { PlanetAgent } from './planet-agent.js';
 import { runPaths } from './run-dir.js';
 
@@ -41,7 +42,7 @@ export function writeOpenLoopVideo(
   replay: EpisodeBuffer,
   options: { length: number; context: number; seed: number; examples?: number },
 ): { path: string; mse: number } | null {
-  if (!(agent instanceof PlanetAgent)) return null;
+  if (!(agent instanceof PlanetAgent || agent instanceof DreamerAgent)) return null;
   const examples = options.examples ?? 3;
   const batch = replay.sample(examples, options.length, new Rng(options.seed), ['image']);
   const result = openLoopPrediction(agent.model, batch, { context: options.context });

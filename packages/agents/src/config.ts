@@ -10,9 +10,17 @@ import {
   type WorldModelConfig,
   resolveConfig as resolveModelConfig,
 } from '@vmbrl/world-models';
+import {
+  DREAMER_ACTION_REPEAT,
+  DREAMER_LOOP_OVERRIDES,
+  type DreamerConfig,
+  isDreamerPreset,
+  resolveDreamerConfig,
+  validateDreamerConfig,
+} from './dreamer-config.js';
 
 /** Which agent acts. */
-export type AgentKind = 'planet' | 'cem-oracle';
+export type AgentKind = 'planet' | 'cem-oracle' | 'dreamer';
 
 /** Named presets of {@link OnlineConfig}. */
 export type OnlinePresetName = 'paper' | 'quick' | 'debug' | 'cem-oracle';
@@ -75,6 +83,8 @@ export interface OnlineConfig {
   openLoopContext: number;
   /** Worker threads for the true-simulator scorer of `cem-oracle` (0 = plan in this thread). */
   oracleWorkers: number;
+  /** Dreamer's behaviour learning (present only when `agent` is 'dreamer'; `planner` is unused). */
+  dreamer?: DreamerConfig;
 }
 
 /** Fields a resumed run may change (budgets); every other field must match config.json. */
@@ -157,9 +167,10 @@ export const ONLINE_PRESETS: Readonly<Record<OnlinePresetName, PresetBody>> = {
 };
 
 /** What may be overridden on top of a preset (nested planner fields one by one). */
-export type OnlineOverrides = Partial<Omit<OnlineConfig, 'planner' | 'model'>> & {
+export type OnlineOverrides = Partial<Omit<OnlineConfig, 'planner' | 'model' | 'dreamer'>> & {
   planner?: Partial<PlannerConfig>;
   model?: Partial<WorldModelConfig>;
+  dreamer?: Partial<DreamerConfig>;
 };
 
 /** Builds and validates the config of a run: preset + task + seed + overrides. */
@@ -169,22 +180,31 @@ export function resolveOnlineConfig(
   seed: number,
   overrides: OnlineOverrides = {},
 ): OnlineConfig {
-  const body = ONLINE_PRESETS[preset];
-  if (!body) fail('preset', preset, Object.keys(ONLINE_PRESETS).join(', '));
+  const isDreamer = overrides.agent === 'dreamer';
+  if (isDreamer && !isDreamerPreset(preset))
+    fail('preset', preset, 'paper, quick, debug (dreamer)');
+  const planetBody = ONLINE_PRESETS[preset];
+  if (!planetBody) fail('preset', preset, Object.keys(ONLINE_PRESETS).join(', '));
+  // Dreamer keeps PlaNet's preset (world model, loss, replay) with its own loop sizes.
+  const body =
+    isDreamer && isDreamerPreset(preset)
+      ? { ...planetBody, agent: 'dreamer' as const, ...DREAMER_LOOP_OVERRIDES[preset] }
+      : planetBody;
   if (!listTasks().includes(task)) fail('task', task, listTasks().join(', '));
-  const { planner, model, ...rest } = overrides;
+  const { planner, model, dreamer, ...rest } = overrides;
   const modelPreset = rest.modelPreset ?? body.modelPreset;
   const config: OnlineConfig = {
     ...structuredClone(body),
     preset,
     task,
     seed,
-    actionRepeat: ACTION_REPEAT[task] ?? 1,
+    actionRepeat: isDreamer ? DREAMER_ACTION_REPEAT : (ACTION_REPEAT[task] ?? 1),
     ...rest,
     planner: { ...body.planner, ...planner },
     modelPreset,
     model: resolveModelConfig(modelPreset, model ?? {}),
   };
+  if (isDreamer && isDreamerPreset(preset)) config.dreamer = resolveDreamerConfig(preset, dreamer);
   validateOnlineConfig(config);
   return config;
 }
@@ -211,8 +231,12 @@ function nullableInteger(field: string, value: unknown, min: number): void {
  */
 export function validateOnlineConfig(config: OnlineConfig): void {
   if (!config || typeof config !== 'object') fail('config', config, 'an object');
-  if (config.agent !== 'planet' && config.agent !== 'cem-oracle') {
-    fail('agent', config.agent, 'planet, cem-oracle');
+  if (config.agent !== 'planet' && config.agent !== 'cem-oracle' && config.agent !== 'dreamer') {
+    fail('agent', config.agent, 'planet, cem-oracle, dreamer');
+  }
+  if (config.agent === 'dreamer') {
+    if (!config.dreamer) fail('dreamer', config.dreamer, 'a Dreamer config when agent is dreamer');
+    validateDreamerConfig(config.dreamer);
   }
   if (!(config.preset in ONLINE_PRESETS)) {
     fail('preset', config.preset, Object.keys(ONLINE_PRESETS).join(', '));
@@ -251,7 +275,7 @@ export function validateOnlineConfig(config: OnlineConfig): void {
   integer('openLoopContext', config.openLoopContext, 1);
   integer('oracleWorkers', config.oracleWorkers, 0);
   const rows = episodeRows(config);
-  if (config.agent === 'planet') {
+  if (config.agent === 'planet' || config.agent === 'dreamer') {
     if (config.chunkLength > rows) {
       fail('chunkLength', config.chunkLength, `an integer <= ${rows}, the rows of one episode`);
     }

@@ -2,10 +2,22 @@
 import type { Agent } from './agent.js';
 import { CemOracleAgent } from './cem-oracle-agent.js';
 import type { OnlineConfig } from './config.js';
+import { DreamerAgent } from './dreamer-agent.js';
 import { PlanetAgent } from './planet-agent.js';
 
 /** The agent of `config` for an env with `actionDim` action dimensions. */
 export async function makeAgent(config: OnlineConfig, actionDim: number): Promise<Agent> {
+  if (config.agent === 'dreamer') {
+    if (!config.dreamer) throw new Error('makeAgent: agent dreamer needs config.dreamer');
+    return new DreamerAgent({
+      actionDim,
+      seed: config.seed,
+      model: config.model,
+      dreamer: config.dreamer,
+      explorationNoise: config.explorationNoise,
+      maxFramesPerPass: config.maxFramesPerPass,
+    }) as Agent;
+  }
   if (config.agent === 'planet') {
     return new PlanetAgent({
       actionDim,

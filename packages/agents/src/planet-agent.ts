@@ -8,13 +8,12 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '@vmbrl/metrics';
 import { cem } from '@vmbrl/planners';
 import type { SequenceBatch } from '@vmbrl/replay';
-import { type ConvEncoder, Rng, type RngState, imagesToFloat, tf } from '@vmbrl/tensor';
+import { type ConvEncoder, Rng, type RngState } from '@vmbrl/tensor';
 import {
   type LatentState,
   LatentWorldModel,
   disposeState,
   latentSequenceScorer,
-  tidyTree,
 } from '@vmbrl/world-models';
 import {
   type Agent,
@@ -22,6 +21,7 @@ import {
   type PolicyOptions,
   addExplorationNoise,
 } from './agent.js';
+import { encoderOf, filterBelief } from './belief-filter.js';
 import type { OnlineConfig, PlannerConfig } from './config.js';
 
 /** PlaNet's recurrent state: the filtered posterior and the action that follows it. */
@@ -44,18 +44,6 @@ export interface PlanetAgentOptions {
   explorationNoise: number;
   /** Largest B*L per forward/backward pass. */
   maxFramesPerPass?: number;
-}
-
-/**
- * The model's conv encoder. `LatentWorldModel` keeps it private and has no one-step filter
- * (a gap in @vmbrl/world-models): online filtering needs e_t = enc(o_t) for one image.
- */
-function encoderOf(model: LatentWorldModel): ConvEncoder {
-  const encoder = (model as unknown as { encoder?: ConvEncoder }).encoder;
-  if (!encoder || typeof encoder.apply !== 'function') {
-    throw new Error('PlanetAgent: this LatentWorldModel has no encoder field to filter with');
-  }
-  return encoder;
 }
 
 /** PlaNet: RSSM world model + CEM planning in latent space. */
@@ -87,23 +75,7 @@ export class PlanetAgent implements Agent<PlanetState> {
    * action is zero, exactly as training sees row 0 of an episode.
    */
   filter(image: Uint8Array, previous: PlanetState | null): LatentState {
-    const { model } = this;
-    return tidyTree(() => {
-      const prev = previous?.belief ?? model.core.initialState(1);
-      const action = previous?.action ?? new Float32Array(this.actionDim);
-      const raw = tf.tensor4d(image, [1, 64, 64, 3], 'int32');
-      const bitDepth = model.config.bitDepth;
-      // Same input distribution as training: bit reduction plus seeded dequantisation noise.
-      const noise = bitDepth < 8;
-      const x = imagesToFloat(raw, {
-        bitDepth,
-        noise,
-        noiseSeed: noise ? model.nextSeed() : undefined,
-      });
-      const embed = this.encoder.apply(x) as tf.Tensor2D;
-      const a = tf.tensor2d(action, [1, this.actionDim]);
-      return model.core.observeStep(prev, a, embed, model.nextSeed()).posterior;
-    });
+    return filterBelief(this.model, this.encoder, image, previous);
   }
 
   async policy(

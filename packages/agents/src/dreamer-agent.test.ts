@@ -1,0 +1,266 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeWrappedEnv } from '@vmbrl/envs';
+import { type MetricsRow, readMetrics } from '@vmbrl/metrics';
+import { EpisodeBuffer } from '@vmbrl/replay';
+import { Rng, initBackend, tf } from '@vmbrl/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveOnlineConfig } from './config.js';
+import { DreamerAgent, type DreamerState } from './dreamer-agent.js';
+import { DREAMER_PRESETS } from './dreamer-config.js';
+import { playEpisode } from './episodes.js';
+import { runOnline } from './online-loop.js';
+import { readLoopState } from './run-dir.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vmbrl-dreamer-'));
+  dirs.push(dir);
+  return dir;
+}
+beforeAll(async () => {
+  await initBackend({ backend: 'cpu' });
+});
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const debug = resolveOnlineConfig('debug', 'cartpole-swingup', 5, { agent: 'dreamer' });
+
+function debugAgent(overrides: Partial<typeof DREAMER_PRESETS.debug> = {}): DreamerAgent {
+  return new DreamerAgent({
+    actionDim: 1,
+    seed: 11,
+    model: debug.model,
+    dreamer: { ...DREAMER_PRESETS.debug, ...overrides },
+    explorationNoise: 0.3,
+  });
+}
+
+async function collect(agent: DreamerAgent, episodes: number): Promise<EpisodeBuffer> {
+  const env = await makeWrappedEnv({
+    task: 'cartpole-swingup',
+    actionRepeat: 2,
+    pixels: true,
+    timeLimit: 16,
+  });
+  const buffer = new EpisodeBuffer({ capacitySteps: 1000 });
+  for (let i = 0; i < episodes; i++) {
+    const played = await playEpisode({
+      env,
+      agent,
+      mode: i === 0 ? 'random' : 'explore',
+      seed: i,
+      actionRng: new Rng(i),
+      checkStop: () => {},
+    });
+    buffer.add(played.episode);
+  }
+  env.close();
+  return buffer;
+}
+
+function snapshot(vars: Map<string, tf.Variable>): Map<string, Float32Array> {
+  return new Map([...vars].map(([name, v]) => [name, v.dataSync().slice() as Float32Array]));
+}
+
+function rowsOf(out: string): MetricsRow[] {
+  return readMetrics(join(out, 'metrics.jsonl')).rows.map((row) => {
+    const { updatesPerSecond: _u, planSecondsPerStep: _p, ...rest } = row;
+    return rest as MetricsRow;
+  });
+}
+
+describe('Dreamer config', () => {
+  it('paper preset: the values of the Dreamer paper (appendix B)', () => {
+    const paper = resolveOnlineConfig('paper', 'cheetah-run', 0, { agent: 'dreamer' });
+    expect(paper).toMatchObject({
+      agent: 'dreamer',
+      actionRepeat: 2,
+      seedEpisodes: 5,
+      updatesPerEpisode: 100,
+      batchSize: 50,
+      chunkLength: 50,
+      explorationNoise: 0.3,
+    });
+    expect(paper.dreamer).toMatchObject({
+      horizon: 20,
+      gamma: 0.99,
+      lambda: 0.95,
+      actorLr: 3e-4,
+      valueLr: 3e-4,
+      targetUpdateEvery: 100,
+      valueEstimate: 'lambda',
+      actorHidden: [300, 300, 300],
+      valueHidden: [300, 300, 300],
+    });
+    // PlaNet's world model and its training (same loss, same batch).
+    const planet = resolveOnlineConfig('paper', 'cheetah-run', 0);
+    expect(paper.model).toEqual(planet.model);
+    expect(planet.dreamer).toBeUndefined();
+  });
+
+  it('rejects bad ablation values with the field and what is allowed', () => {
+    expect(() =>
+      resolveOnlineConfig('debug', 'cartpole-swingup', 0, {
+        agent: 'dreamer',
+        dreamer: { valueEstimate: 'td' as never },
+      }),
+    ).toThrow(/dreamer\.valueEstimate = "td" is invalid; allowed: lambda, reward-sum, n-step/);
+    expect(() =>
+      resolveOnlineConfig('debug', 'cartpole-swingup', 0, {
+        agent: 'dreamer',
+        dreamer: { horizon: 1 },
+      }),
+    ).toThrow(/dreamer\.horizon = 1 is invalid; allowed: an integer >= 2/);
+    // Without a value model one imagined step is enough.
+    expect(
+      resolveOnlineConfig('debug', 'cartpole-swingup', 0, {
+        agent: 'dreamer',
+        dreamer: { horizon: 1, valueEstimate: 'reward-sum' },
+      }).dreamer?.horizon,
+    ).toBe(1);
+    expect(() =>
+      resolveOnlineConfig('cem-oracle', 'cartpole-swingup', 0, { agent: 'dreamer' }),
+    ).toThrow(/preset = "cem-oracle" is invalid/);
+  });
+});
+
+describe('DreamerAgent', () => {
+  it('the behaviour update changes the actor and the value model, never the world model', async () => {
+    const agent = debugAgent();
+    const buffer = await collect(agent, 2);
+    const batch = buffer.sample(2, 6, new Rng(3), ['image']);
+    const world = snapshot(agent.model.namedVariables());
+    const actor = snapshot(agent.behaviour.actor.namedVariables());
+    const value = snapshot(agent.behaviour.value.namedVariables());
+    const metrics = agent.behaviourUpdate(batch);
+    expect(Number.isFinite(metrics.actorLoss)).toBe(true);
+    expect(metrics.actorGradNorm).toBeGreaterThan(0);
+    for (const [name, v] of agent.model.namedVariables()) {
+      expect(v.dataSync(), name).toEqual(world.get(name));
+    }
+    const changed = (before: Map<string, Float32Array>, now: Map<string, tf.Variable>) =>
+      [...now].filter(([name, v]) => {
+        const old = before.get(name) as Float32Array;
+        return v.dataSync().some((x, i) => x !== old[i]);
+      }).length;
+    expect(changed(actor, agent.behaviour.actor.namedVariables())).toBeGreaterThan(0);
+    expect(changed(value, agent.behaviour.value.namedVariables())).toBeGreaterThan(0);
+    // A whole train step does change the world model (it is trained as PlaNet's).
+    const trainMetrics = agent.train(batch);
+    expect(trainMetrics).toHaveProperty('loss');
+    expect(trainMetrics).toHaveProperty('actorLoss');
+    expect(changed(world, agent.model.namedVariables())).toBeGreaterThan(0);
+    await agent.dispose();
+  });
+
+  it('imagines from all B*L posterior states', async () => {
+    const agent = debugAgent();
+    const buffer = await collect(agent, 1);
+    const start = agent.startStates(buffer.sample(3, 5, new Rng(0), ['image']));
+    expect(start.stoch.shape).toEqual([15, agent.model.core.stochSize]);
+    expect(start.deter?.shape).toEqual([15, agent.model.core.deterSize]);
+    tf.dispose([start.stoch, start.mean, start.std, start.deter as tf.Tensor]);
+    await agent.dispose();
+  });
+
+  it('acts with the mode in evaluation and mode + N(0, 0.3) noise in training', async () => {
+    const agent = debugAgent();
+    const frame = new Uint8Array(64 * 64 * 3).fill(120);
+    const model = agent.model.getRngState();
+    const greedy = await agent.policy({ image: frame }, null, { explore: false });
+    agent.model.setRngState(model);
+    const noisy = await agent.policy({ image: frame }, null, { explore: true });
+    // Same filtered belief (same seeds) -> the same mode, from the actor's tanh(mean).
+    const features = tf.concat([greedy.state.belief.deter!, greedy.state.belief.stoch], -1);
+    const mode = agent.behaviour.actor.mode(features);
+    expect(greedy.action[0]).toBeCloseTo(mode.dataSync()[0] as number, 6);
+    expect(noisy.action[0]).not.toBe(greedy.action[0]);
+    expect(Math.abs((noisy.action[0] as number) - (greedy.action[0] as number))).toBeLessThan(2);
+    tf.dispose([features, mode]);
+    agent.disposeState(greedy.state);
+    agent.disposeState(noisy.state);
+    await agent.dispose();
+  });
+
+  it('an update plus acting steps leaves the tensor count unchanged', async () => {
+    for (const valueEstimate of ['lambda', 'reward-sum'] as const) {
+      const agent = debugAgent({ valueEstimate });
+      const buffer = await collect(agent, 2);
+      const rng = new Rng(1);
+      const frame = new Uint8Array(64 * 64 * 3).fill(90);
+      const round = async () => {
+        const metrics = agent.train(buffer.sample(2, 6, rng, ['image']));
+        expect('valueLoss' in metrics).toBe(valueEstimate === 'lambda');
+        let state: DreamerState | null = null;
+        for (let t = 0; t < 3; t++) {
+          ({ state } = await agent.policy({ image: frame }, state, { explore: t % 2 === 0 }));
+        }
+        agent.disposeState(state);
+      };
+      await round();
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 3; i++) await round();
+      expect(tf.memory().numTensors).toBe(before);
+      await agent.dispose();
+    }
+  });
+});
+
+describe('runOnline --agent dreamer (debug)', () => {
+  const config = resolveOnlineConfig('debug', 'cartpole-swingup', 5, {
+    agent: 'dreamer',
+    maxEpisodes: 5,
+  });
+  let reference: MetricsRow[] | undefined;
+
+  it('completes and writes the run directory', async () => {
+    const out = tempDir();
+    const result = await runOnline({ config, out, backend: 'cpu' });
+    // S=2 random episodes, then 3 with the actor; 10 agent steps x R=2; C=2 updates each.
+    expect(result.stoppedBy).toBe('budget');
+    expect(result.state).toMatchObject({ episodes: 5, envSteps: 5 * 10 * 2, updates: 3 * 2 });
+    const saved = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    expect(saved).toMatchObject({ ...config, backend: 'cpu' });
+    const rows = rowsOf(out);
+    const train = rows.filter((r) => r.kind === 'train');
+    expect(train.map((r) => r.updates)).toEqual([2, 4, 6]);
+    for (const row of train) {
+      for (const key of ['loss', 'actorLoss', 'valueLoss', 'meanReturn']) {
+        expect(Number.isFinite(row[key] as number), key).toBe(true);
+      }
+    }
+    expect(rows.filter((r) => r.kind === 'eval')).toHaveLength(2);
+    for (const file of ['report.html', 'videos/open-loop.gif', 'plots/eval-return.svg']) {
+      expect(existsSync(join(out, file)), file).toBe(true);
+    }
+    const agentDir = join(out, 'checkpoint', 'agent');
+    expect(readdirSync(agentDir).sort()).toEqual(['agent.json', 'behaviour', 'model']);
+    reference = rows;
+  });
+
+  it('an interrupt mid-iteration then a resume continues exactly', async () => {
+    expect(reference).toBeDefined();
+    const out = tempDir();
+    const controller = new AbortController();
+    const first = await runOnline({
+      config,
+      out,
+      backend: 'cpu',
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase === 'train' && p.episodes === 3 && p.updates === 3) controller.abort();
+      },
+    });
+    expect(first.stoppedBy).toBe('signal');
+    expect(readLoopState(join(out, 'checkpoint'))).toMatchObject({ episodes: 3, updates: 2 });
+    const second = await runOnline({ config, out, backend: 'cpu' });
+    expect(second.resumed).toBe(true);
+    expect(second.stoppedBy).toBe('budget');
+    // Same returns, world-model and behaviour losses as the uninterrupted run (cpu backend):
+    // weights, both behaviour Adams, the slow value copy and every random stream were restored.
+    expect(rowsOf(out)).toEqual(reference);
+  });
+});

@@ -1,0 +1,179 @@
+/**
+ * Dreamer's part of the online config (Hafner et al. 2020, appendix B): behaviour learning in
+ * imagination on top of the same world model and replay as PlaNet. Presets `paper`, `quick`
+ * (CPU) and `debug` (seconds); ablation knobs for the value estimate and the horizon.
+ */
+import type { DreamerBehaviourOptions, ValueEstimate } from '@vmbrl/objectives';
+
+/** Value estimate the actor maximises: V_lambda (eq. 6), V_R (eq. 4, no value model), V_N^k (eq. 5). */
+export type DreamerValueEstimate = 'lambda' | 'reward-sum' | 'n-step';
+
+/** Dreamer's behaviour-learning knobs. */
+export interface DreamerConfig {
+  /** Imagination horizon H (paper 20; reference code 15). */
+  horizon: number;
+  /** 'lambda' (default), 'reward-sum' (actor without value model) or 'n-step'. */
+  valueEstimate: DreamerValueEstimate;
+  /** k of V_N^k when valueEstimate is 'n-step'. */
+  nStep: number;
+  /** Discount gamma of the imagined rewards (0.99). */
+  gamma: number;
+  /** lambda of V_lambda (0.95). */
+  lambda: number;
+  /** Adam learning rate of the action model (paper 3e-4). */
+  actorLr: number;
+  /** Adam learning rate of the value model (paper 3e-4). */
+  valueLr: number;
+  /** Global-norm gradient clipping of both behaviour optimisers (reference code 100). */
+  clipNorm: number;
+  /** Copy the value model into the slow target every this many updates (paper 100; 0 = none). */
+  targetUpdateEvery: number;
+  /** Hidden layer sizes of the action model (paper 3 x 300, ELU). */
+  actorHidden: number[];
+  /** Hidden layer sizes of the value model (paper 3 x 300, ELU). */
+  valueHidden: number[];
+}
+
+/** The presets Dreamer runs under (the same names as PlaNet's). */
+export type DreamerPresetName = 'paper' | 'quick' | 'debug';
+
+/** Dreamer fixes the action repeat to 2 on every task (paper, appendix B). */
+export const DREAMER_ACTION_REPEAT = 2;
+
+const PAPER: DreamerConfig = {
+  horizon: 20,
+  valueEstimate: 'lambda',
+  nStep: 5,
+  gamma: 0.99,
+  lambda: 0.95,
+  actorLr: 3e-4,
+  valueLr: 3e-4,
+  clipNorm: 100,
+  targetUpdateEvery: 100,
+  actorHidden: [300, 300, 300],
+  valueHidden: [300, 300, 300],
+};
+
+/** Behaviour knobs per preset. */
+export const DREAMER_PRESETS: Readonly<Record<DreamerPresetName, DreamerConfig>> = {
+  paper: PAPER,
+  // Smaller networks and horizon so that an update stays a fraction of the world-model step
+  // on 2 CPU cores (timings in the README).
+  quick: {
+    ...PAPER,
+    horizon: 10,
+    targetUpdateEvery: 50,
+    actorHidden: [128, 128],
+    valueHidden: [128, 128],
+  },
+  debug: {
+    ...PAPER,
+    horizon: 3,
+    targetUpdateEvery: 2,
+    actorHidden: [16, 16],
+    valueHidden: [16, 16],
+  },
+};
+
+/**
+ * Loop fields Dreamer sets differently from PlaNet's preset of the same name (everything else,
+ * the world model included, is PlaNet's: same loss, same batch). `quick` has fewer, smaller
+ * updates per episode because an episode has 500 agent steps at action repeat 2.
+ */
+export const DREAMER_LOOP_OVERRIDES: Readonly<
+  Record<DreamerPresetName, { updatesPerEpisode: number; batchSize: number; chunkLength: number }>
+> = {
+  paper: { updatesPerEpisode: 100, batchSize: 50, chunkLength: 50 },
+  quick: { updatesPerEpisode: 25, batchSize: 8, chunkLength: 32 },
+  debug: { updatesPerEpisode: 2, batchSize: 2, chunkLength: 6 },
+};
+
+/** True for the preset names Dreamer has. */
+export function isDreamerPreset(name: string): name is DreamerPresetName {
+  return name in DREAMER_PRESETS;
+}
+
+/** The Dreamer config of `preset` with `overrides` applied (validated). */
+export function resolveDreamerConfig(
+  preset: DreamerPresetName,
+  overrides: Partial<DreamerConfig> = {},
+): DreamerConfig {
+  const config = { ...structuredClone(DREAMER_PRESETS[preset]), ...overrides };
+  validateDreamerConfig(config);
+  return config;
+}
+
+function fail(field: string, value: unknown, allowed: string): never {
+  throw new Error(
+    `online config: dreamer.${field} = ${JSON.stringify(value)} is invalid; allowed: ${allowed}`,
+  );
+}
+
+function positiveInteger(field: string, value: unknown, min: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    fail(field, value, `an integer >= ${min}`);
+  }
+}
+
+function unitInterval(field: string, value: unknown): void {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1))
+    fail(field, value, 'a number in [0, 1]');
+}
+
+function positiveNumber(field: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    fail(field, value, 'a finite number > 0');
+  }
+}
+
+function hidden(field: string, value: unknown): void {
+  if (!Array.isArray(value) || value.length < 1)
+    fail(field, value, 'a non-empty list of integers >= 1');
+  for (const size of value) {
+    if (!Number.isInteger(size) || size < 1)
+      fail(field, value, 'a non-empty list of integers >= 1');
+  }
+}
+
+/** Checks every Dreamer field; one error names the first bad field and what is allowed. */
+export function validateDreamerConfig(config: DreamerConfig): void {
+  if (!config || typeof config !== 'object') fail('', config, 'an object');
+  const estimates: DreamerValueEstimate[] = ['lambda', 'reward-sum', 'n-step'];
+  if (!estimates.includes(config.valueEstimate)) {
+    fail('valueEstimate', config.valueEstimate, estimates.join(', '));
+  }
+  // V_lambda and V_N bootstrap from the value of the last imagined state: they need H >= 2.
+  positiveInteger('horizon', config.horizon, config.valueEstimate === 'reward-sum' ? 1 : 2);
+  positiveInteger('nStep', config.nStep, 1);
+  unitInterval('gamma', config.gamma);
+  unitInterval('lambda', config.lambda);
+  positiveNumber('actorLr', config.actorLr);
+  positiveNumber('valueLr', config.valueLr);
+  positiveNumber('clipNorm', config.clipNorm);
+  positiveInteger('targetUpdateEvery', config.targetUpdateEvery, 0);
+  hidden('actorHidden', config.actorHidden);
+  hidden('valueHidden', config.valueHidden);
+}
+
+/** The value estimate in @vmbrl/objectives' terms. */
+export function objectivesValueEstimate(config: DreamerConfig): ValueEstimate {
+  if (config.valueEstimate === 'reward-sum') return 'reward';
+  if (config.valueEstimate === 'n-step') return { nStep: config.nStep };
+  return 'lambda';
+}
+
+/** Options of @vmbrl/objectives' `DreamerBehaviour` for `config`. */
+export function behaviourOptions(config: DreamerConfig, seed: number): DreamerBehaviourOptions {
+  return {
+    gamma: config.gamma,
+    lambda: config.lambda,
+    valueEstimate: objectivesValueEstimate(config),
+    actorLr: config.actorLr,
+    valueLr: config.valueLr,
+    clipNorm: config.clipNorm,
+    targetUpdateEvery: config.targetUpdateEvery,
+    actor: { hidden: [...config.actorHidden] },
+    value: { hidden: [...config.valueHidden] },
+    seed,
+  };
+}
