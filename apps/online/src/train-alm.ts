@@ -1,0 +1,162 @@
+/**
+ * `vmbrl-online --agent alm --task half-cheetah --preset quick --seed 0 --out runs/x`: ALM
+ * (and `--agent alm-model-free`) on state-based tasks with `runAlm`, which resumes an existing
+ * `--out`. Ablations: `--no-kl`, `--no-value`, `--no-classifier-reward`, `--horizon 1|3|5`.
+ */
+import { resolve } from 'node:path';
+import {
+  type AlmAgentKind,
+  type AlmRunOverrides,
+  type AlmRunPresetName,
+  checkAlmRunConfig,
+  resolveAlmRunConfig,
+  runAlm,
+} from '@vmbrl/agents';
+import { listTasks } from '@vmbrl/envs';
+import type { BackendName } from '@vmbrl/tensor';
+import { type FlagSpec, UsageError, helpText, parseFlags } from './flags.js';
+import { ProgressDisplay } from './progress-display.js';
+
+/** The agents this command runs. */
+export const ALM_AGENTS = ['alm', 'alm-model-free'] as const;
+
+/** Flags of the ALM training command. */
+export const ALM_FLAGS: Record<string, FlagSpec> = {
+  agent: { type: 'enum', doc: 'ALM or its model-free variant', choices: ALM_AGENTS },
+  task: { type: 'enum', doc: 'state-based task', choices: listTasks(), default: 'half-cheetah' },
+  preset: {
+    type: 'enum',
+    doc: 'paper (Table 3), quick (one CPU core, ~1 h), debug (seconds)',
+    choices: ['paper', 'quick', 'debug'],
+    default: 'quick',
+  },
+  seed: { type: 'int', doc: 'run seed', default: 0, min: 0, max: 2 ** 32 - 1 },
+  out: { type: 'string', doc: 'run directory (default runs/<agent>-<task>-<preset>-seed<seed>)' },
+  'model-free': { type: 'boolean', doc: 'same as --agent alm-model-free', default: false },
+  'no-kl': { type: 'boolean', doc: 'ablation: drop the KL term of eq. 7', default: false },
+  'no-value': {
+    type: 'boolean',
+    doc: 'ablation: drop the value term gamma^K Q (eq. 7, 8)',
+    default: false,
+  },
+  'no-classifier-reward': {
+    type: 'boolean',
+    doc: 'ablation: drop the classifier reward of eq. 8',
+    default: false,
+  },
+  horizon: {
+    type: 'enum',
+    doc: 'rollout length K (paper: 3; 1 is refused for now, see the agents README)',
+    choices: ['1', '3', '5'],
+  },
+  'max-env-steps': {
+    type: 'int',
+    doc: 'budget: env steps in total (overrides the preset)',
+    min: 1,
+  },
+  'max-episodes': { type: 'int', doc: 'budget: training episodes in total', min: 1 },
+  minutes: { type: 'float', doc: 'stop this call after N minutes (at an episode end)', min: 0 },
+  backend: {
+    type: 'enum',
+    doc: 'tensor backend (default: fastest available)',
+    choices: ['tensorflow', 'wasm', 'cpu'],
+  },
+  'force-config': {
+    type: 'boolean',
+    doc: 'resume --out even if its config.json differs',
+    default: false,
+  },
+};
+
+const USAGE =
+  'usage: vmbrl-online --agent alm|alm-model-free [--task T] [--preset P] [--seed N] [--out DIR] [--no-kl] [--no-value] [--no-classifier-reward] [--horizon K] [flags]';
+
+/** True when `argv` asks for an ALM agent (`--agent alm`, `--agent=alm-model-free`, ...). */
+export function isAlmCommand(argv: readonly string[]): boolean {
+  return argv.some((token, i) => {
+    const value =
+      token === '--agent' ? argv[i + 1] : token.startsWith('--agent=') ? token.slice(8) : undefined;
+    return value !== undefined && (ALM_AGENTS as readonly string[]).includes(value);
+  });
+}
+
+/** Runs the ALM training command; returns the exit code. */
+export async function trainAlm(argv: string[]): Promise<number> {
+  if (argv.includes('--help')) {
+    console.log(helpText(USAGE, ALM_FLAGS));
+    return 0;
+  }
+  const flags = parseFlags(argv, ALM_FLAGS);
+  const agent: AlmAgentKind = flags['model-free']
+    ? 'alm-model-free'
+    : (flags.agent as AlmAgentKind);
+  const preset = flags.preset as AlmRunPresetName;
+  const task = flags.task as string;
+  const seed = flags.seed as number;
+  const learner: NonNullable<AlmRunOverrides['learner']> = {};
+  if (flags['no-kl']) learner.klTerm = false;
+  if (flags['no-value']) learner.valueTerm = false;
+  if (flags['no-classifier-reward']) learner.classifierReward = false;
+  if (flags.horizon !== undefined) learner.horizon = Number(flags.horizon);
+  if (agent === 'alm-model-free' && Object.keys(learner).length > 0) {
+    throw new UsageError(
+      '--no-kl, --no-value, --no-classifier-reward and --horizon are ablations of --agent alm; the model-free variant has no model',
+    );
+  }
+  const overrides: AlmRunOverrides = { learner };
+  if (flags['max-env-steps'] !== undefined)
+    overrides.maxEnvSteps = flags['max-env-steps'] as number;
+  if (flags['max-episodes'] !== undefined) overrides.maxEpisodes = flags['max-episodes'] as number;
+  let config: ReturnType<typeof resolveAlmRunConfig>;
+  try {
+    config = resolveAlmRunConfig(preset, agent, task, seed, overrides);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const out = resolve(
+    (flags.out as string | undefined) ?? `runs/${agent}-${task}-${preset}-seed${seed}`,
+  );
+  try {
+    checkAlmRunConfig(out, config, flags['force-config'] as boolean);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const display = new ProgressDisplay(process.stderr, config.maxEpisodes);
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    if (controller.signal.aborted) {
+      display.message('second interrupt: exiting now (the last checkpoint stands)');
+      process.exit(130);
+    }
+    display.message('interrupt: stopping at the last checkpoint (Ctrl-C again to exit at once)');
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
+  display.message(`vmbrl-online: ${agent} on ${task}, preset ${preset}, seed ${seed} -> ${out}`);
+  try {
+    const result = await runAlm({
+      config,
+      out,
+      backend: flags.backend as BackendName | undefined,
+      forceConfig: flags['force-config'] as boolean,
+      maxMinutes: flags.minutes as number | undefined,
+      signal: controller.signal,
+      onProgress: (p) => display.update(p),
+      log: (line) => display.message(line),
+    });
+    display.finish();
+    const s = result.state;
+    console.log(`episodes     ${s.episodes} (${s.envSteps} env steps, ${s.updates} updates)`);
+    console.log(`eval return  ${s.lastEvalReturn === null ? '-' : s.lastEvalReturn.toFixed(1)}`);
+    if (result.stoppedBy !== 'budget') {
+      console.log('resume       run the same command again to continue from the last checkpoint');
+    }
+    console.log(`report       ${result.reportPath}`);
+    return 0;
+  } finally {
+    display.finish();
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
+  }
+}
