@@ -21,7 +21,7 @@ const SELFCHECK_FLAGS: Record<string, FlagSpec> = {
 };
 const USAGE = 'usage: vmbrl-online selfcheck [flags]';
 const TRAIN_USAGE =
-  'usage: vmbrl-online [--agent planet|cem-oracle] [--task T] [--preset P] [--seed N] [--out DIR] [flags]\n       vmbrl-online selfcheck --help';
+  'usage: vmbrl-online [--agent planet|cem-oracle|dreamer|alm|alm-model-free] [--task T] [--preset P] [--seed N] [--out DIR] [flags]\n       vmbrl-online selfcheck --help';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
