@@ -1,6 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { makeWrappedEnv } from '@vmbrl/envs';
 import { type MetricsRow, readMetrics } from '@vmbrl/metrics';
 import { EpisodeBuffer } from '@vmbrl/replay';
@@ -261,6 +263,34 @@ describe('runOnline --agent dreamer (debug)', () => {
     expect(second.stoppedBy).toBe('budget');
     // Same returns, world-model and behaviour losses as the uninterrupted run (cpu backend):
     // weights, both behaviour Adams, the slow value copy and every random stream were restored.
+    expect(rowsOf(out)).toEqual(reference);
+  });
+
+  it('after SIGKILL the next run continues exactly from the last checkpoint', async () => {
+    expect(reference).toBeDefined();
+    const out = tempDir();
+    const here = dirname(fileURLToPath(import.meta.url));
+    const script = join(out, 'child.mjs');
+    // The child runs the built package (turbo builds it before the tests).
+    writeFileSync(
+      script,
+      `import { runOnline } from ${JSON.stringify(join(here, '..', 'dist', 'index.js'))};
+await runOnline({ config: JSON.parse(process.argv[2]), out: process.argv[3], backend: 'cpu' });`,
+    );
+    const child = spawn(process.execPath, [script, JSON.stringify(config), out], {
+      stdio: 'ignore',
+    });
+    const exited = new Promise((done) => child.on('exit', done));
+    const state = join(out, 'checkpoint', 'state.json');
+    // Kill as soon as the checkpoint after the first trained episode is there.
+    while (!existsSync(state) || readLoopState(join(out, 'checkpoint')).episodes < 3) {
+      if (child.exitCode !== null) throw new Error('the child run ended before it was killed');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    const resumed = await runOnline({ config, out, backend: 'cpu' });
+    expect(resumed.resumed).toBe(true);
     expect(rowsOf(out)).toEqual(reference);
   });
 });
