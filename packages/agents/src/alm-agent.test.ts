@@ -55,7 +55,10 @@ async function uninterrupted() {
 describe('ALM online run (debug preset, hopper)', () => {
   it('completes the budget and writes the run directory', async () => {
     const { out, rows } = await uninterrupted();
-    for (const file of ['config.json', 'metrics.jsonl', 'report.html', 'checkpoint/state.json']) {
+    const files = ['config.json', 'metrics.jsonl', 'report.html', 'checkpoint/state.json'];
+    // The report plots ALM's losses (one panel per term) beside the evaluation returns.
+    files.push('plots/losses.svg', 'plots/eval-return.svg');
+    for (const file of files) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
     const state = readLoopState(join(out, 'checkpoint'));

@@ -87,7 +87,8 @@ export async function writeReport(out: string): Promise<string> {
     });
   }
   const trainKeys = new Set(rows.filter((r) => r.kind === 'train').flatMap((r) => Object.keys(r)));
-  const lossKeys = ['loss', 'image', 'reward', 'kl'].filter((k) => trainKeys.has(k));
+  const almKeys = ['lowerBoundLoss', 'rewardLoss', 'classifierLoss', 'criticLoss', 'policyLoss'];
+  const lossKeys = ['loss', 'image', 'reward', 'kl', ...almKeys].filter((k) => trainKeys.has(k));
   const { reportPath } = await writeRunReport(out, {
     references: random === null ? [] : [{ label: 'random policy (seed episodes)', value: random }],
     videos,
