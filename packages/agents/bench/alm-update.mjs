@@ -37,9 +37,14 @@ for (let e = 0; e < 3; e++) {
   const state = () => Float32Array.from({ length: S }, () => rng.normal());
   builder.start({ state: state() });
   for (let t = 0; t < 1000; t++) {
-    builder.add(Float32Array.from({ length: A }, () => rng.uniform(-1, 1)), rng.normal(), 1, {
-      state: state(),
-    });
+    builder.add(
+      Float32Array.from({ length: A }, () => rng.uniform(-1, 1)),
+      rng.normal(),
+      1,
+      {
+        state: state(),
+      },
+    );
   }
   replay.add(builder.finish());
 }
