@@ -116,13 +116,12 @@ describe('Dreamer config', () => {
         dreamer: { horizon: 1 },
       }),
     ).toThrow(/dreamer\.horizon = 1 is invalid; allowed: an integer >= 2/);
-    // Without a value model one imagined step is enough.
     expect(
       resolveOnlineConfig('debug', 'cartpole-swingup', 0, {
         agent: 'dreamer',
-        dreamer: { horizon: 1, valueEstimate: 'reward-sum' },
-      }).dreamer?.horizon,
-    ).toBe(1);
+        dreamer: { horizon: 2, valueEstimate: 'n-step' },
+      }).dreamer,
+    ).toMatchObject({ horizon: 2, valueEstimate: 'n-step', nStep: 5 });
     expect(() =>
       resolveOnlineConfig('cem-oracle', 'cartpole-swingup', 0, { agent: 'dreamer' }),
     ).toThrow(/preset = "cem-oracle" is invalid/);
@@ -188,14 +187,14 @@ describe('DreamerAgent', () => {
   });
 
   it('an update plus acting steps leaves the tensor count unchanged', async () => {
-    for (const valueEstimate of ['lambda', 'reward-sum'] as const) {
+    for (const valueEstimate of ['lambda', 'reward-sum', 'n-step'] as const) {
       const agent = debugAgent({ valueEstimate });
       const buffer = await collect(agent, 2);
       const rng = new Rng(1);
       const frame = new Uint8Array(64 * 64 * 3).fill(90);
       const round = async () => {
         const metrics = agent.train(buffer.sample(2, 6, rng, ['image']));
-        expect('valueLoss' in metrics).toBe(valueEstimate === 'lambda');
+        expect('valueLoss' in metrics).toBe(valueEstimate !== 'reward-sum');
         let state: DreamerState | null = null;
         for (let t = 0; t < 3; t++) {
           ({ state } = await agent.policy({ image: frame }, state, { explore: t % 2 === 0 }));

@@ -142,8 +142,9 @@ export function validateDreamerConfig(config: DreamerConfig): void {
   if (!estimates.includes(config.valueEstimate)) {
     fail('valueEstimate', config.valueEstimate, estimates.join(', '));
   }
-  // V_lambda and V_N bootstrap from the value of the last imagined state: they need H >= 2.
-  positiveInteger('horizon', config.horizon, config.valueEstimate === 'reward-sum' ? 1 : 2);
+  // V_lambda and V_N bootstrap from the value of the last imagined state, so they need H >= 2;
+  // V_R with H = 1 fails inside the gradient of the behaviour update (tfjs), so 2 for all.
+  positiveInteger('horizon', config.horizon, 2);
   positiveInteger('nStep', config.nStep, 1);
   unitInterval('gamma', config.gamma);
   unitInterval('lambda', config.lambda);
