@@ -1,6 +1,6 @@
 import { type Normal, klNormal, stopGradient, tf } from '@vmbrl/tensor';
 import { type NoiseSource, rsample } from './noise.js';
-import { cumulativeDiscounts, lambdaReturn } from './returns.js';
+import { cumulativeDiscounts, lambdaReturn, timeSteps } from './returns.js';
 
 /**
  * ALM's networks as callables (batch axes first, features last). `reward`, `classifierLogit`
@@ -76,8 +76,8 @@ export function lowerBoundLoss(
 ): tf.Scalar {
   return tf.tidy(() => {
     const horizon = checkSequence(batch.states, batch.actions, 'lowerBoundLoss');
-    const states = tf.unstack(batch.states);
-    const actions = tf.unstack(batch.actions);
+    const states = timeSteps(batch.states);
+    const actions = timeSteps(batch.actions);
     let z = rsample(f.encode(states[0] as tf.Tensor), o.noise);
     let objective: tf.Tensor = tf.zeros([z.shape[0] as number]);
     for (let i = 0; i < horizon; i++) {

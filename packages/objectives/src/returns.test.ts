@@ -139,6 +139,32 @@ describe('Dreamer value estimates (eq. 4-6)', () => {
     });
   });
 
+  it('differentiates a one-step horizon (T = 1) for every estimate', () => {
+    tf.tidy(() => {
+      // T = 1: V_lambda = V_N^k = r0 + 0.5 b and V_R = r0, so d/dr0 = 1 and d/db = 0.5.
+      const lambda = tf.grads((rw: tf.Tensor, bs: tf.Tensor) =>
+        tf.sum(
+          lambdaReturn({
+            rewards: rw,
+            values: tf.zeros([1, 1]),
+            bootstrap: bs,
+            discounts: 0.5,
+            lambda: 0.95,
+          }),
+        ),
+      );
+      const [dr, db] = lambda([tf.tensor2d([[2]]), tf.tensor1d([4])]) as tf.Tensor[];
+      expectClose(rows(dr as tf.Tensor), [1]);
+      expectClose(rows(db as tf.Tensor), [0.5]);
+      const nStep = tf.grad((rw: tf.Tensor) =>
+        tf.sum(nStepReturn({ rewards: rw, values: tf.zeros([2, 1]), discounts: 0.5, k: 3 })),
+      );
+      expectClose(rows(nStep(tf.tensor2d([[2]]))), [1]);
+      const rewardSum = tf.grad((rw: tf.Tensor) => tf.sum(rewardSumReturn(rw)));
+      expectClose(rows(rewardSum(tf.tensor2d([[2]]))), [1]);
+    });
+  });
+
   it('rejects bad shapes and parameters with clear messages', () => {
     tf.tidy(() => {
       const rewards = tf.tensor2d(r);

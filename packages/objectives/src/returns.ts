@@ -85,7 +85,7 @@ export function nStepReturn(inputs: ReturnInputs & { k: number }): tf.Tensor {
 export function rewardSumReturn(rewards: tf.Tensor, discounts: Discounts = 1): tf.Tensor {
   return tf.tidy(() => {
     checkTimeMajor(rewards, 'rewardSumReturn: rewards');
-    const steps = tf.unstack(rewards);
+    const steps = timeSteps(rewards);
     const ds = discountList(discounts, rewards, 'rewardSumReturn');
     const out: tf.Tensor[] = new Array(steps.length);
     let next: tf.Tensor = tf.zerosLike(steps[0] as tf.Tensor);
@@ -139,7 +139,7 @@ function prepare(inputs: ReturnInputs, where: string): Prepared {
     if (inputs.bootstrap) {
       throw new Error(`${where}: pass either values with T + 1 rows or a bootstrap, not both`);
     }
-    valueRows = tf.unstack(values);
+    valueRows = timeSteps(values);
     bootstrap = valueRows[horizon] as tf.Tensor;
   } else if (values.shape[0] === horizon) {
     if (!inputs.bootstrap) {
@@ -153,14 +153,14 @@ function prepare(inputs: ReturnInputs, where: string): Prepared {
         `${where}: bootstrap must have shape [${batchShape}], got [${bootstrap.shape}]`,
       );
     }
-    valueRows = [...tf.unstack(values), bootstrap];
+    valueRows = [...timeSteps(values), bootstrap];
   } else {
     throw new Error(
       `${where}: values must have T = ${horizon} or T + 1 rows like rewards [${rewards.shape}], got [${values.shape}]`,
     );
   }
   return {
-    rewards: tf.unstack(rewards),
+    rewards: timeSteps(rewards),
     nextValues: valueRows.slice(1),
     discounts: discountList(inputs.discounts, rewards, where),
     bootstrap,
@@ -181,11 +181,25 @@ function discountList(discounts: Discounts, like: tf.Tensor, where: string): tf.
       `${where}: discounts must be a number or have shape [${like.shape}], got [${discounts.shape}]`,
     );
   }
-  return tf.unstack(discounts);
+  return timeSteps(discounts);
 }
 
 function checkTimeMajor(x: tf.Tensor, what: string): void {
   if (x.rank < 1 || (x.shape[0] as number) < 1) {
     throw new Error(`${what} must be time-major [T, ...] with T >= 1, got [${x.shape}]`);
   }
+}
+
+/**
+ * The rows of a time-major tensor, x[0] .. x[T-1], as slices. Used instead of `tf.unstack`,
+ * whose gradient fails when T = 1 (tfjs hands `stack` a single tensor instead of a list).
+ */
+export function timeSteps(x: tf.Tensor): tf.Tensor[] {
+  const rowShape = x.shape.slice(1);
+  const size = [1, ...rowShape];
+  const rows: tf.Tensor[] = [];
+  for (let t = 0; t < (x.shape[0] as number); t++) {
+    rows.push(tf.reshape(tf.slice(x, [t, ...rowShape.map(() => 0)], size), rowShape));
+  }
+  return rows;
 }
