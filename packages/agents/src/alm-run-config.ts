@@ -173,16 +173,6 @@ export function validateAlmRunConfig(config: AlmRunConfig): void {
     );
   }
   const horizon = config.learner.horizon;
-  // @vmbrl/objectives' lambdaReturn unstacks the K imagined rewards; tfjs's gradient of an
-  // unstack with a single slice fails (it hands `stack` one tensor, not a list), so the
-  // policy update cannot run with K = 1 until that is fixed there.
-  if (horizon === 1 && !config.learner.modelFree) {
-    fail(
-      'learner.horizon',
-      horizon,
-      'an integer >= 2 (K = 1 is not supported yet: the policy gradient through @vmbrl/objectives lambdaReturn fails on a single imagined step)',
-    );
-  }
   if (config.episodeSteps !== null && horizon >= config.episodeSteps) {
     fail('learner.horizon', horizon, `an integer < episodeSteps (${config.episodeSteps})`);
   }
