@@ -3,7 +3,6 @@
  * builds the config from flags, runs `runOnline` (which resumes an existing `--out`), shows
  * progress on stderr and prints where the report is. Ctrl-C stops at the last checkpoint.
  */
-import { resolve } from 'node:path';
 import {
   type AgentKind,
   type DreamerValueEstimate,
@@ -16,7 +15,7 @@ import {
 import { listTasks } from '@vmbrl/envs';
 import type { BackendName } from '@vmbrl/tensor';
 import { type FlagSpec, UsageError, parseFlags } from './flags.js';
-import { ProgressDisplay } from './progress-display.js';
+import { runSession } from './run-session.js';
 
 /** Flags of the training command. */
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
@@ -100,51 +99,21 @@ export async function train(argv: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const out = resolve(
-    (flags.out as string | undefined) ?? `runs/${agent}-${task}-${preset}-seed${seed}`,
-  );
-  try {
-    checkRunConfig(out, config, flags['force-config'] as boolean);
-  } catch (error) {
-    // A run directory holding another config is a usage problem: one line, exit code 2.
-    throw new UsageError((error as Error).message);
-  }
-  const display = new ProgressDisplay(process.stderr, config.maxEpisodes);
-  const controller = new AbortController();
-  const onInterrupt = () => {
-    if (controller.signal.aborted) {
-      display.message('second interrupt: exiting now (the last checkpoint stands)');
-      process.exit(130);
-    }
-    display.message('interrupt: stopping at the last checkpoint (Ctrl-C again to exit at once)');
-    controller.abort();
-  };
-  process.on('SIGINT', onInterrupt);
-  process.on('SIGTERM', onInterrupt);
-  display.message(`vmbrl-online: ${agent} on ${task}, preset ${preset}, seed ${seed} -> ${out}`);
-  try {
-    const result = await runOnline({
-      config,
-      out,
-      backend: flags.backend as BackendName | undefined,
-      forceConfig: flags['force-config'] as boolean,
-      maxMinutes: flags.minutes as number | undefined,
-      signal: controller.signal,
-      onProgress: (p) => display.update(p),
-      log: (line) => display.message(line),
-    });
-    display.finish();
-    const s = result.state;
-    console.log(`episodes     ${s.episodes} (${s.envSteps} env steps, ${s.updates} updates)`);
-    console.log(`eval return  ${s.lastEvalReturn === null ? '-' : s.lastEvalReturn.toFixed(1)}`);
-    if (result.stoppedBy !== 'budget') {
-      console.log('resume       run the same command again to continue from the last checkpoint');
-    }
-    console.log(`report       ${result.reportPath}`);
-    return 0;
-  } finally {
-    display.finish();
-    process.off('SIGINT', onInterrupt);
-    process.off('SIGTERM', onInterrupt);
-  }
+  return runSession({
+    agent,
+    task,
+    preset,
+    seed,
+    out: flags.out as string | undefined,
+    maxEpisodes: config.maxEpisodes,
+    checkConfig: (out) => checkRunConfig(out, config, flags['force-config'] as boolean),
+    run: (hooks) =>
+      runOnline({
+        ...hooks,
+        config,
+        backend: flags.backend as BackendName | undefined,
+        forceConfig: flags['force-config'] as boolean,
+        maxMinutes: flags.minutes as number | undefined,
+      }),
+  });
 }

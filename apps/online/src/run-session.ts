@@ -1,0 +1,75 @@
+/**
+ * What every training command shares once its config is resolved: the run directory, the
+ * config check against it, the progress display, Ctrl-C handling and the closing lines.
+ */
+import { resolve } from 'node:path';
+import type { OnlineProgress, RunOnlineResult } from '@vmbrl/agents';
+import { UsageError } from './flags.js';
+import { ProgressDisplay } from './progress-display.js';
+
+/** What a training loop gets from the session. */
+export interface SessionHooks {
+  out: string;
+  signal: AbortSignal;
+  onProgress: (progress: OnlineProgress) => void;
+  log: (line: string) => void;
+}
+
+export interface SessionOptions {
+  agent: string;
+  task: string;
+  preset: string;
+  seed: number;
+  /** `--out`, or undefined for `runs/<agent>-<task>-<preset>-seed<seed>`. */
+  out: string | undefined;
+  maxEpisodes: number | null;
+  /** Throws when the run directory holds another config. */
+  checkConfig: (out: string) => void;
+  run: (hooks: SessionHooks) => Promise<RunOnlineResult>;
+}
+
+/** Runs one training session; returns the process exit code. */
+export async function runSession(options: SessionOptions): Promise<number> {
+  const { agent, task, preset, seed } = options;
+  const out = resolve(options.out ?? `runs/${agent}-${task}-${preset}-seed${seed}`);
+  try {
+    options.checkConfig(out);
+  } catch (error) {
+    // A run directory holding another config is a usage problem: one line, exit code 2.
+    throw new UsageError((error as Error).message);
+  }
+  const display = new ProgressDisplay(process.stderr, options.maxEpisodes);
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    if (controller.signal.aborted) {
+      display.message('second interrupt: exiting now (the last checkpoint stands)');
+      process.exit(130);
+    }
+    display.message('interrupt: stopping at the last checkpoint (Ctrl-C again to exit at once)');
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
+  display.message(`vmbrl-online: ${agent} on ${task}, preset ${preset}, seed ${seed} -> ${out}`);
+  try {
+    const result = await options.run({
+      out,
+      signal: controller.signal,
+      onProgress: (p) => display.update(p),
+      log: (line) => display.message(line),
+    });
+    display.finish();
+    const s = result.state;
+    console.log(`episodes     ${s.episodes} (${s.envSteps} env steps, ${s.updates} updates)`);
+    console.log(`eval return  ${s.lastEvalReturn === null ? '-' : s.lastEvalReturn.toFixed(1)}`);
+    if (result.stoppedBy !== 'budget') {
+      console.log('resume       run the same command again to continue from the last checkpoint');
+    }
+    console.log(`report       ${result.reportPath}`);
+    return 0;
+  } finally {
+    display.finish();
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
+  }
+}
