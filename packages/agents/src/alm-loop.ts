@@ -16,6 +16,7 @@ import { type AlmRunConfig, validateAlmRunConfig } from './alm-run-config.js';
 import { writeReport } from './artifacts.js';
 import { type OnlineConfig, configDifferences } from './config.js';
 import { Interrupted } from './episodes.js';
+import { driveLoop } from './loop-driver.js';
 import { type RunOnlineOptions, type RunOnlineResult, yieldToEventLoop } from './online-loop.js';
 import { type Budget, ProgressTracker } from './progress.js';
 import {
@@ -122,36 +123,18 @@ class AlmRun {
     this.progress = new ProgressTracker(budget, options.onProgress);
   }
 
-  async run(): Promise<RunOnlineResult> {
-    const resumed = await this.restore();
-    let stoppedBy: RunOnlineResult['stoppedBy'] = 'budget';
-    const started = performance.now();
-    while (!this.budgetReached(this.state)) {
-      if (this.options.signal?.aborted) {
-        stoppedBy = 'signal';
-        break;
-      }
-      const minutes = (performance.now() - started) / 60_000;
-      if (this.options.maxMinutes !== undefined && minutes >= this.options.maxMinutes) {
-        stoppedBy = 'time';
-        break;
-      }
-      try {
-        await this.episode();
-      } catch (error) {
-        if (!(error instanceof Interrupted)) throw error;
-        stoppedBy = 'signal';
-        break;
-      }
-    }
-    const s = this.state;
-    const why = { signal: 'interrupted', time: 'time is up', budget: 'budget reached' }[stoppedBy];
-    this.log(
-      `${why}: checkpoint at episode ${s.episodes}, ${s.envSteps} env steps, ${s.updates} updates`,
-    );
-    const reportPath = await writeReport(this.options.out);
-    this.progress.emit('done', this.state);
-    return { reportPath, stoppedBy, resumed, state: this.state };
+  run(): Promise<RunOnlineResult> {
+    return driveLoop({
+      out: this.options.out,
+      signal: this.options.signal,
+      maxMinutes: this.options.maxMinutes,
+      progress: this.progress,
+      log: (line) => this.log(line),
+      restore: () => this.restore(),
+      budgetReached: () => this.budgetReached(this.state),
+      work: () => this.episode(),
+      state: () => this.state,
+    });
   }
 
   /** Loads the last checkpoint (weights, Adams, RNG streams, counters, replay) if there is one. */

@@ -14,6 +14,7 @@ import type { Agent } from './agent.js';
 import { writeEpisodeVideo, writeOpenLoopVideo, writeReport } from './artifacts.js';
 import { type OnlineConfig, agentStepsPerEpisode, validateOnlineConfig } from './config.js';
 import { Interrupted, playEpisode } from './episodes.js';
+import { driveLoop } from './loop-driver.js';
 import { makeAgent } from './make-agent.js';
 import { type Budget, type OnlineProgress, ProgressTracker } from './progress.js';
 import {
@@ -118,35 +119,18 @@ class OnlineRun {
     this.progress = new ProgressTracker(budget, options.onProgress);
   }
 
-  async run(): Promise<RunOnlineResult> {
-    const resumed = await this.restore();
-    let stoppedBy: RunOnlineResult['stoppedBy'] = 'budget';
-    const started = performance.now();
-    while (!this.budgetReached()) {
-      if (this.options.signal?.aborted) {
-        stoppedBy = 'signal';
-        break;
-      }
-      const minutes = (performance.now() - started) / 60_000;
-      if (this.options.maxMinutes !== undefined && minutes >= this.options.maxMinutes) {
-        stoppedBy = 'time';
-        break;
-      }
-      try {
-        await this.iteration();
-      } catch (error) {
-        if (!(error instanceof Interrupted)) throw error;
-        stoppedBy = 'signal';
-        break;
-      }
-    }
-    const s = this.state;
-    this.log(
-      `${stoppedBy === 'signal' ? 'interrupted' : stoppedBy === 'time' ? 'time is up' : 'budget reached'}: checkpoint at episode ${s.episodes}, ${s.envSteps} env steps, ${s.updates} updates`,
-    );
-    const reportPath = await writeReport(this.options.out);
-    this.progress.emit('done', this.state);
-    return { reportPath, stoppedBy, resumed, state: this.state };
+  run(): Promise<RunOnlineResult> {
+    return driveLoop({
+      out: this.options.out,
+      signal: this.options.signal,
+      maxMinutes: this.options.maxMinutes,
+      progress: this.progress,
+      log: (line) => this.log(line),
+      restore: () => this.restore(),
+      budgetReached: () => this.budgetReached(),
+      work: () => this.iteration(),
+      state: () => this.state,
+    });
   }
 
   /** Loads the last checkpoint (weights, Adam, RNG streams, counters, replay) if there is one. */
