@@ -16,18 +16,10 @@ import { type AlmRunConfig, validateAlmRunConfig } from './alm-run-config.js';
 import { writeReport } from './artifacts.js';
 import { type OnlineConfig, configDifferences } from './config.js';
 import { Interrupted } from './episodes.js';
-import { driveLoop } from './loop-driver.js';
+import { budgetReached, driveLoop, restoreRun } from './loop-driver.js';
 import { type RunOnlineOptions, type RunOnlineResult, yieldToEventLoop } from './online-loop.js';
 import { type Budget, ProgressTracker } from './progress.js';
-import {
-  type LoopState,
-  findCheckpoint,
-  loadReplayEpisodes,
-  readLoopState,
-  runPaths,
-  saveEpisode,
-  writeCheckpoint,
-} from './run-dir.js';
+import { type LoopState, runPaths, saveEpisode, writeCheckpoint } from './run-dir.js';
 
 /** Options of {@link runAlm}: those of `runOnline`, with an ALM run config. */
 export type RunAlmOptions = Omit<RunOnlineOptions, 'config'> & { config: AlmRunConfig };
@@ -131,7 +123,7 @@ class AlmRun {
       progress: this.progress,
       log: (line) => this.log(line),
       restore: () => this.restore(),
-      budgetReached: () => this.budgetReached(this.state),
+      budgetReached: () => budgetReached(this.config, this.state),
       work: () => this.episode(),
       state: () => this.state,
     });
@@ -139,42 +131,24 @@ class AlmRun {
 
   /** Loads the last checkpoint (weights, Adams, RNG streams, counters, replay) if there is one. */
   private async restore(): Promise<boolean> {
-    const checkpoint = findCheckpoint(this.options.out);
-    if (!checkpoint) {
-      loadReplayEpisodes(this.options.out, []);
-      this.metrics.truncateAfter(-1);
-      this.state = {
-        episodes: 0,
-        envSteps: 0,
-        updates: 0,
-        evaluations: 0,
-        lastEvalReturn: null,
-        streams: { actions: this.actionRng.getState(), replay: this.replayRng.getState() },
-        replayFiles: [],
-      };
-      return false;
-    }
-    this.state = readLoopState(checkpoint);
-    await this.agent.load(`${checkpoint}/agent`);
-    this.actionRng.setState(this.state.streams.actions);
-    this.replayRng.setState(this.state.streams.replay);
-    for (const episode of loadReplayEpisodes(this.options.out, this.state.replayFiles)) {
+    const restored = await restoreRun({
+      out: this.options.out,
+      metrics: this.metrics,
+      agent: this.agent,
+      actionRng: this.actionRng,
+      replayRng: this.replayRng,
+    });
+    this.state = restored.state;
+    if (!restored.resumed) return false;
+    for (const episode of restored.episodes) {
       this.replay.add(episode);
       this.longestEpisode = Math.max(this.longestEpisode, episode.length);
     }
-    const { dropped } = this.metrics.truncateAfter(this.state.envSteps);
+    const dropped = restored.droppedRows;
     this.log(
       `resuming ${this.options.out}: episode ${this.state.episodes}, ${this.state.envSteps} env steps, ${this.state.updates} updates${dropped ? `, ${dropped} metrics rows after the checkpoint dropped` : ''}`,
     );
     return true;
-  }
-
-  private budgetReached(state: LoopState): boolean {
-    const { maxEpisodes, maxEnvSteps } = this.config;
-    return (
-      (maxEpisodes !== null && state.episodes >= maxEpisodes) ||
-      (maxEnvSteps !== null && state.envSteps >= maxEnvSteps)
-    );
   }
 
   private checkStop(): void {
@@ -197,7 +171,7 @@ class AlmRun {
     let steps = 0;
     let updateSeconds = 0;
     const random = next.envSteps < warmupSteps;
-    while (!ts.last && !(steps > 0 && this.budgetReached(next))) {
+    while (!ts.last && !(steps > 0 && budgetReached(this.config, next))) {
       await yieldToEventLoop(); // lets a Ctrl-C handler run between steps
       this.checkStop();
       let action: Float32Array;

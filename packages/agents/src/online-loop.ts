@@ -14,15 +14,12 @@ import type { Agent } from './agent.js';
 import { writeEpisodeVideo, writeOpenLoopVideo, writeReport } from './artifacts.js';
 import { type OnlineConfig, agentStepsPerEpisode, validateOnlineConfig } from './config.js';
 import { Interrupted, playEpisode } from './episodes.js';
-import { driveLoop } from './loop-driver.js';
+import { budgetReached, driveLoop, restoreRun } from './loop-driver.js';
 import { makeAgent } from './make-agent.js';
 import { type Budget, type OnlineProgress, ProgressTracker } from './progress.js';
 import {
   type LoopState,
-  findCheckpoint,
-  loadReplayEpisodes,
   prepareRunDir,
-  readLoopState,
   runPaths,
   saveEpisode,
   writeCheckpoint,
@@ -127,7 +124,7 @@ class OnlineRun {
       progress: this.progress,
       log: (line) => this.log(line),
       restore: () => this.restore(),
-      budgetReached: () => this.budgetReached(),
+      budgetReached: () => budgetReached(this.config, this.state),
       work: () => this.iteration(),
       state: () => this.state,
     });
@@ -135,41 +132,23 @@ class OnlineRun {
 
   /** Loads the last checkpoint (weights, Adam, RNG streams, counters, replay) if there is one. */
   private async restore(): Promise<boolean> {
-    const checkpoint = findCheckpoint(this.options.out);
-    if (!checkpoint) {
-      loadReplayEpisodes(this.options.out, []); // removes episodes of a run killed before its first checkpoint
-      this.metrics.truncateAfter(-1);
-      this.state = {
-        episodes: 0,
-        envSteps: 0,
-        updates: 0,
-        evaluations: 0,
-        lastEvalReturn: null,
-        streams: { actions: this.actionRng.getState(), replay: this.replayRng.getState() },
-        replayFiles: [],
-      };
-      return false;
-    }
-    this.state = readLoopState(checkpoint);
-    await this.agent.load(`${checkpoint}/agent`);
-    this.actionRng.setState(this.state.streams.actions);
-    this.replayRng.setState(this.state.streams.replay);
-    for (const episode of loadReplayEpisodes(this.options.out, this.state.replayFiles)) {
+    const restored = await restoreRun({
+      out: this.options.out,
+      metrics: this.metrics,
+      agent: this.agent,
+      actionRng: this.actionRng,
+      replayRng: this.replayRng,
+    });
+    this.state = restored.state;
+    if (!restored.resumed) return false;
+    for (const episode of restored.episodes) {
       this.replay.add(episode);
     }
-    const { dropped } = this.metrics.truncateAfter(this.state.envSteps);
+    const dropped = restored.droppedRows;
     this.log(
       `resuming ${this.options.out}: episode ${this.state.episodes}, ${this.state.envSteps} env steps, ${this.state.updates} updates, ${this.replay.numEpisodes} replay episodes${dropped ? `, ${dropped} metrics rows after the checkpoint dropped` : ''}`,
     );
     return true;
-  }
-
-  private budgetReached(): boolean {
-    const { maxEpisodes, maxEnvSteps } = this.config;
-    return (
-      (maxEpisodes !== null && this.state.episodes >= maxEpisodes) ||
-      (maxEnvSteps !== null && this.state.envSteps >= maxEnvSteps)
-    );
   }
 
   private readonly checkStop = (): void => {
