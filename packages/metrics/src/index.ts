@@ -7,3 +7,5 @@ export * from './frames.js';
 export * from './gif.js';
 export * from './report.js';
 export * from './run-report.js';
+export * from './compare-runs.js';
+export * from './compare-table.js';

@@ -58,6 +58,25 @@ describe('learning curves', () => {
     expect(layerData(spec, 0).map((p) => p.mean)).toEqual([10, 65, 210]);
   });
 
+  it("runs of different lengths: the common range by default, every step with range 'all'", () => {
+    const runs = [seeds[0], { x: [0, 1000], y: [40, 60] }];
+    const common = layerData(learningCurveSpec({ curves: [{ label: 'a', runs }] }), 0);
+    // by hand: means (0 + 40) / 2 = 20 and (100 + 60) / 2 = 80; step 2000 only run 1 reached
+    expect(common.map((p) => [p.x, p.mean, p.n])).toEqual([
+      [0, 20, 2],
+      [1000, 80, 2],
+    ]);
+    const all = layerData(learningCurveSpec({ curves: [{ label: 'a', runs }], range: 'all' }), 0);
+    expect(all.map((p) => [p.x, p.mean, p.n])).toEqual([
+      [0, 20, 2],
+      [1000, 80, 2],
+      [2000, 200, 1],
+    ]);
+    expect(() =>
+      learningCurveSpec({ curves: [{ label: 'a', runs }], range: 'some' as 'all' }),
+    ).toThrow("learning curve range is some; allowed are 'common' and 'all'");
+  });
+
   it('renders to SVG and PNG with the curve, the references and the text', async () => {
     const svg = await learningCurveSvg({
       title: 'cartpole-swingup',

@@ -39,6 +39,22 @@ export interface LearningCurveOptions extends PlotFrame {
   references?: readonly ReferenceLine[];
   /** Applied to each run before aggregation over seeds. */
   smoothing?: Smoothing;
+  /**
+   * Which steps each group's curve covers: 'common' (default) only the range every run of the
+   * group reached, so each point averages the same seeds; 'all' every step some run reached,
+   * with the mean and band over the runs that cover it.
+   */
+  range?: CurveRange;
+}
+
+/** See `LearningCurveOptions.range`. */
+export type CurveRange = 'common' | 'all';
+
+/** The sorted union of the runs' x values: the grid that keeps every run's whole range. */
+export function unionGrid(runs: readonly Series[]): number[] {
+  const union = new Set<number>();
+  for (const run of runs) for (const x of run.x) union.add(x);
+  return Array.from(union).sort((a, b) => a - b);
 }
 
 // Colour-blind-friendly categorical colours for curves; references use greys and a dark red.
@@ -90,6 +106,12 @@ export function learningCurveSpec(options: LearningCurveOptions): VegaLiteSpec {
   if (!options.curves || options.curves.length === 0) {
     throw new RangeError('learning curve: curves is empty; at least one group of runs is needed');
   }
+  const curveRange = options.range ?? 'common';
+  if (curveRange !== 'common' && curveRange !== 'all') {
+    throw new RangeError(
+      `learning curve range is ${String(curveRange)}; allowed are 'common' and 'all'`,
+    );
+  }
   const references = options.references ?? [];
   uniqueLabels(
     [...options.curves.map((c) => c.label), ...references.map((r) => r.label)],
@@ -105,7 +127,7 @@ export function learningCurveSpec(options: LearningCurveOptions): VegaLiteSpec {
       assertSeries(run, `learning curve "${group.label}" runs[${i}]`);
       return { x: run.x, y: smooth(run.y, options.smoothing) };
     });
-    const agg = aggregateCurves(runs);
+    const agg = aggregateCurves(runs, curveRange === 'all' ? { grid: unionGrid(runs) } : {});
     agg.x.forEach((x, i) => {
       const m = agg.mean[i];
       const s = agg.std[i];
