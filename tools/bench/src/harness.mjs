@@ -1,25 +1,31 @@
 /**
- * Minimal benchmark harness: warm-up runs, N timed repeats, median/min/max/mean in ms.
- * Workloads are modules exporting `{ description, cases(options) }` where `cases` resolves to
- * `[{ name, run, dispose? }]`; `run` must finish its work synchronously or return a promise
- * (read results back so lazy backends really compute).
+ * Minimal benchmark harness: warm-up runs, N timed repeats, median/min/max/mean in ms, and the
+ * other processes' CPU load (cores) over the timed repeats (see load.mjs).
+ * Workloads are modules exporting `description` and `cases(tensor, options)`, which resolves to
+ * `[{ name, run, dispose?, info?, derive?(stats) }]`; `run` must finish its work synchronously
+ * or return a promise (read results back so lazy backends really compute); `derive` adds
+ * figures such as GFLOP/s or steps/s from the timings. Optional exports: `defaults`
+ * (`{ warmup, repeats, backends }`), `usesTensor = false` (no tfjs backend is initialised) and
+ * `reference` (the PyTorch anchor's workload name, for --reference).
  */
+import { startLoadWindow } from './load.mjs';
 
 /**
  * Times `run` after `warmup` untimed calls.
  * @param {() => unknown | Promise<unknown>} run
  * @param {{ warmup: number, repeats: number }} options
- * @returns {Promise<{ samples: number[], median: number, min: number, max: number, mean: number }>}
+ * @returns {Promise<{ samples: number[], median: number, min: number, max: number, mean: number, load: object }>}
  */
 export async function measure(run, { warmup, repeats }) {
   for (let i = 0; i < warmup; i++) await run();
   const samples = [];
+  const stop = startLoadWindow();
   for (let i = 0; i < repeats; i++) {
     const start = performance.now();
     await run();
     samples.push(performance.now() - start);
   }
-  return summarise(samples);
+  return { ...summarise(samples), load: stop() };
 }
 
 /** @param {number[]} samples */
@@ -34,8 +40,9 @@ export function summarise(samples) {
 /**
  * Parses `--key value`, `--key=value` and `--flag`; the rest are positional.
  * @param {string[]} argv
+ * @param {string[]} [booleans] flags that never take a value (`--reference w3`: w3 is positional)
  */
-export function parseArgs(argv) {
+export function parseArgs(argv, booleans = []) {
   const positional = [];
   const flags = {};
   for (let i = 0; i < argv.length; i++) {
@@ -44,9 +51,11 @@ export function parseArgs(argv) {
       positional.push(arg);
       continue;
     }
-    const [key, inline] = arg.slice(2).split('=', 2);
-    if (inline !== undefined) flags[key] = inline;
-    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) flags[key] = argv[++i];
+    const eq = arg.indexOf('=');
+    const key = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    if (eq >= 0) flags[key] = arg.slice(eq + 1);
+    else if (!booleans.includes(key) && i + 1 < argv.length && !argv[i + 1].startsWith('--'))
+      flags[key] = argv[++i];
     else flags[key] = true;
   }
   return { positional, flags };

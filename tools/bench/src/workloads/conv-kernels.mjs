@@ -3,6 +3,7 @@
  * --batch: @vmbrl/tensor's kernels against tfjs' own (where the backend has one), and the
  * decoder's first 1x1 -> 5x5 transposed convolution against the equivalent matrix product.
  */
+import { intFlag } from '../harness.mjs';
 import { kernelRunner } from './kernels.mjs';
 
 export const description =
@@ -22,7 +23,8 @@ const DECODER = [
   ['dec deconv3 30->64', 30, 32, 3, 6],
 ];
 
-export async function cases(tensor, { batch }) {
+export async function cases(tensor, options) {
+  const batch = intFlag(options, 'batch', 8);
   const { tf, getOriginalKernel, isFastKernel } = tensor;
   const backend = tf.getBackend();
   const list = [];

@@ -5,12 +5,15 @@
  * read back. `--kernels fast|original|both`: @vmbrl/tensor's kernels, tfjs' own where they
  * exist, or both alternately (A, B, A, B) so that background load hits both alike.
  */
+import { intFlag } from '../harness.mjs';
 import { selectKernels } from './kernels.mjs';
 
 export const description =
   'one train step of the PlaNet conv encoder+decoder (Adam), batch --batch, --kernels fast|original|both';
 
-export async function cases({ tf, Adam, ConvEncoder, ConvDecoder, Rng }, { batch, kernels }) {
+export async function cases({ tf, Adam, ConvEncoder, ConvDecoder, Rng }, options) {
+  const { kernels } = options;
+  const batch = intFlag(options, 'batch', 8);
   const backend = tf.getBackend();
   if (!['fast', 'original', 'both'].includes(kernels)) {
     throw new Error(`--kernels must be fast, original or both, got '${kernels}'`);

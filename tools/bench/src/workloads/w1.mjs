@@ -1,26 +1,30 @@
 /**
  * w1: one PlaNet world-model training step (forward, backward, global-norm clip, Adam) at
- * B = --batch (8), L = --length (16), defined exactly as the PyTorch anchor's w1
- * (../shared/anchors/torch_reference/planet_bench.py). --batch 50 --length 50 is w1big.
+ * B = --B (8), L = --L (16), defined exactly as the PyTorch anchor's w1
+ * (../shared/anchors/torch_reference/planet_bench.py); --batch / --length are older aliases.
+ * w1big (w1big.mjs) is the same step at --big-B (50) x --big-L (50).
  * The definition lives with the model in packages/world-models/bench/w1.mjs; build it first:
- *   npx turbo run build --filter=@vmbrl/world-models
+ *   npx -y pnpm@10 exec turbo run build --filter=@vmbrl/world-models
  */
 import { intFlag } from '../harness.mjs';
 
-export const description = 'PlaNet world-model train step (anchor w1), --batch B --length L';
+export const description = 'PlaNet world-model train step (anchor w1, B=8 L=16), --B --L';
+/** Warm-up and repeats when --warmup / --repeats are not given; wasm only by default. */
+export const defaults = { warmup: 2, repeats: 5, backends: ['wasm'] };
+/** The PyTorch anchor's name for this workload. */
+export const reference = 'w1';
 
-export async function cases(_tensor, options) {
+/** One train-step case of the anchor's world model at B x L. */
+export async function w1Cases(B, L) {
   let createW1;
   try {
     ({ createW1 } = await import('../../../../packages/world-models/bench/w1.mjs'));
   } catch (error) {
     console.error(
-      'w1 needs a built @vmbrl/world-models: npx turbo run build --filter=@vmbrl/world-models',
+      'w1 needs a built @vmbrl/world-models: npx -y pnpm@10 exec turbo run build --filter=@vmbrl/world-models',
     );
     throw error;
   }
-  const B = options.batch;
-  const L = intFlag(options, 'length', 16);
   const w1 = createW1({ B, L, seed: 0 });
   return [
     {
@@ -29,4 +33,10 @@ export async function cases(_tensor, options) {
       dispose: () => w1.dispose(),
     },
   ];
+}
+
+export async function cases(_tensor, options) {
+  const B = intFlag(options, 'B', intFlag(options, 'batch', 8));
+  const L = intFlag(options, 'L', intFlag(options, 'length', 16));
+  return w1Cases(B, L);
 }

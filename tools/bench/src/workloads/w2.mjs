@@ -3,18 +3,24 @@
  * RSSM prior + reward head, defined exactly as the PyTorch anchor's w2
  * (../shared/anchors/torch_reference/planet_bench.py). --J --H --I --K override the sizes.
  * The definition lives with the planner in packages/planners/bench/w2.mjs; build it first:
- *   npx turbo run build --filter=@vmbrl/planners
+ *   npx -y pnpm@10 exec turbo run build --filter=@vmbrl/planners
  */
 import { intFlag } from '../harness.mjs';
 
 export const description = 'PlaNet CEM action selection (anchor w2), --J --H --I --K';
+/** Warm-up and repeats when --warmup / --repeats are not given; wasm only by default. */
+export const defaults = { warmup: 2, repeats: 5, backends: ['wasm'] };
+/** The PyTorch anchor's name for this workload. */
+export const reference = 'w2';
 
 export async function cases(_tensor, options) {
   let createW2;
   try {
     ({ createW2 } = await import('../../../../packages/planners/bench/w2.mjs'));
   } catch (error) {
-    console.error('w2 needs a built @vmbrl/planners: npx turbo run build --filter=@vmbrl/planners');
+    console.error(
+      'w2 needs a built @vmbrl/planners: npx -y pnpm@10 exec turbo run build --filter=@vmbrl/planners',
+    );
     throw error;
   }
   const J = intFlag(options, 'J', 1000);
