@@ -10,10 +10,12 @@ export const COMPARE_FLAGS: Record<string, FlagSpec> = {
   group: {
     type: 'string',
     doc: '"LABEL=RUN_DIR,RUN_DIR,..." one method and its seeds (repeat for more methods)',
+    repeatable: true,
   },
   reference: {
     type: 'string',
-    doc: '"LABEL=VALUE" a dashed horizontal line, e.g. "random policy=26.6" (repeatable)',
+    doc: '"LABEL=VALUE" a dashed horizontal line, e.g. "random policy=26.6"',
+    repeatable: true,
   },
   title: { type: 'string', doc: 'plot title' },
   out: { type: 'string', doc: 'output path without extension: writes OUT.svg and OUT.png' },
@@ -29,32 +31,6 @@ export const COMPARE_FLAGS: Record<string, FlagSpec> = {
 /** Usage line of `vmbrl-online compare`. */
 export const COMPARE_USAGE =
   'usage: vmbrl-online compare --group "LABEL=RUN_DIR,RUN_DIR,..." [--group ...] [--reference "LABEL=VALUE"] [--title T] --out BASE [flags]';
-
-const REPEATABLE = new Set(['group', 'reference']);
-
-/** Takes the repeatable flags out of `argv`; the rest goes to the strict parser. */
-function splitRepeatable(argv: readonly string[]): {
-  repeated: Record<'group' | 'reference', string[]>;
-  rest: string[];
-} {
-  const repeated: Record<'group' | 'reference', string[]> = { group: [], reference: [] };
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const token = argv[i];
-    const [name, inline] = token.startsWith('--') ? token.slice(2).split(/=(.*)/s, 2) : [''];
-    if (!REPEATABLE.has(name)) {
-      rest.push(token);
-      continue;
-    }
-    const value = inline ?? argv[++i];
-    if (value === undefined || (inline === undefined && value.startsWith('--'))) {
-      const form = name === 'group' ? '"LABEL=RUN_DIR,RUN_DIR,..."' : '"LABEL=VALUE"';
-      throw new UsageError(`flag --${name} needs a value: ${form}`);
-    }
-    repeated[name as 'group' | 'reference'].push(value);
-  }
-  return { repeated, rest };
-}
 
 /** Parses `--group "LABEL=DIR,DIR"`. */
 export function parseGroup(text: string): RunGroup {
@@ -95,10 +71,9 @@ export async function compareCommand(argv: readonly string[]): Promise<number> {
     console.log(helpText(COMPARE_USAGE, COMPARE_FLAGS));
     return 0;
   }
-  const { repeated, rest } = splitRepeatable(argv);
-  const flags = parseFlags(rest, COMPARE_FLAGS);
-  const groups = repeated.group.map(parseGroup);
-  const references = repeated.reference.map(parseReference);
+  const flags = parseFlags(argv, COMPARE_FLAGS);
+  const groups = (flags.group as string[]).map(parseGroup);
+  const references = (flags.reference as string[]).map(parseReference);
   if (groups.length === 0) {
     throw new UsageError('compare needs at least one --group "LABEL=RUN_DIR,RUN_DIR,..."');
   }

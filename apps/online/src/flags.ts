@@ -13,6 +13,8 @@ export interface FlagSpec {
   choices?: readonly string[];
   min?: number;
   max?: number;
+  /** A 'string' flag that may be given several times; its value is the list of texts. */
+  repeatable?: boolean;
 }
 
 /** Raised for a bad command line; the CLI prints its message in one line and exits with code 2. */
@@ -24,10 +26,11 @@ export class UsageError extends Error {
 export function parseFlags(
   argv: readonly string[],
   specs: Record<string, FlagSpec>,
-): Record<string, string | number | boolean> {
-  const values: Record<string, string | number | boolean> = {};
+): Record<string, string | number | boolean | string[]> {
+  const values: Record<string, string | number | boolean | string[]> = {};
   for (const [name, spec] of Object.entries(specs)) {
-    if (spec.default !== undefined) values[name] = spec.default;
+    if (spec.repeatable) values[name] = [];
+    else if (spec.default !== undefined) values[name] = spec.default;
   }
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i];
@@ -53,7 +56,8 @@ export function parseFlags(
     if (raw === undefined || (inline === undefined && raw.startsWith('--'))) {
       throw new UsageError(`flag --${rawName} needs a value (${describe(spec)})`);
     }
-    values[rawName] = convert(rawName, raw, spec);
+    if (spec.repeatable) (values[rawName] as string[]).push(raw);
+    else values[rawName] = convert(rawName, raw, spec);
   }
   return values;
 }
@@ -84,7 +88,7 @@ function convert(name: string, raw: string, spec: FlagSpec): string | number {
 
 function describe(spec: FlagSpec): string {
   if (spec.type === 'enum') return `one of ${spec.choices?.join(', ')}`;
-  if (spec.type === 'string') return 'a text value';
+  if (spec.type === 'string') return spec.repeatable ? 'a text value (repeatable)' : 'a text value';
   if (spec.type === 'boolean') return 'a switch without a value';
   const kind = spec.type === 'int' ? 'an integer' : 'a number';
   const lo = spec.min !== undefined ? ` >= ${spec.min}` : '';

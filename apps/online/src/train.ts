@@ -11,9 +11,11 @@ import {
   checkRunConfig,
   resolveOnlineConfig,
   runOnline,
+  validateOnlineConfig,
 } from '@vmbrl/agents';
 import { listTasks } from '@vmbrl/envs';
 import type { BackendName } from '@vmbrl/tensor';
+import { applyConfigSets } from './config-set.js';
 import { type FlagSpec, UsageError, parseFlags } from './flags.js';
 import { runSession } from './run-session.js';
 
@@ -52,6 +54,11 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
     choices: ['lambda', 'reward-sum', 'n-step'],
   },
   horizon: { type: 'int', doc: 'dreamer: imagination horizon H (overrides the preset)', min: 1 },
+  set: {
+    type: 'string',
+    doc: 'override any config field: PATH=VALUE, e.g. dreamer.actorLr=8e-5 (repeatable)',
+    repeatable: true,
+  },
   backend: {
     type: 'enum',
     doc: 'tensor backend (default: fastest available)',
@@ -95,7 +102,11 @@ export async function train(argv: string[]): Promise<number> {
   }
   let config: ReturnType<typeof resolveOnlineConfig>;
   try {
-    config = resolveOnlineConfig(preset, task, seed, overrides);
+    config = applyConfigSets(
+      resolveOnlineConfig(preset, task, seed, overrides),
+      flags.set as string[],
+    );
+    validateOnlineConfig(config);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

@@ -126,12 +126,12 @@ const PAPER: PresetBody = {
 /** Preset bodies; `task`, `seed` and the task's action repeat are filled in by `resolveOnlineConfig`. */
 export const ONLINE_PRESETS: Readonly<Record<OnlinePresetName, PresetBody>> = {
   paper: PAPER,
-  // Sized from wasm timings measured on 2 cores shared with other jobs (README): one update at
-  // B=8, L=32 with the quick model ~0.6-1.4 s, one planned step at J=100, I=5 ~0.1-0.2 s; an
-  // episode (125 planned steps + 25 updates) takes ~25-55 s, so 60-140 episodes fit an hour.
+  // Sized from wasm timings on 2 cores (README): one update at B=8, L=32 with the quick model
+  // ~0.6 s, one planned step at J=100, I=5 ~0.06 s; an episode (125 planned steps + 50 updates)
+  // takes ~40 s, so ~90 episodes fit an hour. 25 updates per episode learned, then fell back.
   quick: {
     ...PAPER,
-    updatesPerEpisode: 25,
+    updatesPerEpisode: 50,
     batchSize: 8,
     chunkLength: 32,
     evalEvery: 5,
