@@ -1,8 +1,6 @@
 /**
  * w3: an n x n by n x n float32 matrix product (n = --matmul-n, 1024), read back, in ms and
- * GFLOP/s (2 n^3 / time), as the PyTorch anchor's w3. packages/tensor/bench/w3.mjs defines it
- * as a script that runs on import and exports nothing, so its few lines (inputs
- * tf.randomNormal seeds 1 and 2, matMul, dataSync, dispose) are repeated here.
+ * GFLOP/s (2 n^3 / time), as the PyTorch anchor's w3 (inputs from tf.randomNormal seeds 1, 2).
  */
 import { intFlag } from '../harness.mjs';
 
