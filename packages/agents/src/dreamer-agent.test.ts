@@ -167,6 +167,39 @@ describe('DreamerAgent', () => {
     await agent.dispose();
   });
 
+  it('the gradient of imagined rewards w.r.t. the actions matches central finite differences', async () => {
+    // What the actor loss backpropagates through: shift every pre-tanh action mean by c and
+    // compare d/dc mean(r) by autodiff with (f(c + h) - f(c - h)) / 2h under the same noise.
+    const agent = debugAgent();
+    const buffer = await collect(agent, 1);
+    const start = agent.startStates(buffer.sample(2, 5, new Rng(1), ['image']));
+    const rng = agent.model.getRngState();
+    const imaginedReward = (c: tf.Scalar) => {
+      agent.model.setRngState(rng);
+      const rolled = agent.model.imagine(
+        start,
+        (f) => tf.tanh(tf.add(agent.behaviour.actor.distribution(f).base.mean, c)) as tf.Tensor2D,
+        4,
+      );
+      const flat = tf.reshape(rolled.features, [-1, agent.model.featureSize]) as tf.Tensor2D;
+      return tf.mean(agent.model.predictReward(flat)) as tf.Scalar;
+    };
+    // h small enough that no ReLU of the model switches inside [c - h, c + h].
+    for (const c of [-0.5, 0.3]) {
+      const h = 1e-3;
+      const [grad, plus, minus] = tf.tidy(() => [
+        tf.grad(imaginedReward)(tf.scalar(c)).dataSync()[0] as number,
+        imaginedReward(tf.scalar(c + h)).dataSync()[0] as number,
+        imaginedReward(tf.scalar(c - h)).dataSync()[0] as number,
+      ]);
+      const numeric = (plus - minus) / (2 * h);
+      expect(Math.abs(grad)).toBeGreaterThan(1e-6);
+      expect(Math.abs(grad - numeric)).toBeLessThan(0.02 * Math.abs(numeric) + 1e-5);
+    }
+    tf.dispose([start.stoch, start.mean, start.std, start.deter as tf.Tensor]);
+    await agent.dispose();
+  });
+
   it('acts with the mode in evaluation and mode + N(0, 0.3) noise in training', async () => {
     const agent = debugAgent();
     const frame = new Uint8Array(64 * 64 * 3).fill(120);
