@@ -29,6 +29,7 @@ describe('vmbrl-online --agent alm', () => {
     dirs.push(out);
     const flags = ['--agent', 'alm', '--task', 'hopper', '--preset', 'debug', '--backend', 'cpu'];
     const ablation = ['--no-kl', '--no-classifier-reward', '--horizon', '5'];
+    ablation.push('--set', 'learner.batchSize=6', '--set', 'evalEpisodes=2');
     const result = cli([...flags, ...ablation, '--max-env-steps', '60', '--out', out]);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('60 env steps, 20 updates');
@@ -41,7 +42,9 @@ describe('vmbrl-online --agent alm', () => {
       classifierReward: false,
       horizon: 5,
       modelFree: false,
+      batchSize: 6,
     });
+    expect(config.evalEpisodes).toBe(2);
   });
 
   it('bad ALM flags print one line naming them, exit code 2', () => {
@@ -52,6 +55,8 @@ describe('vmbrl-online --agent alm', () => {
       ],
       [['--agent', 'alm-model-free', '--no-kl'], 'ablations of --agent alm'],
       [['--agent', 'alm', '--candidates', '5'], 'unknown flag --candidates'],
+      [['--agent', 'alm', '--set', 'learner.bs=5'], "'learner' has no field 'bs'; allowed: gamma"],
+      [['--agent', 'alm', '--set', 'learner.batchSize=0'], 'batchSize must be a positive integer'],
     ];
     for (const [args, message] of cases) {
       const result = cli(args);

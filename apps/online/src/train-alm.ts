@@ -10,9 +10,11 @@ import {
   checkAlmRunConfig,
   resolveAlmRunConfig,
   runAlm,
+  validateAlmRunConfig,
 } from '@vmbrl/agents';
 import { listTasks } from '@vmbrl/envs';
 import type { BackendName } from '@vmbrl/tensor';
+import { applyConfigSets } from './config-set.js';
 import { type FlagSpec, UsageError, helpText, parseFlags } from './flags.js';
 import { runSession } from './run-session.js';
 
@@ -45,7 +47,7 @@ export const ALM_FLAGS: Record<string, FlagSpec> = {
   },
   horizon: {
     type: 'enum',
-    doc: 'rollout length K (paper: 3; 1 is refused for now, see the agents README)',
+    doc: 'rollout length K of eq. 7 and 8 (paper: 3)',
     choices: ['1', '3', '5'],
   },
   'max-env-steps': {
@@ -54,6 +56,11 @@ export const ALM_FLAGS: Record<string, FlagSpec> = {
     min: 1,
   },
   'max-episodes': { type: 'int', doc: 'budget: training episodes in total', min: 1 },
+  set: {
+    type: 'string',
+    doc: 'override any config field: PATH=VALUE, e.g. learner.batchSize=256 (repeatable)',
+    repeatable: true,
+  },
   minutes: { type: 'float', doc: 'stop this call after N minutes (at an episode end)', min: 0 },
   backend: {
     type: 'enum',
@@ -108,7 +115,11 @@ export async function trainAlm(argv: string[]): Promise<number> {
   if (flags['max-episodes'] !== undefined) overrides.maxEpisodes = flags['max-episodes'] as number;
   let config: ReturnType<typeof resolveAlmRunConfig>;
   try {
-    config = resolveAlmRunConfig(preset, agent, task, seed, overrides);
+    config = applyConfigSets(
+      resolveAlmRunConfig(preset, agent, task, seed, overrides),
+      flags.set as string[],
+    );
+    validateAlmRunConfig(config);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

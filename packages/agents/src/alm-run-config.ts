@@ -5,7 +5,12 @@
  * rate, evaluation and episode length.
  */
 import { listTasks } from '@vmbrl/envs';
-import { type AlmConfig, type AlmPresetName, resolveAlmConfig } from '@vmbrl/objectives';
+import {
+  type AlmConfig,
+  type AlmPresetName,
+  resolveAlmConfig,
+  validateAlmConfig,
+} from '@vmbrl/objectives';
 
 /** The two ALM agents: the model-based one, and the paper's model-free variant. */
 export type AlmAgentKind = 'alm' | 'alm-model-free';
@@ -172,6 +177,7 @@ export function validateAlmRunConfig(config: AlmRunConfig): void {
       `${config.agent === 'alm-model-free'} for agent ${config.agent}`,
     );
   }
+  validateAlmConfig(config.learner);
   const horizon = config.learner.horizon;
   if (config.episodeSteps !== null && horizon >= config.episodeSteps) {
     fail('learner.horizon', horizon, `an integer < episodeSteps (${config.episodeSteps})`);
