@@ -28,6 +28,11 @@ export interface DreamerConfig {
   clipNorm: number;
   /** Copy the value model into the slow target every this many updates (paper 100; 0 = none). */
   targetUpdateEvery: number;
+  /**
+   * Weight of the actor's entropy bonus, eta * mean(-log q(a | s)) over imagined actions
+   * (0 = the paper's loss; DreamerV2 adds one against an early collapse of the action model).
+   */
+  actorEntropy: number;
   /** Hidden layer sizes of the action model (paper 3 x 300, ELU). */
   actorHidden: number[];
   /** Hidden layer sizes of the value model (paper 3 x 300, ELU). */
@@ -50,6 +55,7 @@ const PAPER: DreamerConfig = {
   valueLr: 3e-4,
   clipNorm: 100,
   targetUpdateEvery: 100,
+  actorEntropy: 0,
   actorHidden: [300, 300, 300],
   valueHidden: [300, 300, 300],
 };
@@ -152,6 +158,9 @@ export function validateDreamerConfig(config: DreamerConfig): void {
   positiveNumber('valueLr', config.valueLr);
   positiveNumber('clipNorm', config.clipNorm);
   positiveInteger('targetUpdateEvery', config.targetUpdateEvery, 0);
+  if (typeof config.actorEntropy !== 'number' || !(config.actorEntropy >= 0)) {
+    fail('actorEntropy', config.actorEntropy, 'a number >= 0');
+  }
   hidden('actorHidden', config.actorHidden);
   hidden('valueHidden', config.valueHidden);
 }
@@ -173,6 +182,7 @@ export function behaviourOptions(config: DreamerConfig, seed: number): DreamerBe
     valueLr: config.valueLr,
     clipNorm: config.clipNorm,
     targetUpdateEvery: config.targetUpdateEvery,
+    entropyScale: config.actorEntropy,
     actor: { hidden: [...config.actorHidden] },
     value: { hidden: [...config.valueHidden] },
     seed,

@@ -56,6 +56,13 @@ export interface DreamerBehaviourOptions {
   targetUpdateEvery?: number;
   /** Weight the actor and value losses by the cumulative discount (reference code). Default false. */
   discountWeighting?: boolean;
+  /**
+   * Weight eta of an entropy bonus in the actor loss, -mean(V) - eta * mean(-log q(a | s)) over
+   * the imagined actions (not in Dreamer v1; DreamerV2 adds one). It keeps the action model
+   * from collapsing onto one saturated action early, when few updates have shaped the value
+   * model. Default 0 (the paper's loss).
+   */
+  entropyScale?: number;
   /** Feed the actor stop-gradient features, as the reference code does. Default true. */
   stopGradientActorInput?: boolean;
   actor?: ActionModelOptions;
@@ -103,6 +110,8 @@ export interface BehaviourMetrics {
   meanReturn: number;
   /** Mean imagined reward. */
   meanReward: number;
+  /** Mean of -log q(a | s) over the imagined actions; NaN when entropyScale is 0. */
+  actorEntropy: number;
 }
 
 /**
@@ -122,6 +131,7 @@ export class DreamerBehaviour {
   readonly lambda: number;
   readonly valueEstimate: ValueEstimate;
   readonly targetUpdateEvery: number;
+  readonly entropyScale: number;
   private readonly discountWeighting: boolean;
   private readonly stopGradientActorInput: boolean;
   private readonly noise: NoiseSource;
@@ -141,6 +151,10 @@ export class DreamerBehaviour {
       throw new Error(
         `DreamerBehaviour: targetUpdateEvery must be a non-negative integer, got ${this.targetUpdateEvery}`,
       );
+    }
+    this.entropyScale = options.entropyScale ?? 0;
+    if (!(Number.isFinite(this.entropyScale) && this.entropyScale >= 0)) {
+      throw new Error(`DreamerBehaviour: entropyScale must be >= 0, got ${this.entropyScale}`);
     }
     this.discountWeighting = options.discountWeighting ?? false;
     this.stopGradientActorInput = options.stopGradientActorInput ?? true;
@@ -180,10 +194,23 @@ export class DreamerBehaviour {
   update(imagine: Imagine): BehaviourMetrics {
     const actorVars = this.actor.trainableVariables();
     let kept: Kept | undefined;
+    // log q(a | s) of every imagined action, kept across imagine's tidy scopes for the bonus.
+    const logProbs: tf.Tensor[] = [];
+    const policy: ImaginationPolicy =
+      this.entropyScale > 0
+        ? (features) =>
+            tf.tidy(() => {
+              const input = this.stopGradientActorInput ? stopGradient(features) : features;
+              const { action, logProb } = this.actor.sampleWithLogProb(input, this.noise);
+              logProbs.push(tf.keep(logProb));
+              return action;
+            })
+        : this.policy;
     try {
       const actorStats = tf.tidy(() => {
+        let entropy = Number.NaN;
         const { value, grads } = tf.variableGrads(() => {
-          const { features, rewards, discounts } = this.checkTrajectory(imagine(this.policy));
+          const { features, rewards, discounts } = this.checkTrajectory(imagine(policy));
           const { returns, stateFeatures, stepDiscounts } = this.estimate(
             features,
             rewards,
@@ -199,13 +226,17 @@ export class DreamerBehaviour {
             weights: weights ? tf.keep(weights) : undefined,
             meanReward: tf.keep(tf.mean(rewards)),
           };
-          return actorLoss(returns, weights);
+          const loss = actorLoss(returns, weights);
+          if (logProbs.length === 0) return loss;
+          const meanLogProb = tf.mean(tf.stack(logProbs));
+          entropy = -(meanLogProb.dataSync()[0] as number);
+          return tf.add(loss, tf.mul(this.entropyScale, meanLogProb)) as tf.Scalar;
         }, actorVars);
         const { gradNorm } = this.actorOptimizer.applyGradients(
           actorVars.map((v) => grads[v.name]),
           actorVars,
         );
-        return { loss: value.dataSync()[0] as number, gradNorm };
+        return { loss: value.dataSync()[0] as number, gradNorm, entropy };
       });
       const k = kept as unknown as Kept;
       const meanReturn = tf.tidy(() => tf.mean(k.targets).dataSync()[0] as number);
@@ -225,8 +256,10 @@ export class DreamerBehaviour {
         valueGradNorm: valueStats.gradNorm,
         meanReturn,
         meanReward,
+        actorEntropy: actorStats.entropy,
       };
     } finally {
+      tf.dispose(logProbs);
       const k = kept as Kept | undefined;
       if (k) tf.dispose([k.features, k.targets, k.meanReward, ...(k.weights ? [k.weights] : [])]);
     }

@@ -63,6 +63,21 @@ export class ActionModel extends Module {
     return tf.tidy(() => tf.tanh(rsample(this.distribution(features).base, noise)));
   }
 
+  /**
+   * Reparameterised action and its log-probability log q(a | s) (change of variables through
+   * the tanh), for an entropy term in the actor loss.
+   */
+  sampleWithLogProb(
+    features: tf.Tensor,
+    noise: NoiseSource,
+  ): { action: tf.Tensor; logProb: tf.Tensor } {
+    return tf.tidy(() => {
+      const dist = this.distribution(features);
+      const u = rsample(dist.base, noise);
+      return { action: tf.tanh(u), logProb: dist.logProbOfPreTanh(u) };
+    });
+  }
+
   /** tanh(mean): the action used in evaluation (before any exploration noise). */
   mode(features: tf.Tensor): tf.Tensor {
     return tf.tidy(() => this.distribution(features).mode());

@@ -196,6 +196,7 @@ describe('DreamerBehaviour.update', () => {
     // The actor sees stop-gradient features, so its gradient came through the dynamics.
     expect(first.actorGradNorm).toBeGreaterThan(0);
     expect(Number.isFinite(first.valueLoss)).toBe(true);
+    expect(first.actorEntropy).toBeNaN(); // no entropy bonus by default (the paper's loss)
     // The slow value copy moves only on every 2nd update, then equals the value network.
     const target = behaviour.targetValue?.target as ValueModel;
     expect(maxChange(valueBefore, target.trainableVariables())).toBe(0);
@@ -227,6 +228,37 @@ describe('DreamerBehaviour.update', () => {
     for (let i = 0; i < 40; i++) last = behaviour.update(imagine).meanReward;
     expect(last).toBeGreaterThan(first + 0.1);
     behaviour.dispose();
+    frozen.dispose();
+    start.dispose();
+  });
+
+  it('the entropy bonus: loss = -mean(V) - eta * entropy, and alone it widens the action model', async () => {
+    await initBackend({ backend: 'wasm', log: false });
+    const { frozen, start } = toyWorld(3);
+    // Rewards that ignore the actions: only the entropy term can move the actor.
+    const imagine: Imagine = (policy) => {
+      const features: tf.Tensor[] = [];
+      let s: tf.Tensor = start;
+      for (let t = 0; t < 3; t++) {
+        policy(s);
+        s = tf.tanh(tf.add(s, 0.1));
+        features.push(s);
+      }
+      const stacked = tf.stack(features);
+      return { features: stacked, rewards: tf.sum(stacked, -1) };
+    };
+    const options = { seed: 2, actor: { hidden: [16] }, value: { hidden: [16] }, actorLr: 1e-2 };
+    const eta = 0.1;
+    const withBonus = new DreamerBehaviour(3, 2, { ...options, entropyScale: eta });
+    const before = withBonus.update(imagine);
+    expect(before.actorGradNorm).toBeGreaterThan(0);
+    expect(before.actorLoss).toBeCloseTo(-before.meanReturn - eta * before.actorEntropy, 5);
+    const tensors = tf.memory().numTensors;
+    let after = before;
+    for (let i = 0; i < 30; i++) after = withBonus.update(imagine);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(after.actorEntropy).toBeGreaterThan(before.actorEntropy + 0.05);
+    withBonus.dispose();
     frozen.dispose();
     start.dispose();
   });

@@ -112,8 +112,13 @@ export class TanhNormal {
   rsampleWithLogProb(seed?: number): { sample: tf.Tensor; logProb: tf.Tensor } {
     return tf.tidy(() => {
       const u = this.base.rsample(seed);
-      return { sample: tf.tanh(u), logProb: tf.sub(this.base.logProb(u), logJacobian(u)) };
+      return { sample: tf.tanh(u), logProb: this.logProbOfPreTanh(u) };
     });
+  }
+
+  /** log p(tanh(u)) summed over the last axis, from the pre-tanh value u (no atanh needed). */
+  logProbOfPreTanh(u: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => tf.sub(this.base.logProb(u), logJacobian(u)));
   }
 
   /** log p(y) summed over the last axis; y is clamped to +-(1 - EPSILON) before atanh. */
