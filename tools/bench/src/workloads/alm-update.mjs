@@ -1,8 +1,7 @@
 /**
  * alm-update: one ALM update (two replay samples + the four optimiser steps + targets) and one
- * acting step of AlmAgent for a run preset (--preset quick, --agent alm|alm-model-free), as
- * packages/agents/bench/alm-update.mjs (a CLI without exports) sets it up: HalfCheetah-sized
- * (state 17, action 6), replay of 3 random episodes of 1000 rows. --batch --hidden --model
+ * acting step of AlmAgent for a run preset (--preset quick, --agent alm|alm-model-free) on a
+ * HalfCheetah-sized problem (state 17, action 6), replay of 3 random episodes of 1000 rows. --batch --hidden --model
  * override the learner's batch size and network widths.
  */
 import { intFlag } from '../harness.mjs';

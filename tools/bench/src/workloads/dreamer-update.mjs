@@ -1,6 +1,5 @@
 /**
- * dreamer-update: DreamerAgent's update for a run preset (--preset quick), as
- * packages/agents/bench/dreamer-update.mjs (a CLI without exports) sets it up on
+ * dreamer-update: DreamerAgent's update for a run preset (--preset quick) on
  * cartpole-swingup (action dim 1) with a fixed synthetic batch: the full update (world-model
  * step + behaviour step, `train`), the behaviour step alone, and one acting step (filter +
  * actor). --B --L --H override the preset's batch size, chunk length and imagination horizon.
