@@ -26,6 +26,11 @@ export const COMPARE_FLAGS: Record<string, FlagSpec> = {
     default: 'common',
   },
   png: { type: 'boolean', doc: 'also write OUT.png (--png=false for SVG only)', default: true },
+  'random-reference': {
+    type: 'boolean',
+    doc: "a line per group at the mean return of its runs' random seed episodes",
+    default: false,
+  },
 };
 
 /** Usage line of `vmbrl-online compare`. */
@@ -97,6 +102,7 @@ export async function compareCommand(argv: readonly string[]): Promise<number> {
       outBase: out,
       range: flags.range as 'common' | 'all',
       png: flags.png as boolean,
+      randomReference: flags['random-reference'] as boolean,
     });
   } catch (error) {
     // Unreadable runs (missing file, malformed line, no evaluation yet): one line naming them.

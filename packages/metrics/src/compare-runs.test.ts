@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compareRuns, readEvalCurve } from './compare-runs.js';
+import { compareRuns, randomEpisodeReturns, readEvalCurve } from './compare-runs.js';
 import { summaryMarkdown } from './compare-table.js';
 
 const root = mkdtempSync(join(tmpdir(), 'vmbrl-compare-'));
@@ -114,6 +114,37 @@ describe('readEvalCurve', () => {
     expect(() => readEvalCurve(badReturn)).toThrow(
       `${join(badReturn, 'metrics.jsonl')}:4: eval row has return = "high"; a finite number is required`,
     );
+  });
+});
+
+describe('randomEpisodeReturns', () => {
+  it("reads the returns of the 'random: true' episodes only", () => {
+    const seeded = run('seeded', [
+      { ...episodeRow(100, 4), random: true },
+      { ...episodeRow(200, 10), random: true },
+      episodeRow(300, 50),
+      evalRow(1000, 60),
+    ]);
+    expect(randomEpisodeReturns(seeded)).toEqual([4, 10]);
+    expect(randomEpisodeReturns(a)).toEqual([]);
+  });
+
+  it('adds one reference per group at the mean of its random episodes', async () => {
+    const r0 = run('rand-0', [{ ...episodeRow(100, 4), random: true }, evalRow(1000, 20)], 0);
+    const r1 = run('rand-1', [{ ...episodeRow(100, 11), random: true }, evalRow(1000, 30)], 1);
+    const summary = await compareRuns({
+      groups: [
+        { label: 'Seeded', runDirs: [r0, r1] },
+        { label: 'PlaNet', runDirs: [a, b, c] },
+      ],
+      outBase: join(root, 'out', 'random-reference'),
+      randomReference: true,
+      png: false,
+    });
+    // (4 + 11) / 2; the PlaNet runs have no random episodes, so no line for them.
+    expect(summary.references).toEqual([
+      { label: 'Seeded: random policy (2 episodes)', value: 7.5 },
+    ]);
   });
 });
 

@@ -93,6 +93,19 @@ export function readEvalCurve(runDir: string, options: EvalRowsOptions = {}): Ev
   );
 }
 
+/**
+ * Returns of a run's random-policy episodes (rows of kind 'episode' with `random: true`: the
+ * seed or warm-up episodes), a random baseline at the run's own action repeat.
+ */
+export function randomEpisodeReturns(runDir: string): number[] {
+  const path = join(runDir, 'metrics.jsonl');
+  if (!existsSync(path)) throw new Error(`${path}: does not exist; a run directory has one`);
+  return readMetrics(path)
+    .rows.filter((row) => row.kind === 'episode' && row.random === true)
+    .map((row) => row.return)
+    .filter((value): value is number => typeof value === 'number' && Number.isFinite(value));
+}
+
 /** A group of run directories: the seeds of one method. */
 export interface RunGroup {
   label: string;
@@ -113,6 +126,11 @@ export interface CompareRunsOptions extends EvalRowsOptions {
   smoothing?: Smoothing;
   /** Write the PNG too (default true). */
   png?: boolean;
+  /**
+   * Add a reference line per group at the mean return of its runs' random-policy episodes
+   * (see `randomEpisodeReturns`), labelled '<group>: random policy'. Default false.
+   */
+  randomReference?: boolean;
 }
 
 /** One run (seed) of a group. */
@@ -251,6 +269,14 @@ export async function compareRuns(options: CompareRunsOptions): Promise<CompareS
     plotted.push({ label: group.label, runs: curves });
   }
   const references = (options.references ?? []).map((r) => ({ label: r.label, value: r.value }));
+  if (options.randomReference) {
+    for (const group of options.groups) {
+      const returns = group.runDirs.flatMap((dir) => randomEpisodeReturns(dir));
+      if (returns.length === 0) continue;
+      const label = `${group.label}: random policy (${returns.length} episodes)`;
+      references.push({ label, value: meanStd(returns).mean });
+    }
+  }
   const svg = await learningCurveSvg({
     title: options.title,
     xLabel: 'environment steps',
