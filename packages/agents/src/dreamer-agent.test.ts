@@ -96,6 +96,9 @@ describe('Dreamer config', () => {
       valueEstimate: 'lambda',
       actorHidden: [300, 300, 300],
       valueHidden: [300, 300, 300],
+      // The paper's loss and Keras' Adam: no entropy bonus.
+      actorEntropy: 0,
+      adamEps: 1e-7,
     });
     // PlaNet's world model and its training (same loss, same batch).
     const planet = resolveOnlineConfig('paper', 'cheetah-run', 0);
@@ -116,6 +119,18 @@ describe('Dreamer config', () => {
         dreamer: { horizon: 1 },
       }),
     ).toThrow(/dreamer\.horizon = 1 is invalid; allowed: an integer >= 2/);
+    expect(() =>
+      resolveOnlineConfig('debug', 'cartpole-swingup', 0, {
+        agent: 'dreamer',
+        dreamer: { actorEntropy: -0.1, adamEps: 1e-5 },
+      }),
+    ).toThrow(/dreamer\.actorEntropy = -0.1 is invalid; allowed: a number >= 0/);
+    expect(() =>
+      resolveOnlineConfig('debug', 'cartpole-swingup', 0, {
+        agent: 'dreamer',
+        dreamer: { adamEps: 0 },
+      }),
+    ).toThrow(/dreamer\.adamEps = 0 is invalid; allowed: a finite number > 0/);
     expect(
       resolveOnlineConfig('debug', 'cartpole-swingup', 0, {
         agent: 'dreamer',

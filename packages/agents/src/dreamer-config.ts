@@ -26,6 +26,12 @@ export interface DreamerConfig {
   valueLr: number;
   /** Global-norm gradient clipping of both behaviour optimisers (reference code 100). */
   clipNorm: number;
+  /**
+   * Adam's epsilon for both behaviour optimisers (reference code 1e-7, Keras' default). With
+   * per-weight actor gradients far below it, Adam's steps follow the gradient's size, not
+   * only its sign.
+   */
+  adamEps: number;
   /** Copy the value model into the slow target every this many updates (paper 100; 0 = none). */
   targetUpdateEvery: number;
   /**
@@ -56,6 +62,7 @@ const PAPER: DreamerConfig = {
   clipNorm: 100,
   targetUpdateEvery: 100,
   actorEntropy: 0,
+  adamEps: 1e-7,
   actorHidden: [300, 300, 300],
   valueHidden: [300, 300, 300],
 };
@@ -158,6 +165,7 @@ export function validateDreamerConfig(config: DreamerConfig): void {
   positiveNumber('valueLr', config.valueLr);
   positiveNumber('clipNorm', config.clipNorm);
   positiveInteger('targetUpdateEvery', config.targetUpdateEvery, 0);
+  positiveNumber('adamEps', config.adamEps);
   if (typeof config.actorEntropy !== 'number' || !(config.actorEntropy >= 0)) {
     fail('actorEntropy', config.actorEntropy, 'a number >= 0');
   }
@@ -181,6 +189,7 @@ export function behaviourOptions(config: DreamerConfig, seed: number): DreamerBe
     actorLr: config.actorLr,
     valueLr: config.valueLr,
     clipNorm: config.clipNorm,
+    adamEps: config.adamEps,
     targetUpdateEvery: config.targetUpdateEvery,
     entropyScale: config.actorEntropy,
     actor: { hidden: [...config.actorHidden] },
