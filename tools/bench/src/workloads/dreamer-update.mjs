@@ -5,6 +5,7 @@
  * actor). --B --L --H override the preset's batch size, chunk length and imagination horizon.
  */
 import { intFlag } from '../harness.mjs';
+import { syntheticImageBatch } from './synthetic-batch.mjs';
 
 export const description = 'Dreamer update / behaviour step / act step, --preset --B --L --H';
 /** Warm-up and repeats when --warmup / --repeats are not given; wasm only by default. */
@@ -38,19 +39,9 @@ export async function cases(_tensor, options) {
     explorationNoise: 0.3,
     maxFramesPerPass: config.maxFramesPerPass,
   });
-  const { batchSize: B, chunkLength: L } = config;
-  const frame = 64 * 64 * 3;
-  const image = new Uint8Array(B * L * frame).map((_, i) => (i * 2654435761) >>> 24);
-  const batch = {
-    image,
-    action: new Float32Array(B * L).fill(0.1),
-    reward: new Float32Array(B * L).fill(0.5),
-    batchSize: B,
-    length: L,
-  };
-  const obs = { image: image.subarray(0, frame) };
+  const { batch, observation: obs } = syntheticImageBatch(config.batchSize, config.chunkLength);
   let state = null;
-  const label = `${preset}, B=${B} L=${L} H=${config.dreamer.horizon}`;
+  const label = `${preset}, B=${config.batchSize} L=${config.chunkLength} H=${config.dreamer.horizon}`;
   return [
     { name: `update, model + behaviour (${label})`, run: () => void agent.train(batch) },
     { name: `behaviour step alone (${label})`, run: () => void agent.behaviourUpdate(batch) },

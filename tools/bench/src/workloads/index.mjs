@@ -5,6 +5,7 @@ import * as convStep from './conv-step.mjs';
 import * as dreamerUpdate from './dreamer-update.mjs';
 import * as envPhysics from './env-physics.mjs';
 import * as envPixels from './env-pixels.mjs';
+import * as planetUpdate from './planet-update.mjs';
 import * as render from './render.mjs';
 import * as replaySample from './replay-sample.mjs';
 import * as w1 from './w1.mjs';
@@ -25,6 +26,7 @@ export const WORKLOADS = {
   'env-pixels': envPixels,
   render,
   'replay-sample': replaySample,
+  'planet-update': planetUpdate,
   'dreamer-update': dreamerUpdate,
   'alm-update': almUpdate,
 };

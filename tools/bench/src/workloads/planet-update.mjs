@@ -1,0 +1,53 @@
+/**
+ * planet-update: PlanetAgent for a run preset (--preset quick) on cartpole-swingup (action
+ * dim 1) with a fixed synthetic batch: one world-model update, and one planned step (online
+ * filter + CEM under the model). --B --L --J --I override batch size, chunk length, CEM
+ * candidates (K = J / 10) and iterations.
+ */
+import { intFlag } from '../harness.mjs';
+import { loadAgents } from './dreamer-update.mjs';
+import { syntheticImageBatch } from './synthetic-batch.mjs';
+
+export const description = 'PlaNet world-model update and planned step, --preset --B --L --J --I';
+/** Warm-up and repeats when --warmup / --repeats are not given; wasm only by default. */
+export const defaults = { warmup: 1, repeats: 5, backends: ['wasm'] };
+
+export async function cases(_tensor, options) {
+  const agents = await loadAgents();
+  const preset = String(options.preset ?? 'quick');
+  const over = {};
+  if (options.B !== undefined) over.batchSize = intFlag(options, 'B', 0);
+  if (options.L !== undefined) over.chunkLength = intFlag(options, 'L', 0);
+  const planner = {};
+  if (options.J !== undefined) {
+    planner.candidates = intFlag(options, 'J', 0);
+    planner.topK = Math.max(1, Math.round(planner.candidates / 10));
+  }
+  if (options.I !== undefined) planner.iterations = intFlag(options, 'I', 0);
+  const config = agents.resolveOnlineConfig(preset, 'cartpole-swingup', 0, { ...over, planner });
+  const agent = new agents.PlanetAgent({
+    actionDim: 1,
+    seed: 0,
+    model: config.model,
+    planner: config.planner,
+    explorationNoise: 0.3,
+    maxFramesPerPass: config.maxFramesPerPass,
+  });
+  const { batch, observation } = syntheticImageBatch(config.batchSize, config.chunkLength);
+  const p = config.planner;
+  const label = `${preset}, B=${config.batchSize} L=${config.chunkLength}`;
+  let state = null;
+  return [
+    { name: `world-model update (${label})`, run: () => void agent.train(batch) },
+    {
+      name: `planned step, filter + CEM (J=${p.candidates} H=${p.horizon} I=${p.iterations})`,
+      run: async () => {
+        ({ state } = await agent.policy(observation, state, { explore: true }));
+      },
+      dispose: async () => {
+        agent.disposeState(state);
+        await agent.dispose();
+      },
+    },
+  ];
+}
