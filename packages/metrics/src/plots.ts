@@ -80,6 +80,8 @@ function frame(options: PlotFrame) {
         symbolType: 'stroke',
         symbolOpacity: 1,
         labelLimit: 400,
+        // Two columns: long labels (seeds, references) wrap instead of widening the plot.
+        columns: 2,
       },
     },
   } as const;
