@@ -189,7 +189,7 @@ describe('DreamerAgent', () => {
     const buffer = await collect(agent, 1);
     const start = agent.startStates(buffer.sample(2, 5, new Rng(1), ['image']));
     const rng = agent.model.getRngState();
-    const imaginedReward = (c: tf.Scalar) => {
+    const imaginedReward = (c: tf.Tensor) => {
       agent.model.setRngState(rng);
       const rolled = agent.model.imagine(
         start,
