@@ -209,7 +209,7 @@ export class DreamerBehaviour {
     try {
       const actorStats = tf.tidy(() => {
         let entropy = Number.NaN;
-        const { value, grads } = tf.variableGrads(() => {
+        const { value, grads } = actorGradients(() => {
           const { features, rewards, discounts } = this.checkTrajectory(imagine(policy));
           const { returns, stateFeatures, stepDiscounts } = this.estimate(
             features,
@@ -348,6 +348,24 @@ export class DreamerBehaviour {
       );
     }
     return { features, rewards, discounts: t.discounts ?? tf.fill([horizon, batch], this.gamma) };
+  }
+}
+
+/**
+ * tf.variableGrads with our message for its commonest cause here: value estimates that do not
+ * depend on the action model (an `imagine` that ignores or detaches the policy's actions).
+ */
+function actorGradients(
+  loss: () => tf.Scalar,
+  actorVars: tf.Variable[],
+): ReturnType<typeof tf.variableGrads> {
+  try {
+    return tf.variableGrads(loss, actorVars);
+  } catch (error) {
+    if (!String((error as Error).message).includes('Cannot find a connection')) throw error;
+    throw new Error(
+      "DreamerBehaviour: the value estimates do not depend on the action model's variables; imagine(policy) must step the world model with the actions the policy returns, without stopping their gradient",
+    );
   }
 }
 

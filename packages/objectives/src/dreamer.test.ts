@@ -248,6 +248,12 @@ describe('DreamerBehaviour.update', () => {
       return { features: stacked, rewards: tf.sum(stacked, -1) };
     };
     const options = { seed: 2, actor: { hidden: [16] }, value: { hidden: [16] }, actorLr: 1e-2 };
+    // Without the bonus nothing connects the loss to the actor: one clear message.
+    const plain = new DreamerBehaviour(3, 2, options);
+    expect(() => plain.update(imagine)).toThrow(
+      /value estimates do not depend on the action model's variables/,
+    );
+    plain.dispose();
     const eta = 0.1;
     const withBonus = new DreamerBehaviour(3, 2, { ...options, entropyScale: eta });
     const before = withBonus.update(imagine);
