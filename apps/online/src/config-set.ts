@@ -46,6 +46,24 @@ export function applyConfigSets<T extends object>(config: T, sets: readonly stri
   return out as unknown as T;
 }
 
+/**
+ * Resolves a run config, applies `--set` to it and validates the result; every error becomes
+ * a UsageError (one line, exit code 2), before anything is written.
+ */
+export function resolveWithSets<T extends object>(
+  resolveConfig: () => T,
+  sets: readonly string[],
+  validate: (config: T) => void,
+): T {
+  try {
+    const config = applyConfigSets(resolveConfig(), sets);
+    validate(config);
+    return config;
+  } catch (error) {
+    throw error instanceof UsageError ? error : new UsageError((error as Error).message);
+  }
+}
+
 function parseValue(raw: string): Json {
   try {
     return JSON.parse(raw) as Json;

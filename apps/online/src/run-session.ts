@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import type { OnlineProgress, RunOnlineResult } from '@vmbrl/agents';
+import type { BackendName } from '@vmbrl/tensor';
 import { UsageError } from './flags.js';
 import { ProgressDisplay } from './progress-display.js';
 
@@ -13,6 +14,10 @@ export interface SessionHooks {
   signal: AbortSignal;
   onProgress: (progress: OnlineProgress) => void;
   log: (line: string) => void;
+  /** `--backend`, `--force-config` and `--minutes`, as the loops take them. */
+  backend: BackendName | undefined;
+  forceConfig: boolean;
+  maxMinutes: number | undefined;
 }
 
 export interface SessionOptions {
@@ -20,20 +25,23 @@ export interface SessionOptions {
   task: string;
   preset: string;
   seed: number;
-  /** `--out`, or undefined for `runs/<agent>-<task>-<preset>-seed<seed>`. */
-  out: string | undefined;
+  /** The parsed flags shared by the training commands: out, backend, force-config, minutes. */
+  flags: Record<string, unknown>;
   maxEpisodes: number | null;
-  /** Throws when the run directory holds another config. */
-  checkConfig: (out: string) => void;
+  /** Throws when the run directory holds another config (unless `force`). */
+  checkConfig: (out: string, force: boolean) => void;
   run: (hooks: SessionHooks) => Promise<RunOnlineResult>;
 }
 
 /** Runs one training session; returns the process exit code. */
 export async function runSession(options: SessionOptions): Promise<number> {
-  const { agent, task, preset, seed } = options;
-  const out = resolve(options.out ?? `runs/${agent}-${task}-${preset}-seed${seed}`);
+  const { agent, task, preset, seed, flags } = options;
+  const out = resolve(
+    (flags.out as string | undefined) ?? `runs/${agent}-${task}-${preset}-seed${seed}`,
+  );
+  const forceConfig = flags['force-config'] as boolean;
   try {
-    options.checkConfig(out);
+    options.checkConfig(out, forceConfig);
   } catch (error) {
     // A run directory holding another config is a usage problem: one line, exit code 2.
     throw new UsageError((error as Error).message);
@@ -57,6 +65,9 @@ export async function runSession(options: SessionOptions): Promise<number> {
       signal: controller.signal,
       onProgress: (p) => display.update(p),
       log: (line) => display.message(line),
+      backend: flags.backend as BackendName | undefined,
+      forceConfig,
+      maxMinutes: flags.minutes as number | undefined,
     });
     display.finish();
     const s = result.state;

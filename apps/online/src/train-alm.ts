@@ -13,8 +13,7 @@ import {
   validateAlmRunConfig,
 } from '@vmbrl/agents';
 import { listTasks } from '@vmbrl/envs';
-import type { BackendName } from '@vmbrl/tensor';
-import { applyConfigSets } from './config-set.js';
+import { resolveWithSets } from './config-set.js';
 import { type FlagSpec, UsageError, helpText, parseFlags } from './flags.js';
 import { runSession } from './run-session.js';
 
@@ -113,31 +112,19 @@ export async function trainAlm(argv: string[]): Promise<number> {
   if (flags['max-env-steps'] !== undefined)
     overrides.maxEnvSteps = flags['max-env-steps'] as number;
   if (flags['max-episodes'] !== undefined) overrides.maxEpisodes = flags['max-episodes'] as number;
-  let config: ReturnType<typeof resolveAlmRunConfig>;
-  try {
-    config = applyConfigSets(
-      resolveAlmRunConfig(preset, agent, task, seed, overrides),
-      flags.set as string[],
-    );
-    validateAlmRunConfig(config);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const config = resolveWithSets(
+    () => resolveAlmRunConfig(preset, agent, task, seed, overrides),
+    flags.set as string[],
+    validateAlmRunConfig,
+  );
   return runSession({
     agent,
     task,
     preset,
     seed,
-    out: flags.out as string | undefined,
+    flags,
     maxEpisodes: config.maxEpisodes,
-    checkConfig: (out) => checkAlmRunConfig(out, config, flags['force-config'] as boolean),
-    run: (hooks) =>
-      runAlm({
-        ...hooks,
-        config,
-        backend: flags.backend as BackendName | undefined,
-        forceConfig: flags['force-config'] as boolean,
-        maxMinutes: flags.minutes as number | undefined,
-      }),
+    checkConfig: (out, force) => checkAlmRunConfig(out, config, force),
+    run: (hooks) => runAlm({ ...hooks, config }),
   });
 }

@@ -14,8 +14,7 @@ import {
   validateOnlineConfig,
 } from '@vmbrl/agents';
 import { listTasks } from '@vmbrl/envs';
-import type { BackendName } from '@vmbrl/tensor';
-import { applyConfigSets } from './config-set.js';
+import { resolveWithSets } from './config-set.js';
 import { type FlagSpec, UsageError, parseFlags } from './flags.js';
 import { runSession } from './run-session.js';
 
@@ -100,31 +99,19 @@ export async function train(argv: string[]): Promise<number> {
     }
     if (flags.horizon !== undefined) overrides.dreamer.horizon = flags.horizon as number;
   }
-  let config: ReturnType<typeof resolveOnlineConfig>;
-  try {
-    config = applyConfigSets(
-      resolveOnlineConfig(preset, task, seed, overrides),
-      flags.set as string[],
-    );
-    validateOnlineConfig(config);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const config = resolveWithSets(
+    () => resolveOnlineConfig(preset, task, seed, overrides),
+    flags.set as string[],
+    validateOnlineConfig,
+  );
   return runSession({
     agent,
     task,
     preset,
     seed,
-    out: flags.out as string | undefined,
+    flags,
     maxEpisodes: config.maxEpisodes,
-    checkConfig: (out) => checkRunConfig(out, config, flags['force-config'] as boolean),
-    run: (hooks) =>
-      runOnline({
-        ...hooks,
-        config,
-        backend: flags.backend as BackendName | undefined,
-        forceConfig: flags['force-config'] as boolean,
-        maxMinutes: flags.minutes as number | undefined,
-      }),
+    checkConfig: (out, force) => checkRunConfig(out, config, force),
+    run: (hooks) => runOnline({ ...hooks, config }),
   });
 }
