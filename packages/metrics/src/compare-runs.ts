@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { type MetricsRow, readMetrics } from './metrics-log.js';
+import { type MetricsRow, parseMetricsText } from './metrics-log.js';
 import { type CurveRange, type ReferenceLine, learningCurveSvg, unionGrid } from './plots.js';
 import { writePlotFiles } from './render.js';
 import {
@@ -64,6 +64,46 @@ function evalCurveFromRows(
   return { x, y: x.map((s) => byStep.get(s) as number), envSteps };
 }
 
+/** A run's metrics rows, each with its line number in the file, read once. */
+interface RunLog {
+  path: string;
+  rows: MetricsRow[];
+  rowLines: number[];
+}
+
+function readRunLog(runDir: string): RunLog {
+  const path = join(runDir, 'metrics.jsonl');
+  if (!existsSync(path)) {
+    const why = existsSync(runDir) ? 'does not exist' : `does not exist (no directory ${runDir})`;
+    throw new Error(`${path}: ${why}; a run directory written by vmbrl-online has one`);
+  }
+  const text = readFileSync(path, 'utf8');
+  const { rows } = parseMetricsText(text, path);
+  // Line numbers of the rows: the parser skips blank lines and a partial last line.
+  const rowLines: number[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() !== '') rowLines.push(i + 1);
+  });
+  return { path, rows, rowLines };
+}
+
+function evalCurveOf(log: RunLog, options: EvalRowsOptions): EvalCurve {
+  return evalCurveFromRows(
+    log.rows,
+    log.rowLines,
+    log.path,
+    options.evalKind ?? 'eval',
+    options.returnKey ?? 'return',
+  );
+}
+
+function randomReturnsOf(log: RunLog): number[] {
+  return log.rows
+    .filter((row) => row.kind === 'episode' && row.random === true)
+    .map((row) => row.return)
+    .filter((value): value is number => typeof value === 'number' && Number.isFinite(value));
+}
+
 /**
  * Reads the evaluation curve of a run directory: x = env steps, y = evaluation returns (rows of
  * kind 'eval' with a numeric 'return', sorted by step). A partial last line of a run still
@@ -71,26 +111,7 @@ function evalCurveFromRows(
  * or an eval row without a finite return throws an error naming the file (and the line).
  */
 export function readEvalCurve(runDir: string, options: EvalRowsOptions = {}): EvalCurve {
-  const path = join(runDir, 'metrics.jsonl');
-  if (!existsSync(path)) {
-    const why = existsSync(runDir) ? 'does not exist' : `does not exist (no directory ${runDir})`;
-    throw new Error(`${path}: ${why}; a run directory written by vmbrl-online has one`);
-  }
-  const { rows } = readMetrics(path);
-  // Line numbers of the rows: readMetrics skips blank lines and a partial last line.
-  const rowLines: number[] = [];
-  readFileSync(path, 'utf8')
-    .split('\n')
-    .forEach((line, i) => {
-      if (line.trim() !== '') rowLines.push(i + 1);
-    });
-  return evalCurveFromRows(
-    rows,
-    rowLines,
-    path,
-    options.evalKind ?? 'eval',
-    options.returnKey ?? 'return',
-  );
+  return evalCurveOf(readRunLog(runDir), options);
 }
 
 /**
@@ -98,12 +119,7 @@ export function readEvalCurve(runDir: string, options: EvalRowsOptions = {}): Ev
  * seed or warm-up episodes), a random baseline at the run's own action repeat.
  */
 export function randomEpisodeReturns(runDir: string): number[] {
-  const path = join(runDir, 'metrics.jsonl');
-  if (!existsSync(path)) throw new Error(`${path}: does not exist; a run directory has one`);
-  return readMetrics(path)
-    .rows.filter((row) => row.kind === 'episode' && row.random === true)
-    .map((row) => row.return)
-    .filter((value): value is number => typeof value === 'number' && Number.isFinite(value));
+  return randomReturnsOf(readRunLog(runDir));
 }
 
 /** A group of run directories: the seeds of one method. */
@@ -246,9 +262,13 @@ export async function compareRuns(options: CompareRunsOptions): Promise<CompareS
   checkGroups(options.groups);
   const range = options.range ?? 'common';
   const groups: GroupSummary[] = [];
+  // Returns of each group's random-policy episodes, from the same single read of each log.
+  const randomReturns: number[][] = [];
   const plotted: { label: string; runs: EvalCurve[] }[] = [];
   for (const group of options.groups) {
-    const curves = group.runDirs.map((dir) => readEvalCurve(dir, options));
+    const logs = group.runDirs.map(readRunLog);
+    randomReturns.push(logs.flatMap(randomReturnsOf));
+    const curves = logs.map((log) => evalCurveOf(log, options));
     const lo = Math.max(...curves.map((c) => c.x[0]));
     const hi = Math.min(...curves.map((c) => c.x[c.x.length - 1]));
     if (range === 'common' && lo > hi) {
@@ -270,8 +290,8 @@ export async function compareRuns(options: CompareRunsOptions): Promise<CompareS
   }
   const references = (options.references ?? []).map((r) => ({ label: r.label, value: r.value }));
   if (options.randomReference) {
-    for (const group of options.groups) {
-      const returns = group.runDirs.flatMap((dir) => randomEpisodeReturns(dir));
+    for (const [i, group] of options.groups.entries()) {
+      const returns = randomReturns[i] as number[];
       if (returns.length === 0) continue;
       const label = `${group.label}: random policy (${returns.length} episodes)`;
       references.push({ label, value: meanStd(returns).mean });

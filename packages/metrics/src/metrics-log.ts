@@ -59,7 +59,8 @@ export function validateMetricsRow(row: unknown, where: string): asserts row is 
 }
 
 /** Splits file text into complete rows and a possibly truncated last line. */
-function parseMetricsText(text: string, path: string): MetricsFile {
+/** Parses the text of a metrics file (`path` names it in errors). */
+export function parseMetricsText(text: string, path: string): MetricsFile {
   const lines = text.split('\n');
   // A file written by the log ends with '\n', so the last element is ''. Anything else is a
   // last line whose append was cut short.
