@@ -2,8 +2,9 @@
  * Online belief filtering shared by the latent-model agents (PlaNet, Dreamer): one RSSM
  * posterior step per new image, never re-running the whole episode.
  */
-import { type ConvEncoder, imagesToFloat, tf } from '@vmbrl/tensor';
+import { type ConvEncoder, type Rng, imagesToFloat, tf } from '@vmbrl/tensor';
 import { type LatentState, type LatentWorldModel, tidyTree } from '@vmbrl/world-models';
+import { type AgentObservation, addExplorationNoise } from './agent.js';
 
 /** The belief an agent carries between steps: the filtered posterior and the action after it. */
 export interface BeliefState {
@@ -53,4 +54,42 @@ export function filterBelief(
     const a = tf.tensor2d(action, [1, model.actionDim]);
     return model.core.observeStep(prev, a, embed, model.nextSeed()).posterior;
   });
+}
+
+/**
+ * What the latent-model agents (PlaNet, Dreamer) share when acting: the online filter over the
+ * world model's encoder, and the exploration noise of training episodes from its own stream.
+ */
+export class BeliefActing {
+  /** Exploration noise stream (`<seed>/exploration`), saved with the agent. */
+  readonly noiseRng: Rng;
+  private readonly encoder: ConvEncoder;
+
+  constructor(
+    private readonly model: LatentWorldModel,
+    rng: Rng,
+    private readonly explorationNoise: number,
+  ) {
+    this.encoder = encoderOf(model);
+    this.noiseRng = rng.split('exploration');
+  }
+
+  /** The observation's 64x64x3 image; `who` names the agent in the error. */
+  image(observation: AgentObservation, who: string): Uint8Array {
+    if (!(observation.image instanceof Uint8Array)) {
+      throw new Error(`${who}.policy: the observation needs an image (64*64*3 uint8)`);
+    }
+    return observation.image;
+  }
+
+  /** One filter step from `previous` (see {@link filterBelief}). */
+  filter(image: Uint8Array, previous: BeliefState | null): LatentState {
+    return filterBelief(this.model, this.encoder, image, previous);
+  }
+
+  /** `action` plus N(0, std^2) noise clipped to [-1, 1] when exploring; `action` otherwise. */
+  explore(action: Float32Array, explore: boolean): Float32Array {
+    if (!explore || this.explorationNoise <= 0) return action;
+    return addExplorationNoise(action, this.explorationNoise, () => this.noiseRng.normal());
+  }
 }

@@ -9,7 +9,6 @@ import { writeFileAtomic } from '@vmbrl/metrics';
 import { DreamerBehaviour, type ImaginedTrajectory } from '@vmbrl/objectives';
 import type { SequenceBatch } from '@vmbrl/replay';
 import {
-  type ConvEncoder,
   Rng,
   type RngState,
   loadCheckpoint,
@@ -25,13 +24,8 @@ import {
   stateFeatures,
   tidyTree,
 } from '@vmbrl/world-models';
-import {
-  type Agent,
-  type AgentObservation,
-  type PolicyOptions,
-  addExplorationNoise,
-} from './agent.js';
-import { type BeliefState, encoderOf, filterBelief } from './belief-filter.js';
+import type { Agent, AgentObservation, PolicyOptions } from './agent.js';
+import { BeliefActing, type BeliefState } from './belief-filter.js';
 import type { OnlineConfig } from './config.js';
 import { type DreamerConfig, behaviourOptions } from './dreamer-config.js';
 
@@ -60,8 +54,7 @@ export class DreamerAgent implements Agent<DreamerState> {
   readonly actionDim: number;
   readonly learns = true;
   readonly needsSimulatorState = false;
-  private readonly noiseRng: Rng;
-  private readonly encoder: ConvEncoder;
+  private readonly acting: BeliefActing;
   private readonly maxFramesPerPass: number;
 
   constructor(private readonly options: DreamerAgentOptions) {
@@ -74,18 +67,17 @@ export class DreamerAgent implements Agent<DreamerState> {
       seed: rng.split('model').seed32(),
       maxFramesPerPass: this.maxFramesPerPass,
     });
-    this.encoder = encoderOf(this.model);
     this.behaviour = new DreamerBehaviour(
       this.model.featureSize,
       options.actionDim,
       behaviourOptions(options.dreamer, rng.split('behaviour').seed32()),
     );
-    this.noiseRng = rng.split('exploration');
+    this.acting = new BeliefActing(this.model, rng, options.explorationNoise);
   }
 
   /** One online filter step (shared with PlaNet). */
   filter(image: Uint8Array, previous: DreamerState | null): LatentState {
-    return filterBelief(this.model, this.encoder, image, previous);
+    return this.acting.filter(image, previous);
   }
 
   /**
@@ -97,19 +89,11 @@ export class DreamerAgent implements Agent<DreamerState> {
     state: DreamerState | null,
     options: PolicyOptions,
   ): Promise<{ action: Float32Array; state: DreamerState }> {
-    if (!(observation.image instanceof Uint8Array)) {
-      throw new Error('DreamerAgent.policy: the observation needs an image (64*64*3 uint8)');
-    }
-    const belief = this.filter(observation.image, state);
+    const belief = this.filter(this.acting.image(observation, 'DreamerAgent'), state);
     const mode = tf.tidy(() => this.behaviour.actor.mode(stateFeatures(belief)));
     const modeAction = new Float32Array(mode.dataSync());
     mode.dispose();
-    const action =
-      options.explore && this.options.explorationNoise > 0
-        ? addExplorationNoise(modeAction, this.options.explorationNoise, () =>
-            this.noiseRng.normal(),
-          )
-        : modeAction;
+    const action = this.acting.explore(modeAction, options.explore);
     this.disposeState(state);
     return { action, state: { belief, action } };
   }
@@ -215,7 +199,7 @@ export class DreamerAgent implements Agent<DreamerState> {
       optimizers: this.behaviour.optimizers(),
       meta: { kind: 'dreamer-behaviour', dreamer: this.options.dreamer },
     });
-    const streams = { exploration: this.noiseRng.getState() };
+    const streams = { exploration: this.acting.noiseRng.getState() };
     const behaviour = this.behaviour.getState();
     writeFileAtomic(
       join(dir, 'agent.json'),
@@ -243,7 +227,7 @@ export class DreamerAgent implements Agent<DreamerState> {
     if (saved.kind !== 'dreamer' || !saved.streams || !saved.behaviour) {
       throw new Error(`DreamerAgent.load: ${join(dir, 'agent.json')} is not a Dreamer agent state`);
     }
-    this.noiseRng.setState(saved.streams.exploration);
+    this.acting.noiseRng.setState(saved.streams.exploration);
     this.behaviour.setState(saved.behaviour);
   }
 

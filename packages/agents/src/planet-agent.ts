@@ -8,20 +8,15 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '@vmbrl/metrics';
 import { cem } from '@vmbrl/planners';
 import type { SequenceBatch } from '@vmbrl/replay';
-import { type ConvEncoder, Rng, type RngState } from '@vmbrl/tensor';
+import { Rng, type RngState } from '@vmbrl/tensor';
 import {
   type LatentState,
   LatentWorldModel,
   disposeState,
   latentSequenceScorer,
 } from '@vmbrl/world-models';
-import {
-  type Agent,
-  type AgentObservation,
-  type PolicyOptions,
-  addExplorationNoise,
-} from './agent.js';
-import { encoderOf, filterBelief } from './belief-filter.js';
+import type { Agent, AgentObservation, PolicyOptions } from './agent.js';
+import { BeliefActing } from './belief-filter.js';
 import type { OnlineConfig, PlannerConfig } from './config.js';
 
 /** PlaNet's recurrent state: the filtered posterior and the action that follows it. */
@@ -53,8 +48,7 @@ export class PlanetAgent implements Agent<PlanetState> {
   readonly learns = true;
   readonly needsSimulatorState = false;
   private readonly plannerRng: Rng;
-  private readonly noiseRng: Rng;
-  private readonly encoder: ConvEncoder;
+  private readonly acting: BeliefActing;
 
   constructor(private readonly options: PlanetAgentOptions) {
     const rng = new Rng(options.seed);
@@ -64,9 +58,8 @@ export class PlanetAgent implements Agent<PlanetState> {
       seed: rng.split('model').seed32(),
       maxFramesPerPass: options.maxFramesPerPass,
     });
-    this.encoder = encoderOf(this.model);
     this.plannerRng = rng.split('planner');
-    this.noiseRng = rng.split('exploration');
+    this.acting = new BeliefActing(this.model, rng, options.explorationNoise);
   }
 
   /**
@@ -75,7 +68,7 @@ export class PlanetAgent implements Agent<PlanetState> {
    * action is zero, exactly as training sees row 0 of an episode.
    */
   filter(image: Uint8Array, previous: PlanetState | null): LatentState {
-    return filterBelief(this.model, this.encoder, image, previous);
+    return this.acting.filter(image, previous);
   }
 
   async policy(
@@ -83,10 +76,7 @@ export class PlanetAgent implements Agent<PlanetState> {
     state: PlanetState | null,
     options: PolicyOptions,
   ): Promise<{ action: Float32Array; state: PlanetState }> {
-    if (!(observation.image instanceof Uint8Array)) {
-      throw new Error('PlanetAgent.policy: the observation needs an image (64*64*3 uint8)');
-    }
-    const belief = this.filter(observation.image, state);
+    const belief = this.filter(this.acting.image(observation, 'PlanetAgent'), state);
     const { horizon, iterations, candidates, topK } = this.options.planner;
     let planned: Float32Array;
     try {
@@ -102,10 +92,7 @@ export class PlanetAgent implements Agent<PlanetState> {
       disposeState(belief);
       throw error;
     }
-    const action =
-      options.explore && this.options.explorationNoise > 0
-        ? addExplorationNoise(planned, this.options.explorationNoise, () => this.noiseRng.normal())
-        : planned;
+    const action = this.acting.explore(planned, options.explore);
     this.disposeState(state);
     return { action, state: { belief, action } };
   }
@@ -120,7 +107,10 @@ export class PlanetAgent implements Agent<PlanetState> {
 
   async save(dir: string): Promise<void> {
     await this.model.save(join(dir, 'model'));
-    const streams = { planner: this.plannerRng.getState(), exploration: this.noiseRng.getState() };
+    const streams = {
+      planner: this.plannerRng.getState(),
+      exploration: this.acting.noiseRng.getState(),
+    };
     writeFileAtomic(join(dir, 'agent.json'), `${JSON.stringify({ kind: 'planet', streams })}\n`);
   }
 
@@ -134,7 +124,7 @@ export class PlanetAgent implements Agent<PlanetState> {
       throw new Error(`PlanetAgent.load: ${join(dir, 'agent.json')} is not a PlaNet agent state`);
     }
     this.plannerRng.setState(saved.streams.planner);
-    this.noiseRng.setState(saved.streams.exploration);
+    this.acting.noiseRng.setState(saved.streams.exploration);
   }
 
   async dispose(): Promise<void> {
