@@ -5,8 +5,33 @@
 import { resolve } from 'node:path';
 import type { OnlineProgress, RunOnlineResult } from '@vmbrl/agents';
 import type { BackendName } from '@vmbrl/tensor';
-import { UsageError } from './flags.js';
+import { type FlagSpec, UsageError } from './flags.js';
 import { ProgressDisplay } from './progress-display.js';
+
+/** Flags every training command takes: budgets, and what `runSession` reads itself. */
+export const SESSION_FLAGS: Record<string, FlagSpec> = {
+  'max-episodes': {
+    type: 'int',
+    doc: 'budget: training episodes in total (overrides the preset)',
+    min: 1,
+  },
+  'max-env-steps': {
+    type: 'int',
+    doc: 'budget: env steps in total (overrides the preset)',
+    min: 1,
+  },
+  minutes: { type: 'float', doc: 'stop this call after N minutes (at an episode end)', min: 0 },
+  backend: {
+    type: 'enum',
+    doc: 'tensor backend (default: fastest available)',
+    choices: ['tensorflow', 'wasm', 'cpu'],
+  },
+  'force-config': {
+    type: 'boolean',
+    doc: 'resume --out even if its config.json differs',
+    default: false,
+  },
+};
 
 /** What a training loop gets from the session. */
 export interface SessionHooks {

@@ -15,7 +15,7 @@ import {
 import { listTasks } from '@vmbrl/envs';
 import { resolveWithSets } from './config-set.js';
 import { type FlagSpec, UsageError, helpText, parseFlags } from './flags.js';
-import { runSession } from './run-session.js';
+import { SESSION_FLAGS, runSession } from './run-session.js';
 
 /** The agents this command runs. */
 export const ALM_AGENTS = ['alm', 'alm-model-free'] as const;
@@ -49,28 +49,12 @@ export const ALM_FLAGS: Record<string, FlagSpec> = {
     doc: 'rollout length K of eq. 7 and 8 (paper: 3)',
     choices: ['1', '3', '5'],
   },
-  'max-env-steps': {
-    type: 'int',
-    doc: 'budget: env steps in total (overrides the preset)',
-    min: 1,
-  },
-  'max-episodes': { type: 'int', doc: 'budget: training episodes in total', min: 1 },
   set: {
     type: 'string',
     doc: 'override any config field: PATH=VALUE, e.g. learner.batchSize=256 (repeatable)',
     repeatable: true,
   },
-  minutes: { type: 'float', doc: 'stop this call after N minutes (at an episode end)', min: 0 },
-  backend: {
-    type: 'enum',
-    doc: 'tensor backend (default: fastest available)',
-    choices: ['tensorflow', 'wasm', 'cpu'],
-  },
-  'force-config': {
-    type: 'boolean',
-    doc: 'resume --out even if its config.json differs',
-    default: false,
-  },
+  ...SESSION_FLAGS,
 };
 
 const USAGE =

@@ -16,7 +16,7 @@ import {
 import { listTasks } from '@vmbrl/envs';
 import { resolveWithSets } from './config-set.js';
 import { type FlagSpec, UsageError, parseFlags } from './flags.js';
-import { runSession } from './run-session.js';
+import { SESSION_FLAGS, runSession } from './run-session.js';
 
 /** Flags of the training command. */
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
@@ -34,17 +34,6 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   },
   seed: { type: 'int', doc: 'run seed', default: 0, min: 0, max: 2 ** 32 - 1 },
   out: { type: 'string', doc: 'run directory (default runs/<agent>-<task>-<preset>-seed<seed>)' },
-  'max-episodes': {
-    type: 'int',
-    doc: 'budget: training episodes in total (overrides the preset)',
-    min: 1,
-  },
-  'max-env-steps': {
-    type: 'int',
-    doc: 'budget: env steps in total (overrides the preset)',
-    min: 1,
-  },
-  minutes: { type: 'float', doc: 'stop this call after N minutes (at an episode end)', min: 0 },
   candidates: { type: 'int', doc: 'CEM candidates J (overrides the preset)', min: 1 },
   workers: { type: 'int', doc: 'cem-oracle: simulator worker threads (0 = main thread)', min: 0 },
   'value-estimate': {
@@ -58,16 +47,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
     doc: 'override any config field: PATH=VALUE, e.g. dreamer.actorLr=8e-5 (repeatable)',
     repeatable: true,
   },
-  backend: {
-    type: 'enum',
-    doc: 'tensor backend (default: fastest available)',
-    choices: ['tensorflow', 'wasm', 'cpu'],
-  },
-  'force-config': {
-    type: 'boolean',
-    doc: 'resume --out even if its config.json differs',
-    default: false,
-  },
+  ...SESSION_FLAGS,
 };
 
 /** Runs the training command; returns the exit code. */
