@@ -98,6 +98,7 @@ describe('Dreamer config', () => {
       valueHidden: [300, 300, 300],
       // The paper's loss and Keras' Adam: no entropy bonus.
       actorEntropy: 0,
+      actorInitStd: 5,
       adamEps: 1e-7,
     });
     // PlaNet's world model and its training (same loss, same batch).
@@ -125,6 +126,12 @@ describe('Dreamer config', () => {
         dreamer: { actorEntropy: -0.1, adamEps: 1e-5 },
       }),
     ).toThrow(/dreamer\.actorEntropy = -0.1 is invalid; allowed: a number >= 0/);
+    expect(() =>
+      resolveOnlineConfig('debug', 'cartpole-swingup', 0, {
+        agent: 'dreamer',
+        dreamer: { actorInitStd: 0 },
+      }),
+    ).toThrow(/dreamer\.actorInitStd = 0 is invalid/);
     expect(() =>
       resolveOnlineConfig('debug', 'cartpole-swingup', 0, {
         agent: 'dreamer',

@@ -39,6 +39,11 @@ export interface DreamerConfig {
    * (0 = the paper's loss; DreamerV2 adds one against an early collapse of the action model).
    */
   actorEntropy: number;
+  /**
+   * Std of the action model's pre-tanh Gaussian at initialisation (reference code 5: nearly
+   * every early imagined action is then at +-1; smaller keeps them where the seed data is).
+   */
+  actorInitStd: number;
   /** Hidden layer sizes of the action model (paper 3 x 300, ELU). */
   actorHidden: number[];
   /** Hidden layer sizes of the value model (paper 3 x 300, ELU). */
@@ -62,6 +67,7 @@ const PAPER: DreamerConfig = {
   clipNorm: 100,
   targetUpdateEvery: 100,
   actorEntropy: 0,
+  actorInitStd: 5,
   adamEps: 1e-7,
   actorHidden: [300, 300, 300],
   valueHidden: [300, 300, 300],
@@ -169,6 +175,7 @@ export function validateDreamerConfig(config: DreamerConfig): void {
   if (typeof config.actorEntropy !== 'number' || !(config.actorEntropy >= 0)) {
     fail('actorEntropy', config.actorEntropy, 'a number >= 0');
   }
+  positiveNumber('actorInitStd', config.actorInitStd);
   hidden('actorHidden', config.actorHidden);
   hidden('valueHidden', config.valueHidden);
 }
@@ -192,7 +199,7 @@ export function behaviourOptions(config: DreamerConfig, seed: number): DreamerBe
     adamEps: config.adamEps,
     targetUpdateEvery: config.targetUpdateEvery,
     entropyScale: config.actorEntropy,
-    actor: { hidden: [...config.actorHidden] },
+    actor: { hidden: [...config.actorHidden], initStd: config.actorInitStd },
     value: { hidden: [...config.valueHidden] },
     seed,
   };

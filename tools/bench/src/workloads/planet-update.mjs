@@ -2,13 +2,14 @@
  * planet-update: PlanetAgent for a run preset (--preset quick) on cartpole-swingup (action
  * dim 1) with a fixed synthetic batch: one world-model update, and one planned step (online
  * filter + CEM under the model). --B --L --J --I override batch size, chunk length, CEM
- * candidates (K = J / 10) and iterations.
+ * candidates (K = J / 10) and iterations; --model '{"deterSize":200}' overrides world-model fields.
  */
 import { intFlag } from '../harness.mjs';
 import { loadAgents } from './dreamer-update.mjs';
 import { syntheticImageBatch } from './synthetic-batch.mjs';
 
-export const description = 'PlaNet world-model update and planned step, --preset --B --L --J --I';
+export const description =
+  'PlaNet world-model update and planned step, --preset --B --L --J --I --model JSON';
 /** Warm-up and repeats when --warmup / --repeats are not given; wasm only by default. */
 export const defaults = { warmup: 1, repeats: 5, backends: ['wasm'] };
 
@@ -24,6 +25,7 @@ export async function cases(_tensor, options) {
     planner.topK = Math.max(1, Math.round(planner.candidates / 10));
   }
   if (options.I !== undefined) planner.iterations = intFlag(options, 'I', 0);
+  if (options.model !== undefined) over.model = JSON.parse(String(options.model));
   const config = agents.resolveOnlineConfig(preset, 'cartpole-swingup', 0, { ...over, planner });
   const agent = new agents.PlanetAgent({
     actionDim: 1,
@@ -35,7 +37,8 @@ export async function cases(_tensor, options) {
   });
   const { batch, observation } = syntheticImageBatch(config.batchSize, config.chunkLength);
   const p = config.planner;
-  const label = `${preset}, B=${config.batchSize} L=${config.chunkLength}`;
+  const modelLabel = options.model === undefined ? '' : ` ${options.model}`;
+  const label = `${preset}${modelLabel}, B=${config.batchSize} L=${config.chunkLength}`;
   let state = null;
   return [
     { name: `world-model update (${label})`, run: () => void agent.train(batch) },
