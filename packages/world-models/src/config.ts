@@ -63,6 +63,12 @@ export interface WorldModelConfig {
   /** Multiplier of the image log-likelihood. */
   imageScale: number;
   imageLossMask: ImageLossMask;
+  /**
+   * Decode every k-th step of each training chunk (a random phase per update) for the image
+   * term; 1 = every step (PlaNet). The term stays an unbiased per-frame mean, and the decoder,
+   * most of an update's time on a CPU, runs on 1/k of the frames.
+   */
+  imageEvery: number;
   overshooting: OvershootingConfig;
   /** Bits per colour channel fed to the network (5 in PlaNet; 8 = no reduction). */
   bitDepth: number;
@@ -88,6 +94,7 @@ export const PRESETS: Readonly<Record<'paper' | 'quick' | 'debug', WorldModelCon
     rewardScale: 10,
     imageScale: 1,
     imageLossMask: { kind: 'full' },
+    imageEvery: 1,
     overshooting: { distance: 1 },
     bitDepth: 5,
     learningRate: 1e-3,
@@ -108,6 +115,7 @@ export const PRESETS: Readonly<Record<'paper' | 'quick' | 'debug', WorldModelCon
     rewardScale: 10,
     imageScale: 1,
     imageLossMask: { kind: 'full' },
+    imageEvery: 1,
     overshooting: { distance: 1 },
     bitDepth: 5,
     learningRate: 1e-3,
@@ -128,6 +136,7 @@ export const PRESETS: Readonly<Record<'paper' | 'quick' | 'debug', WorldModelCon
     rewardScale: 10,
     imageScale: 1,
     imageLossMask: { kind: 'full' },
+    imageEvery: 1,
     overshooting: { distance: 1 },
     bitDepth: 5,
     learningRate: 1e-3,
@@ -200,6 +209,7 @@ export function validateConfig(config: WorldModelConfig): void {
   nonNegative('rewardScale', config.rewardScale);
   nonNegative('imageScale', config.imageScale);
   validateMask(config.imageLossMask);
+  positiveInt('imageEvery', config.imageEvery);
   const over = config.overshooting;
   if (!over || typeof over !== 'object') fail('overshooting', over, '{ distance, betas? }');
   positiveInt('overshooting.distance', over.distance);

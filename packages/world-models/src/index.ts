@@ -18,7 +18,7 @@ export {
   type OvershootingInputs,
   type OvershootingResult,
 } from './overshooting.js';
-export { type LossModel, worldModelLoss } from './loss.js';
+export { type DecodedSteps, type LossModel, decodedSteps, worldModelLoss } from './loss.js';
 export { LatentWorldModel, type LatentWorldModelOptions } from './world-model.js';
 export { selectSequences, trainStep, type TrainableModel } from './train-step.js';
 export { LatentDynamics, latentSequenceScorer } from './dynamics.js';

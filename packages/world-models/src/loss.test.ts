@@ -4,6 +4,7 @@ import type { WorldModelConfig } from './config.js';
 import { freeNatsKl, stateKl } from './free-nats.js';
 import { imageLoss } from './image-loss.js';
 import { mapState } from './latent.js';
+import { decodedSteps } from './loss.js';
 import { randomBatch } from './test-batch.js';
 import type { LatentState } from './types.js';
 import { LatentWorldModel } from './world-model.js';
@@ -52,6 +53,54 @@ describe('loss', () => {
     expect(got.reward).toBeCloseTo(reward, 5);
     expect(got.kl).toBeCloseTo(kl, 5);
     expect(got.total).toBeCloseTo(image + 10 * reward + kl, 2);
+  });
+
+  it('imageEvery = 2 decodes steps phase, phase + 2, ... and averages their errors', () => {
+    const m = model({ imageEvery: 2 });
+    const rngState = m.getRngState();
+    const got = lossValues(m, batch);
+    m.setRngState(rngState);
+    const { phase, perFrame } = tf.tidy(() => {
+      const { images, actions } = m.toTensors(batch, true);
+      const observed = m.observeTensors(images, actions);
+      const steps = decodedSteps(5, 2, m.nextSeed());
+      const features = tf.reshape(observed.features, [10, -1]) as tf.Tensor2D;
+      const diff = tf.sub(m.decode(features), tf.reshape(images, [10, 64, 64, 3]));
+      const errors = tf.sum(tf.square(diff), [1, 2, 3]).dataSync();
+      return { phase: steps.phase, perFrame: Array.from(errors) };
+    });
+    // Frames are [sequence 0: t = 0..4, sequence 1: t = 0..4]; decoded: t = phase, phase + 2, ...
+    const picked = perFrame.filter((_, i) => (i % 5) % 2 === phase && i % 5 >= phase);
+    expect(picked).toHaveLength(phase === 0 ? 6 : 4);
+    const mean = picked.reduce((a, b) => a + b, 0) / picked.length;
+    expect(got.image).toBeCloseTo(mean, 2);
+    const all = perFrame.reduce((a, b) => a + b, 0) / perFrame.length;
+    expect(Math.abs(got.image - all)).toBeGreaterThan(1e-3);
+    // It trains: the gradient passes the time selection (tfjs has none for stridedSlice, and
+    // gather's needs a kernel wasm lacks); the same variables move as with every step decoded.
+    const movedBy = (net: LatentWorldModel) => {
+      const before = tf.tidy(() => net.trainableVariables().map((v) => v.clone()));
+      expect(Number.isFinite(net.trainStep(batch).image)).toBe(true);
+      const moved = tf.tidy(() =>
+        net
+          .trainableVariables()
+          .map((v, i) => tf.any(tf.notEqual(v, before[i] as tf.Tensor)).dataSync()[0] === 1),
+      );
+      tf.dispose(before);
+      return moved;
+    };
+    const moved = movedBy(m);
+    expect(moved.filter(Boolean).length).toBeGreaterThan(10);
+    expect(moved).toEqual(movedBy(model({ imageEvery: 1 })));
+  });
+
+  it('decodedSteps: phases cover 0..k-1, k is capped at the chunk length, k = 1 decodes all', () => {
+    const phases = new Set(
+      Array.from({ length: 40 }, (_, s) => decodedSteps(50, 4, s * 7919).phase),
+    );
+    expect([...phases].sort()).toEqual([0, 1, 2, 3]);
+    expect(decodedSteps(3, 8, 5)).toEqual({ phase: 2, every: 3 });
+    expect(decodedSteps(10, 1, 12345)).toEqual({ phase: 0, every: 1 });
   });
 
   it('D = 3 with betas [3, 0, 0] reduces to the plain loss', () => {

@@ -17,11 +17,48 @@ export interface LossModel {
   nextSeed(): number;
 }
 
+/** The time steps the image term decodes: phase, phase + every, ... below `length`. */
+export interface DecodedSteps {
+  phase: number;
+  every: number;
+}
+
+/** Every `every`-th step of a chunk of `length`, starting at a phase drawn from `seed`. */
+export function decodedSteps(length: number, every: number, seed: number): DecodedSteps {
+  const step = Math.min(every, length);
+  return { phase: step > 1 ? Math.abs(Math.trunc(seed)) % step : 0, every: step };
+}
+
+/**
+ * x [B, L, ...] restricted to the decoded steps along time (all of it when every = 1): as
+ * [B, L, R], pad time to phase + m*k, slice from the phase, view as [B, m, k, R] and keep
+ * column 0. Pad, slice and reshape only, at most 4-D: tfjs has no gradient for stridedSlice,
+ * gather's gradient needs a kernel wasm lacks, and wasm's slice of 5-D images is very slow.
+ */
+function everyKth<T extends tf.Tensor>(x: T, steps: DecodedSteps): T {
+  const { phase, every } = steps;
+  if (every === 1) return x;
+  const [b, length, ...rest] = x.shape as number[];
+  const r = rest.reduce((p, d) => p * d, 1);
+  const m = Math.ceil(((length as number) - phase) / every);
+  const flat = tf.reshape(x, [b as number, length as number, r]);
+  const padded = tf.pad(flat, [
+    [0, 0],
+    [0, phase + m * every - (length as number)],
+    [0, 0],
+  ]);
+  const window = tf.slice(padded, [0, phase, 0], [b as number, m * every, r]);
+  const grouped = tf.reshape(window, [b as number, m, every, r]);
+  const first = tf.slice(grouped, [0, 0, 0, 0], [b as number, m, 1, r]);
+  return tf.reshape(first, [b as number, m, ...rest]) as T;
+}
+
 /**
  * PlaNet training objective (eq. 3, or eq. 7 with overshooting), negated for minimisation:
  *   imageScale * image + rewardScale * reward + klScale * kl
  * where image is the summed squared pixel error per frame, reward the squared reward error per
- * step (both averaged over batch and time), and kl the free-nats-reduced KL[q || p].
+ * step (both averaged over batch and time; the image term over the decoded steps only when
+ * `imageEvery` > 1), and kl the free-nats-reduced KL[q || p].
  * Terms returned: image, reward, kl, klRaw (mean one-step KL before free nats) and, with
  * overshooting, kl_d1..kl_dD. Call inside a tidy (or an optimiser step).
  */
@@ -31,9 +68,12 @@ export function worldModelLoss(model: LossModel, inputs: BatchTensors): LossResu
   const [b, l] = rewards.shape;
   const observed = model.observeTensors(images, actions);
   const features = flattenTime(observed.features);
-  const reconstruction = model.decode(features);
-  const target = tf.reshape(images, [b * l, IMAGE_SIZE, IMAGE_SIZE, 3]) as tf.Tensor4D;
-  const image = imageLoss(reconstruction, target, config.imageLossMask);
+  // The phase seed is drawn only when frames are skipped, so imageEvery = 1 keeps the streams.
+  const every = config.imageEvery;
+  const decoded = decodedSteps(l, every, every > 1 ? model.nextSeed() : 0);
+  const reconstruction = model.decode(flattenTime(everyKth(observed.features, decoded)));
+  const target = tf.reshape(everyKth(images, decoded), [-1, IMAGE_SIZE, IMAGE_SIZE, 3]);
+  const image = imageLoss(reconstruction, target as tf.Tensor4D, config.imageLossMask);
   const rewardError = tf.sub(model.predictReward(features), tf.reshape(rewards, [-1]));
   const reward = tf.mean(tf.square(rewardError)) as tf.Scalar;
   const betas = overshootingBetas(config);
