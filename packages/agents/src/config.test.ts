@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -114,5 +114,22 @@ describe('online config', () => {
       /holds a run with a different config \(seed: 0 -> 1\); use the same settings to resume, another --out, or --force-config/,
     );
     expect(prepareRunDir(out, other, 'cpu', true)).toBe(true);
+  });
+
+  it('a run written before imageEvery and actorInitStd existed resumes with their old values', () => {
+    const out = mkdtempSync(join(tmpdir(), 'vmbrl-config-'));
+    dirs.push(out);
+    const config = resolveOnlineConfig('debug', 'cartpole-swingup', 0, { agent: 'dreamer' });
+    const { imageEvery: _i, ...oldModel } = config.model;
+    const { actorInitStd: _s, ...oldDreamer } = config.dreamer as NonNullable<
+      typeof config.dreamer
+    >;
+    const old = { ...config, model: oldModel, dreamer: oldDreamer, backend: 'wasm' };
+    writeFileSync(join(out, 'config.json'), JSON.stringify(old));
+    expect(prepareRunDir(out, config, 'wasm', false)).toBe(true);
+    // The values such a run had are the defaults; a run that now asks for others is told.
+    writeFileSync(join(out, 'config.json'), JSON.stringify(old));
+    const changed = { ...config, model: { ...config.model, imageEvery: 2 } };
+    expect(() => prepareRunDir(out, changed, 'wasm', false)).toThrow(/model\.imageEvery: 1 -> 2/);
   });
 });

@@ -303,6 +303,28 @@ export function episodeRows(config: OnlineConfig): number {
 }
 
 /**
+ * Fields added to the config after a run directory may have been written, with the value such a
+ * run used (its behaviour before the field existed). Filled in when a saved config is read.
+ */
+const ADDED_FIELDS: Readonly<Record<'model' | 'dreamer', Record<string, unknown>>> = {
+  model: { imageEvery: 1 },
+  dreamer: { actorInitStd: 5 },
+};
+
+/** A saved config with the fields added since it was written filled in (a new object). */
+export function upgradeSavedConfig(saved: OnlineConfig): OnlineConfig {
+  const out = structuredClone(saved) as OnlineConfig & Record<string, unknown>;
+  for (const [part, fields] of Object.entries(ADDED_FIELDS)) {
+    const section = out[part] as Record<string, unknown> | undefined;
+    if (!section || typeof section !== 'object') continue;
+    for (const [key, value] of Object.entries(fields)) {
+      if (!(key in section)) section[key] = value;
+    }
+  }
+  return out;
+}
+
+/**
  * Differences between a saved config and a new one, ignoring budget fields: a list of
  * `field: saved -> new` lines (empty when they match).
  */

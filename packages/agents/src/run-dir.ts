@@ -10,7 +10,12 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '@vmbrl/metrics';
 import { type Episode, readEpisode, writeEpisode } from '@vmbrl/replay';
 import type { RngState } from '@vmbrl/tensor';
-import { type OnlineConfig, configDifferences, validateOnlineConfig } from './config.js';
+import {
+  type OnlineConfig,
+  configDifferences,
+  upgradeSavedConfig,
+  validateOnlineConfig,
+} from './config.js';
 
 /** Counters and random-stream states of the loop, saved with every checkpoint. */
 export interface LoopState {
@@ -62,7 +67,7 @@ export function checkRunConfig(out: string, config: OnlineConfig, force = false)
   let saved: OnlineConfig;
   try {
     const { backend: _backend, ...rest } = JSON.parse(readFileSync(path, 'utf8')) as SavedConfig;
-    saved = rest as OnlineConfig;
+    saved = upgradeSavedConfig(rest as OnlineConfig);
     validateOnlineConfig(saved);
   } catch (error) {
     throw new Error(`${path} is not a valid run config: ${(error as Error).message}`);
