@@ -9,6 +9,7 @@ import {
   type PresetName as ModelPresetName,
   type WorldModelConfig,
   resolveConfig as resolveModelConfig,
+  upgradeConfig as upgradeModelConfig,
 } from '@vmbrl/world-models';
 import {
   DREAMER_ACTION_REPEAT,
@@ -16,6 +17,7 @@ import {
   type DreamerConfig,
   isDreamerPreset,
   resolveDreamerConfig,
+  upgradeDreamerConfig,
   validateDreamerConfig,
 } from './dreamer-config.js';
 
@@ -302,25 +304,12 @@ export function episodeRows(config: OnlineConfig): number {
   return agentStepsPerEpisode(config) + 1;
 }
 
-/**
- * Fields added to the config after a run directory may have been written, with the value such a
- * run used (its behaviour before the field existed). Filled in when a saved config is read.
- */
-const ADDED_FIELDS: Readonly<Record<'model' | 'dreamer', Record<string, unknown>>> = {
-  model: { imageEvery: 1 },
-  dreamer: { actorInitStd: 5 },
-};
-
-/** A saved config with the fields added since it was written filled in (a new object). */
+/** A saved config with the model and Dreamer fields added since it was written filled in. */
 export function upgradeSavedConfig(saved: OnlineConfig): OnlineConfig {
-  const out = structuredClone(saved) as OnlineConfig & Record<string, unknown>;
-  for (const [part, fields] of Object.entries(ADDED_FIELDS)) {
-    const section = out[part] as Record<string, unknown> | undefined;
-    if (!section || typeof section !== 'object') continue;
-    for (const [key, value] of Object.entries(fields)) {
-      if (!(key in section)) section[key] = value;
-    }
-  }
+  const out = structuredClone(saved);
+  if (out.model && typeof out.model === 'object') out.model = upgradeModelConfig(out.model);
+  if (out.dreamer && typeof out.dreamer === 'object')
+    out.dreamer = upgradeDreamerConfig(out.dreamer);
   return out;
 }
 

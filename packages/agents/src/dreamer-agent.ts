@@ -20,6 +20,7 @@ import {
   type LatentState,
   LatentWorldModel,
   type SequenceBatch as ModelBatch,
+  canonicalJson,
   disposeState,
   stateFeatures,
   tidyTree,
@@ -27,7 +28,7 @@ import {
 import type { Agent, AgentObservation, PolicyOptions } from './agent.js';
 import { BeliefActing, type BeliefState } from './belief-filter.js';
 import type { OnlineConfig } from './config.js';
-import { type DreamerConfig, behaviourOptions } from './dreamer-config.js';
+import { type DreamerConfig, behaviourOptions, upgradeDreamerConfig } from './dreamer-config.js';
 
 /** Dreamer's recurrent state while acting: the filtered posterior and the action after it. */
 export type DreamerState = BeliefState;
@@ -214,7 +215,8 @@ export class DreamerAgent implements Agent<DreamerState> {
       optimizers: this.behaviour.optimizers(),
     });
     const savedConfig = (meta as { dreamer?: DreamerConfig } | null)?.dreamer;
-    if (JSON.stringify(savedConfig) !== JSON.stringify(this.options.dreamer)) {
+    const upgraded = savedConfig ? canonicalJson(upgradeDreamerConfig(savedConfig)) : undefined;
+    if (upgraded !== canonicalJson(this.options.dreamer)) {
       throw new Error(
         `DreamerAgent.load: ${join(dir, 'behaviour')} was saved with dreamer config ${JSON.stringify(savedConfig)}, this agent has ${JSON.stringify(this.options.dreamer)}`,
       );

@@ -154,6 +154,14 @@ function hidden(field: string, value: unknown): void {
   }
 }
 
+/** Dreamer fields added after checkpoints may have been written, with the value those runs used. */
+const ADDED_FIELDS: Partial<DreamerConfig> = { actorInitStd: 5 };
+
+/** A saved Dreamer config with the fields added since it was written filled in (a new object). */
+export function upgradeDreamerConfig(saved: DreamerConfig): DreamerConfig {
+  return { ...structuredClone(ADDED_FIELDS), ...structuredClone(saved) };
+}
+
 /** Checks every Dreamer field; one error names the first bad field and what is allowed. */
 export function validateDreamerConfig(config: DreamerConfig): void {
   if (!config || typeof config !== 'object') fail('', config, 'an object');

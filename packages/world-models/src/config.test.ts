@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { PRESETS, overshootingBetas, resolveConfig } from './config.js';
+import {
+  PRESETS,
+  type WorldModelConfig,
+  canonicalJson,
+  overshootingBetas,
+  resolveConfig,
+  upgradeConfig,
+} from './config.js';
 
 describe('config', () => {
   it('paper preset carries the PlaNet sizes and training constants', () => {
@@ -39,5 +46,17 @@ describe('config', () => {
     expect(overshootingBetas(resolveConfig('debug', { overshooting: { distance: 3 } }))).toEqual([
       1, 1, 1,
     ]);
+  });
+});
+
+describe('configs saved before a field existed', () => {
+  it('upgradeConfig fills imageEvery = 1 and keeps saved values; canonicalJson ignores key order', () => {
+    const { imageEvery: _dropped, ...old } = resolveConfig('quick');
+    const upgraded = upgradeConfig(old as WorldModelConfig);
+    expect(upgraded.imageEvery).toBe(1);
+    expect(canonicalJson(upgraded)).toBe(canonicalJson(resolveConfig('quick')));
+    expect(JSON.stringify(upgraded)).not.toBe(JSON.stringify(resolveConfig('quick')));
+    expect(upgradeConfig(resolveConfig('quick', { imageEvery: 3 })).imageEvery).toBe(3);
+    expect(canonicalJson({ b: [2, { d: 1, c: 0 }], a: 1 })).toBe('{"a":1,"b":[2,{"c":0,"d":1}]}');
   });
 });

@@ -174,6 +174,23 @@ function positive(field: string, value: unknown): void {
   }
 }
 
+/** Fields added after checkpoints may have been written, with the value those runs used. */
+const ADDED_FIELDS: Partial<WorldModelConfig> = { imageEvery: 1 };
+
+/** A saved config with the fields added since it was written filled in (a new object). */
+export function upgradeConfig(saved: WorldModelConfig): WorldModelConfig {
+  return { ...structuredClone(ADDED_FIELDS), ...structuredClone(saved) };
+}
+
+/** JSON with object keys sorted at every level: equal configs give equal strings. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
 /**
  * Resolve a preset plus overrides into a validated config (a fresh object).
  * Throws one clear error naming the bad field and what is allowed.

@@ -10,7 +10,14 @@ import {
   tf,
 } from '@vmbrl/tensor';
 import { type BatchTensors, batchToTensors, validateBatch } from './batch.js';
-import { type PresetName, type WorldModelConfig, resolveConfig, validateConfig } from './config.js';
+import {
+  type PresetName,
+  type WorldModelConfig,
+  canonicalJson,
+  resolveConfig,
+  upgradeConfig,
+  validateConfig,
+} from './config.js';
 import { IMAGE_SIZE } from './image-loss.js';
 import { type LatentCore, lastStep, stackStates, stateFeatures, tidyTree } from './latent.js';
 import { worldModelLoss } from './loss.js';
@@ -288,8 +295,8 @@ export class LatentWorldModel implements WorldModel {
       optimizers: { model: this.optimizer },
     });
     const saved = meta as { config?: WorldModelConfig; rng?: unknown } | null;
-    const mine = JSON.stringify(this.config);
-    if (!saved?.config || JSON.stringify(saved.config) !== mine) {
+    const mine = canonicalJson(this.config);
+    if (!saved?.config || canonicalJson(upgradeConfig(saved.config)) !== mine) {
       throw new Error(
         `LatentWorldModel.load: checkpoint ${dir} was saved with config ${JSON.stringify(saved?.config)}, this model has ${mine}`,
       );
