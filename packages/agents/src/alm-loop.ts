@@ -6,20 +6,15 @@
  * directory, checkpoints, metrics, report and resume machinery. A checkpoint follows every
  * training episode, so a resumed run repeats the unfinished episode (with its updates) exactly.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { type SimulatorEnv, makeWrappedEnv } from '@vmbrl/envs';
-import { MetricsLog, type MetricsRow, writeFileAtomic } from '@vmbrl/metrics';
-import { EpisodeBuffer, EpisodeBuilder } from '@vmbrl/replay';
-import { Rng, initBackend, splitSeed } from '@vmbrl/tensor';
+import type { MetricsRow } from '@vmbrl/metrics';
+import { type Episode, EpisodeBuilder } from '@vmbrl/replay';
+import { initBackend, splitSeed } from '@vmbrl/tensor';
 import { AlmAgent } from './alm-agent.js';
 import { type AlmRunConfig, validateAlmRunConfig } from './alm-run-config.js';
-import { writeReport } from './artifacts.js';
-import { type OnlineConfig, configDifferences } from './config.js';
-import { Interrupted } from './episodes.js';
-import { budgetReached, driveLoop, restoreRun } from './loop-driver.js';
+import { ResumableRun, budgetReached } from './loop-driver.js';
 import { type RunOnlineOptions, type RunOnlineResult, yieldToEventLoop } from './online-loop.js';
-import { type Budget, ProgressTracker } from './progress.js';
-import { type LoopState, runPaths, saveEpisode, writeCheckpoint } from './run-dir.js';
+import { type LoopState, checkSavedConfig, saveEpisode, writeRunConfig } from './run-dir.js';
 
 /** Options of {@link runAlm}: those of `runOnline`, with an ALM run config. */
 export type RunAlmOptions = Omit<RunOnlineOptions, 'config'> & { config: AlmRunConfig };
@@ -29,27 +24,10 @@ export type RunAlmOptions = Omit<RunOnlineOptions, 'config'> & { config: AlmRunC
  * returns true when `out` already holds a run. Writes nothing.
  */
 export function checkAlmRunConfig(out: string, config: AlmRunConfig, force = false): boolean {
-  const path = runPaths(out).config;
-  if (!existsSync(path)) return false;
-  let saved: AlmRunConfig;
-  try {
-    const { backend: _backend, ...rest } = JSON.parse(readFileSync(path, 'utf8'));
-    saved = rest as AlmRunConfig;
+  return checkSavedConfig(out, config, force, (saved) => {
     validateAlmRunConfig(saved);
-  } catch (error) {
-    throw new Error(`${path} is not a valid ALM run config: ${(error as Error).message}`);
-  }
-  // The same budget fields as PlaNet's config, so the shared comparison applies.
-  const differences = configDifferences(
-    saved as unknown as OnlineConfig,
-    config as unknown as OnlineConfig,
-  );
-  if (differences.length > 0 && !force) {
-    throw new Error(
-      `${out} holds a run with a different config (${differences.join('; ')}); use the same settings to resume, another --out, or --force-config to continue with the new config`,
-    );
-  }
-  return true;
+    return saved;
+  });
 }
 
 /** Runs (or resumes) an online ALM run in `options.out`. */
@@ -58,9 +36,7 @@ export async function runAlm(options: RunAlmOptions): Promise<RunOnlineResult> {
   validateAlmRunConfig(config);
   const backend = await initBackend(options.backend ? { backend: options.backend } : {});
   checkAlmRunConfig(out, config, options.forceConfig ?? false);
-  const paths = runPaths(out);
-  mkdirSync(paths.episodes, { recursive: true });
-  writeFileAtomic(paths.config, `${JSON.stringify({ ...config, backend }, null, 2)}\n`);
+  writeRunConfig(out, config, backend);
   const env = await makeWrappedEnv({
     task: config.task,
     seed: config.seed,
@@ -83,80 +59,27 @@ export async function runAlm(options: RunAlmOptions): Promise<RunOnlineResult> {
 }
 
 /** The state and steps of one `runAlm` call. */
-class AlmRun {
+class AlmRun extends ResumableRun {
   private readonly config: AlmRunConfig;
-  private readonly actionRng: Rng;
-  private readonly replayRng: Rng;
-  private readonly replay: EpisodeBuffer;
-  private readonly metrics: MetricsLog;
-  private readonly progress: ProgressTracker;
-  private readonly log: (line: string) => void;
   /** Longest stored episode in rows: updates wait for one of at least K + 1 rows. */
   private longestEpisode = 0;
-  private state!: LoopState;
 
   constructor(
-    private readonly options: RunAlmOptions,
+    options: RunAlmOptions,
     private readonly env: SimulatorEnv,
     private readonly agent: AlmAgent,
   ) {
+    super(options, options.config, options.config.learner.replayCapacity, agent);
     this.config = options.config;
-    const rng = new Rng(this.config.seed);
-    this.actionRng = rng.split('random-actions');
-    this.replayRng = rng.split('replay');
-    this.replay = new EpisodeBuffer({ capacitySteps: this.config.learner.replayCapacity });
-    this.metrics = MetricsLog.open(runPaths(options.out).metrics);
-    this.log = options.log ?? (() => {});
-    const budget: Budget = {
-      episodes: this.config.maxEpisodes,
-      envSteps: this.config.maxEnvSteps,
-      minutes: options.maxMinutes ?? null,
-    };
-    this.progress = new ProgressTracker(budget, options.onProgress);
   }
 
-  run(): Promise<RunOnlineResult> {
-    return driveLoop({
-      out: this.options.out,
-      signal: this.options.signal,
-      maxMinutes: this.options.maxMinutes,
-      progress: this.progress,
-      log: (line) => this.log(line),
-      restore: () => this.restore(),
-      budgetReached: () => budgetReached(this.config, this.state),
-      work: () => this.episode(),
-      state: () => this.state,
-    });
-  }
-
-  /** Loads the last checkpoint (weights, Adams, RNG streams, counters, replay) if there is one. */
-  private async restore(): Promise<boolean> {
-    const restored = await restoreRun({
-      out: this.options.out,
-      metrics: this.metrics,
-      agent: this.agent,
-      actionRng: this.actionRng,
-      replayRng: this.replayRng,
-    });
-    this.state = restored.state;
-    if (!restored.resumed) return false;
-    for (const episode of restored.episodes) {
-      this.replay.add(episode);
-      this.longestEpisode = Math.max(this.longestEpisode, episode.length);
-    }
-    const dropped = restored.droppedRows;
-    this.log(
-      `resuming ${this.options.out}: episode ${this.state.episodes}, ${this.state.envSteps} env steps, ${this.state.updates} updates${dropped ? `, ${dropped} metrics rows after the checkpoint dropped` : ''}`,
-    );
-    return true;
-  }
-
-  private checkStop(): void {
-    if (this.options.signal?.aborted) throw new Interrupted('stop requested');
+  protected override addRestoredEpisode(episode: Episode): void {
+    super.addRestoredEpisode(episode);
+    this.longestEpisode = Math.max(this.longestEpisode, episode.length);
   }
 
   /** One training episode with its per-step updates, then evaluation if due and a checkpoint. */
-  private async episode(): Promise<void> {
+  protected async work(): Promise<void> {
     const { config, agent, env } = this;
     const { warmupSteps, horizon, batchSize } = config.learner;
     const next: LoopState = structuredClone(this.state);
@@ -243,12 +166,7 @@ class AlmRun {
     if (every > 0 && Math.floor(step / every) > Math.floor(this.state.envSteps / every)) {
       rows.push(await this.evaluate(step, next));
     }
-    next.streams = { actions: this.actionRng.getState(), replay: this.replayRng.getState() };
-    this.progress.emit('checkpoint', next);
-    for (const row of rows) this.metrics.append(row);
-    await writeCheckpoint(this.options.out, next, (dir) => agent.save(dir));
-    this.state = next;
-    if (rows.some((r) => r.kind === 'eval')) await writeReport(this.options.out);
+    await this.commit(next, rows);
   }
 
   /** `evalEpisodes` episodes with the noiseless policy (encoder and policy means). */
@@ -271,11 +189,7 @@ class AlmRun {
       }
       returns.push(total);
     }
-    const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
-    next.evaluations += 1;
-    next.lastEvalReturn = mean;
-    this.log(`eval ${next.evaluations} at ${step} env steps: return ${mean.toFixed(1)}`);
-    return { step, kind: 'eval', episode: next.episodes, return: mean, episodes: returns.length };
+    return this.evalRow(step, next, returns);
   }
 
   /** Env steps of a full episode, for the progress display. */

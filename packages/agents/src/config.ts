@@ -317,8 +317,8 @@ export function upgradeSavedConfig(saved: OnlineConfig): OnlineConfig {
  * Differences between a saved config and a new one, ignoring budget fields: a list of
  * `field: saved -> new` lines (empty when they match).
  */
-export function configDifferences(saved: OnlineConfig, next: OnlineConfig): string[] {
-  const strip = (c: OnlineConfig) => {
+export function configDifferences(saved: object, next: object): string[] {
+  const strip = (c: object) => {
     const copy: Record<string, unknown> = { ...c };
     for (const key of BUDGET_FIELDS) delete copy[key];
     return copy;

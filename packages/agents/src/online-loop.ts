@@ -7,23 +7,16 @@
  * iteration it repeats.
  */
 import { type SimulatorEnv, makeWrappedEnv } from '@vmbrl/envs';
-import { MetricsLog, type MetricsRow } from '@vmbrl/metrics';
-import { EpisodeBuffer } from '@vmbrl/replay';
-import { type BackendName, Rng, initBackend, splitSeed } from '@vmbrl/tensor';
+import type { MetricsRow } from '@vmbrl/metrics';
+import { type BackendName, initBackend, splitSeed } from '@vmbrl/tensor';
 import type { Agent } from './agent.js';
-import { writeEpisodeVideo, writeOpenLoopVideo, writeReport } from './artifacts.js';
+import { writeEpisodeVideo, writeOpenLoopVideo } from './artifacts.js';
 import { type OnlineConfig, agentStepsPerEpisode, validateOnlineConfig } from './config.js';
-import { Interrupted, playEpisode } from './episodes.js';
-import { budgetReached, driveLoop, restoreRun } from './loop-driver.js';
+import { playEpisode } from './episodes.js';
+import { ResumableRun } from './loop-driver.js';
 import { makeAgent } from './make-agent.js';
-import { type Budget, type OnlineProgress, ProgressTracker } from './progress.js';
-import {
-  type LoopState,
-  prepareRunDir,
-  runPaths,
-  saveEpisode,
-  writeCheckpoint,
-} from './run-dir.js';
+import type { OnlineProgress } from './progress.js';
+import { type LoopState, prepareRunDir, saveEpisode } from './run-dir.js';
 
 /** Waits one turn of the event loop (signal handlers and timers run; microtasks are not enough). */
 export function yieldToEventLoop(): Promise<void> {
@@ -63,10 +56,8 @@ export interface RunOnlineResult {
 export async function runOnline(options: RunOnlineOptions): Promise<RunOnlineResult> {
   const { config, out } = options;
   validateOnlineConfig(config);
-  const log = options.log ?? (() => {});
   const backend = await initBackend(options.backend ? { backend: options.backend } : {});
   prepareRunDir(out, config, backend, options.forceConfig ?? false);
-  const paths = runPaths(out);
   const env = await makeWrappedEnv({
     task: config.task,
     seed: config.seed,
@@ -77,7 +68,7 @@ export async function runOnline(options: RunOnlineOptions): Promise<RunOnlineRes
   const actionDim = env.actionSpec.shape[0] as number;
   const agent = await makeAgent(config, actionDim);
   try {
-    return await new OnlineRun(options, env, agent, log, paths).run();
+    return await new OnlineRun(options, env, agent).run();
   } finally {
     env.close();
     await agent.dispose();
@@ -85,78 +76,20 @@ export async function runOnline(options: RunOnlineOptions): Promise<RunOnlineRes
 }
 
 /** The state and steps of one `runOnline` call. */
-class OnlineRun {
+class OnlineRun extends ResumableRun {
   private readonly config: OnlineConfig;
-  private readonly rng: Rng;
-  private readonly actionRng: Rng;
-  private readonly replayRng: Rng;
-  private readonly replay: EpisodeBuffer;
-  private readonly metrics: MetricsLog;
-  private readonly progress: ProgressTracker;
-  private state!: LoopState;
 
   constructor(
-    private readonly options: RunOnlineOptions,
+    options: RunOnlineOptions,
     private readonly env: SimulatorEnv,
     private readonly agent: Agent,
-    private readonly log: (line: string) => void,
-    private readonly paths: ReturnType<typeof runPaths>,
   ) {
+    super(options, options.config, options.config.replayCapacity, agent);
     this.config = options.config;
-    this.rng = new Rng(this.config.seed);
-    this.actionRng = this.rng.split('random-actions');
-    this.replayRng = this.rng.split('replay');
-    this.replay = new EpisodeBuffer({ capacitySteps: this.config.replayCapacity });
-    this.metrics = MetricsLog.open(this.paths.metrics);
-    const budget: Budget = {
-      episodes: this.config.maxEpisodes,
-      envSteps: this.config.maxEnvSteps,
-      minutes: options.maxMinutes ?? null,
-    };
-    this.progress = new ProgressTracker(budget, options.onProgress);
   }
-
-  run(): Promise<RunOnlineResult> {
-    return driveLoop({
-      out: this.options.out,
-      signal: this.options.signal,
-      maxMinutes: this.options.maxMinutes,
-      progress: this.progress,
-      log: (line) => this.log(line),
-      restore: () => this.restore(),
-      budgetReached: () => budgetReached(this.config, this.state),
-      work: () => this.iteration(),
-      state: () => this.state,
-    });
-  }
-
-  /** Loads the last checkpoint (weights, Adam, RNG streams, counters, replay) if there is one. */
-  private async restore(): Promise<boolean> {
-    const restored = await restoreRun({
-      out: this.options.out,
-      metrics: this.metrics,
-      agent: this.agent,
-      actionRng: this.actionRng,
-      replayRng: this.replayRng,
-    });
-    this.state = restored.state;
-    if (!restored.resumed) return false;
-    for (const episode of restored.episodes) {
-      this.replay.add(episode);
-    }
-    const dropped = restored.droppedRows;
-    this.log(
-      `resuming ${this.options.out}: episode ${this.state.episodes}, ${this.state.envSteps} env steps, ${this.state.updates} updates, ${this.replay.numEpisodes} replay episodes${dropped ? `, ${dropped} metrics rows after the checkpoint dropped` : ''}`,
-    );
-    return true;
-  }
-
-  private readonly checkStop = (): void => {
-    if (this.options.signal?.aborted) throw new Interrupted('stop requested');
-  };
 
   /** One iteration of Algorithm 1, ending with a checkpoint. */
-  private async iteration(): Promise<void> {
+  protected async work(): Promise<void> {
     const { config, agent, state } = this;
     const rows: MetricsRow[] = [];
     const random = state.episodes < config.seedEpisodes;
@@ -201,12 +134,7 @@ class OnlineRun {
     } else if (config.evalEvery > 0 && next.episodes % config.evalEvery === 0) {
       rows.push(await this.evaluate(step, next));
     }
-    next.streams = { actions: this.actionRng.getState(), replay: this.replayRng.getState() };
-    this.progress.emit('checkpoint', next);
-    for (const row of rows) this.metrics.append(row);
-    await writeCheckpoint(this.options.out, next, (dir) => agent.save(dir));
-    this.state = next;
-    if (rows.some((r) => r.kind === 'eval')) await writeReport(this.options.out);
+    await this.commit(next, rows);
   }
 
   /** C updates; returns their mean metrics plus counters for the `train` row. */
@@ -258,16 +186,6 @@ class OnlineRun {
     const row = this.evalRow(step, next, returns);
     if (openLoop) row.openLoopMse = openLoop.mse;
     return row;
-  }
-
-  private evalRow(step: number, next: LoopState, returns: number[]): MetricsRow {
-    const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
-    next.evaluations += 1;
-    next.lastEvalReturn = mean;
-    this.log(
-      `eval ${next.evaluations} after episode ${next.episodes} (${step} env steps): return ${mean.toFixed(1)}`,
-    );
-    return { step, kind: 'eval', episode: next.episodes, return: mean, episodes: returns.length };
   }
 
   /** Episodes' frames and agent steps, for the progress display. */

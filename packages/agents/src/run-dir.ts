@@ -58,17 +58,22 @@ export type SavedConfig = OnlineConfig & { backend?: string };
 
 /**
  * Checks `config` against the config.json of an existing run in `out`: a different config
- * (budget fields aside) is an error listing the differences, unless `force`. Returns true when
- * the directory already holds a run. Writes nothing.
+ * (budget fields aside) is an error listing the differences, unless `force`. `read` turns the
+ * saved JSON into a config (upgrading and validating it; it throws on a bad one). Returns true
+ * when the directory already holds a run. Writes nothing.
  */
-export function checkRunConfig(out: string, config: OnlineConfig, force = false): boolean {
+export function checkSavedConfig<T extends object>(
+  out: string,
+  config: T,
+  force: boolean,
+  read: (saved: T) => T,
+): boolean {
   const path = runPaths(out).config;
   if (!existsSync(path)) return false;
-  let saved: OnlineConfig;
+  let saved: T;
   try {
-    const { backend: _backend, ...rest } = JSON.parse(readFileSync(path, 'utf8')) as SavedConfig;
-    saved = upgradeSavedConfig(rest as OnlineConfig);
-    validateOnlineConfig(saved);
+    const { backend: _backend, ...rest } = JSON.parse(readFileSync(path, 'utf8'));
+    saved = read(rest as T);
   } catch (error) {
     throw new Error(`${path} is not a valid run config: ${(error as Error).message}`);
   }
@@ -81,16 +86,30 @@ export function checkRunConfig(out: string, config: OnlineConfig, force = false)
   return true;
 }
 
+/** {@link checkSavedConfig} for PlaNet, CEM-oracle and Dreamer runs. */
+export function checkRunConfig(out: string, config: OnlineConfig, force = false): boolean {
+  return checkSavedConfig(out, config, force, (saved) => {
+    const upgraded = upgradeSavedConfig(saved);
+    validateOnlineConfig(upgraded);
+    return upgraded;
+  });
+}
+
 /**
  * Writes config.json for a new run, after {@link checkRunConfig} for an existing one (with
  * `force` the new config replaces the saved one). Returns true when the directory held a run.
  */
 export function prepareRunDir(out: string, config: OnlineConfig, backend: string, force: boolean) {
-  const paths = runPaths(out);
   const existed = checkRunConfig(out, config, force);
+  writeRunConfig(out, config, backend);
+  return existed;
+}
+
+/** Creates the run directory and writes config.json (atomically), with the backend it runs on. */
+export function writeRunConfig(out: string, config: object, backend: string): void {
+  const paths = runPaths(out);
   mkdirSync(paths.episodes, { recursive: true });
   writeFileAtomic(paths.config, `${JSON.stringify({ ...config, backend }, null, 2)}\n`);
-  return existed;
 }
 
 /** The checkpoint directory to resume from, repairing an interrupted swap; null if none. */
