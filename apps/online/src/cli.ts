@@ -1,10 +1,12 @@
 /**
  * vmbrl-online: train and evaluate agents online (`vmbrl-online --agent planet --task ...`),
- * `vmbrl-online compare` (several runs on one plot and in one table), and
+ * `vmbrl-online compare` (several runs on one plot and in one table), `vmbrl-online evaluate`
+ * (a trained run's checkpoint, or a random policy, over N fresh episodes), and
  * `vmbrl-online selfcheck`, the installation self-check.
  */
 import { listTasks } from '@vmbrl/envs';
 import { compareCommand } from './compare.js';
+import { evaluateCommand } from './evaluate.js';
 import { type FlagSpec, UsageError, helpText, parseFlags } from './flags.js';
 import { selfCheck } from './selfcheck.js';
 import { isAlmCommand, trainAlm } from './train-alm.js';
@@ -23,7 +25,7 @@ const SELFCHECK_FLAGS: Record<string, FlagSpec> = {
 };
 const USAGE = 'usage: vmbrl-online selfcheck [flags]';
 const TRAIN_USAGE =
-  'usage: vmbrl-online [--agent planet|cem-oracle|dreamer|alm|alm-model-free] [--task T] [--preset P] [--seed N] [--out DIR] [flags]\n       vmbrl-online compare --group "LABEL=RUN_DIR,..." [--group ...] --out BASE (compare --help)\n       vmbrl-online selfcheck --help';
+  'usage: vmbrl-online [--agent planet|cem-oracle|dreamer|alm|alm-model-free] [--task T] [--preset P] [--seed N] [--out DIR] [flags]\n       vmbrl-online compare --group "LABEL=RUN_DIR,..." [--group ...] --out BASE (compare --help)\n       vmbrl-online evaluate --out RUN_DIR [--episodes 10] [--policy agent|random] (evaluate --help)\n       vmbrl-online selfcheck --help';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -39,9 +41,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command.startsWith('--')) return train(argv);
   if (command === 'compare') return compareCommand(rest);
+  if (command === 'evaluate') return evaluateCommand(rest);
   if (command !== 'selfcheck') {
     throw new UsageError(
-      `unknown command '${command}'; allowed: selfcheck, compare, or flags to train (--help)`,
+      `unknown command '${command}'; allowed: selfcheck, compare, evaluate, or flags to train (--help)`,
     );
   }
   if (rest.includes('--help')) {

@@ -35,3 +35,10 @@ export {
   validateAlmRunConfig,
 } from './alm-run-config.js';
 export { checkAlmRunConfig, runAlm, type RunAlmOptions } from './alm-loop.js';
+export {
+  type EvaluateRunOptions,
+  type EvaluationPolicy,
+  type RunEvaluation,
+  evaluateRun,
+  readRunConfig,
+} from './evaluate-run.js';

@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeWrappedEnv } from '@vmbrl/envs';
+import { Rng, splitSeed } from '@vmbrl/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The built CLI (turbo builds the app before its tests).
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function cli(args: string[]) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+}
+
+/** Every file of a directory tree with its size and modification time. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
+    const stat = statSync(join(dir, name));
+    if (stat.isFile()) out[name] = `${stat.size}/${stat.mtimeMs}`;
+  }
+  return out;
+}
+
+describe('vmbrl-online evaluate', () => {
+  let out: string;
+  beforeAll(() => {
+    out = mkdtempSync(join(tmpdir(), 'vmbrl-evaluate-'));
+    dirs.push(out);
+    const trained = cli(['--preset', 'debug', '--backend', 'cpu', '--out', out]);
+    expect(trained.status, trained.stderr).toBe(0);
+  }, 120_000);
+
+  it('the checkpoint plays noiseless episodes: repeatable, summary written, the run untouched', () => {
+    const before = snapshot(out);
+    const first = cli(['evaluate', '--out', out, '--episodes', '2', '--backend', 'cpu']);
+    expect(first.status, first.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'evaluation-agent.json'), 'utf8'));
+    expect(summary.returns).toHaveLength(2);
+    expect(summary.mean).toBeCloseTo((summary.returns[0] + summary.returns[1]) / 2, 10);
+    expect(summary.checkpoint).toEqual({ episodes: 4, envSteps: 320, updates: 4 });
+    expect(first.stdout).toContain('checkpoint after 4 episodes (320 env steps, 4 updates)');
+    const after = snapshot(out);
+    delete after['evaluation-agent.json'];
+    expect(after).toEqual(before);
+    // The checkpoint's planner and noise streams are restored each time: the same returns.
+    const second = cli(['evaluate', '--out', out, '--episodes', '2', '--backend', 'cpu']);
+    expect(second.status, second.stderr).toBe(0);
+    const again = JSON.parse(readFileSync(join(out, 'evaluation-agent.json'), 'utf8'));
+    expect(again.returns).toEqual(summary.returns);
+  }, 120_000);
+
+  it('--policy random: uniform actions at the run action repeat, recomputed on the env directly', async () => {
+    const result = cli(['evaluate', '--out', out, '--episodes', '2', '--policy', 'random']);
+    expect(result.status, result.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'evaluation-random.json'), 'utf8'));
+    // The debug run: cartpole-swingup, seed 0, action repeat 8, 10 agent steps per episode.
+    const env = await makeWrappedEnv({
+      task: 'cartpole-swingup',
+      seed: 0,
+      actionRepeat: 8,
+      timeLimit: 10,
+    });
+    const rng = new Rng(splitSeed(0, 'final-eval-actions'));
+    const expected: number[] = [];
+    for (let k = 0; k < 2; k++) {
+      let ts = env.reset(splitSeed(0, `final-eval/${k}`));
+      let total = 0;
+      while (!ts.last) {
+        ts = env.step([rng.uniform(-1, 1)]);
+        total += ts.reward;
+      }
+      expected.push(total);
+    }
+    env.close();
+    expect(summary.returns[0]).toBeCloseTo(expected[0] as number, 6);
+    expect(summary.returns[1]).toBeCloseTo(expected[1] as number, 6);
+    expect(summary.checkpoint).toBeNull();
+    expect(result.stdout).toContain('uniform random actions, action repeat 8');
+  }, 120_000);
+
+  it('bad input: one line naming what is wrong', () => {
+    const missing = join(out, 'nope');
+    const noRun = cli(['evaluate', '--out', missing]);
+    expect(noRun.status).toBe(1);
+    expect(noRun.stderr.trim()).toBe(
+      `vmbrl-online evaluate: ${missing} holds no run: ${join(missing, 'config.json')} is missing`,
+    );
+    const zero = cli(['evaluate', '--out', out, '--episodes', '0']);
+    expect(zero.status).toBe(2);
+    expect(zero.stderr).toContain('--episodes 0 is out of range');
+    const noOut = cli(['evaluate']);
+    expect(noOut.status).toBe(2);
+    expect(noOut.stderr.trim()).toBe(
+      'vmbrl-online: evaluate needs --out RUN_DIR (the run directory to evaluate)',
+    );
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * `vmbrl-online evaluate --out RUN_DIR`: the last checkpoint of a run plays N noiseless
+ * episodes (or `--policy random` plays uniform random actions at the run's action repeat); prints
+ * each return and mean ± std, and writes RUN_DIR/evaluation-<policy>.json.
+ */
+import { type EvaluationPolicy, evaluateRun } from '@vmbrl/agents';
+import type { BackendName } from '@vmbrl/tensor';
+import { type FlagSpec, UsageError, helpText, parseFlags } from './flags.js';
+
+/** The flags of `vmbrl-online evaluate`. */
+export const EVALUATE_FLAGS: Record<string, FlagSpec> = {
+  out: { type: 'string', doc: 'run directory to evaluate (a PlaNet, Dreamer or CEM-oracle run)' },
+  episodes: { type: 'int', doc: 'episodes to play', default: 10, min: 1, max: 1000 },
+  policy: {
+    type: 'enum',
+    doc: "who acts: the run's last checkpoint without noise, or uniform random actions",
+    choices: ['agent', 'random'],
+    default: 'agent',
+  },
+  backend: {
+    type: 'enum',
+    doc: 'tensor backend (default: fastest available)',
+    choices: ['tensorflow', 'wasm', 'cpu'],
+  },
+};
+
+/** Usage line of `vmbrl-online evaluate`. */
+export const EVALUATE_USAGE =
+  'usage: vmbrl-online evaluate --out RUN_DIR [--episodes 10] [--policy agent|random]';
+
+/** Runs `vmbrl-online evaluate <flags>`; returns the exit code. */
+export async function evaluateCommand(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help')) {
+    console.log(helpText(EVALUATE_USAGE, EVALUATE_FLAGS));
+    return 0;
+  }
+  const flags = parseFlags(argv, EVALUATE_FLAGS);
+  const out = flags.out as string | undefined;
+  if (out === undefined || out.trim() === '') {
+    throw new UsageError('evaluate needs --out RUN_DIR (the run directory to evaluate)');
+  }
+  const policy = flags.policy as EvaluationPolicy;
+  try {
+    const result = await evaluateRun({
+      out,
+      episodes: flags.episodes as number,
+      policy,
+      backend: flags.backend as BackendName | undefined,
+      onEpisode: (k, value) => console.log(`episode ${k + 1}  return ${value.toFixed(1)}`),
+    });
+    const c = result.checkpoint;
+    const who = c
+      ? `checkpoint after ${c.episodes} episodes (${c.envSteps} env steps, ${c.updates} updates)`
+      : `uniform random actions, action repeat ${result.actionRepeat}`;
+    console.log(`policy       ${who}`);
+    console.log(
+      `return       ${result.mean.toFixed(1)} ± ${result.std.toFixed(1)} over ${result.returns.length} episodes (${result.task})`,
+    );
+    console.log(`written      ${result.path}`);
+    return 0;
+  } catch (error) {
+    console.error(`vmbrl-online evaluate: ${error instanceof Error ? error.message : error}`);
+    return 1;
+  }
+}

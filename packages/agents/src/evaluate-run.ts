@@ -1,0 +1,130 @@
+/**
+ * Evaluating a trained run after the fact: load its last checkpoint and play N noiseless
+ * episodes (or N uniform-random-action episodes at the run's action repeat, the baseline the
+ * learning curve is judged against), on reset seeds no training or evaluation episode used.
+ * The run directory is only read, apart from the summary file written at the end.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeWrappedEnv } from '@vmbrl/envs';
+import { meanStd, writeFileAtomic } from '@vmbrl/metrics';
+import { type BackendName, Rng, initBackend, splitSeed } from '@vmbrl/tensor';
+import type { Agent } from './agent.js';
+import { type OnlineConfig, upgradeSavedConfig, validateOnlineConfig } from './config.js';
+import { playEpisode } from './episodes.js';
+import { makeAgent } from './make-agent.js';
+import { findCheckpoint, readLoopState, runPaths } from './run-dir.js';
+
+/** Who acts in {@link evaluateRun}: the checkpointed agent (no noise), or uniform random actions. */
+export type EvaluationPolicy = 'agent' | 'random';
+
+/** Options of {@link evaluateRun}. */
+export interface EvaluateRunOptions {
+  /** A run directory of `vmbrl-online` (PlaNet, Dreamer or CEM-oracle). */
+  out: string;
+  /** Episodes to play (>= 1). */
+  episodes: number;
+  policy: EvaluationPolicy;
+  /** Tensor backend (default: `initBackend`'s choice). */
+  backend?: BackendName;
+  /** Called after each episode with its index and return. */
+  onEpisode?: (index: number, episodeReturn: number) => void;
+}
+
+/** What {@link evaluateRun} measured; also written to `<out>/evaluation-<policy>.json`. */
+export interface RunEvaluation {
+  policy: EvaluationPolicy;
+  task: string;
+  actionRepeat: number;
+  /** Training counters of the checkpoint that acted (null for the random policy). */
+  checkpoint: { episodes: number; envSteps: number; updates: number } | null;
+  returns: number[];
+  mean: number;
+  /** Sample standard deviation (0 for one episode). */
+  std: number;
+  /** Where the summary was written. */
+  path: string;
+}
+
+/** Reads and checks a run's config.json (fields added since it was written filled in). */
+export function readRunConfig(out: string): OnlineConfig {
+  const path = runPaths(out).config;
+  if (!existsSync(path)) {
+    throw new Error(`${out} holds no run: ${path} is missing`);
+  }
+  try {
+    const { backend: _backend, ...saved } = JSON.parse(readFileSync(path, 'utf8'));
+    if ((saved as { learner?: unknown }).learner !== undefined) {
+      throw new Error('it is an ALM run; evaluate ALM runs from their evaluation episodes');
+    }
+    const config = upgradeSavedConfig(saved as OnlineConfig);
+    validateOnlineConfig(config);
+    return config;
+  } catch (error) {
+    throw new Error(
+      `${path} is not a PlaNet/Dreamer/CEM-oracle run config: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** Plays `episodes` evaluation episodes of the run in `out` and writes their summary. */
+export async function evaluateRun(options: EvaluateRunOptions): Promise<RunEvaluation> {
+  const { out, episodes, policy } = options;
+  if (!Number.isInteger(episodes) || episodes < 1) {
+    throw new Error(`evaluateRun: episodes = ${episodes} is invalid; allowed: an integer >= 1`);
+  }
+  const config = readRunConfig(out);
+  const checkpoint = policy === 'agent' ? findCheckpoint(out) : null;
+  if (policy === 'agent' && !checkpoint) {
+    throw new Error(`${out} has no checkpoint yet; train it first (or use the random policy)`);
+  }
+  await initBackend(options.backend ? { backend: options.backend } : {});
+  const env = await makeWrappedEnv({
+    task: config.task,
+    seed: config.seed,
+    actionRepeat: config.actionRepeat,
+    pixels: true,
+    timeLimit: config.episodeSteps ?? undefined,
+  });
+  const agent: Agent = await makeAgent(config, env.actionSpec.shape[0] as number);
+  try {
+    let counters: RunEvaluation['checkpoint'] = null;
+    if (checkpoint) {
+      await agent.load(join(checkpoint, 'agent'));
+      const { episodes: e, envSteps, updates } = readLoopState(checkpoint);
+      counters = { episodes: e, envSteps, updates };
+    }
+    // Reset seeds of their own: training uses train-episode/k, evaluations eval-episode/n/k.
+    const actionRng = new Rng(splitSeed(config.seed, 'final-eval-actions'));
+    const returns: number[] = [];
+    for (let k = 0; k < episodes; k++) {
+      const played = await playEpisode({
+        env,
+        agent,
+        mode: policy === 'agent' ? 'eval' : 'random',
+        seed: splitSeed(config.seed, `final-eval/${k}`),
+        actionRng,
+        checkStop: () => {},
+      });
+      returns.push(played.return);
+      options.onEpisode?.(k, played.return);
+    }
+    const { mean, std } = meanStd(returns);
+    const path = join(out, `evaluation-${policy}.json`);
+    const result: RunEvaluation = {
+      policy,
+      task: config.task,
+      actionRepeat: config.actionRepeat,
+      checkpoint: counters,
+      returns,
+      mean,
+      std,
+      path,
+    };
+    writeFileAtomic(path, `${JSON.stringify(result, null, 2)}\n`);
+    return result;
+  } finally {
+    env.close();
+    await agent.dispose();
+  }
+}
