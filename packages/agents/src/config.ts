@@ -128,16 +128,18 @@ const PAPER: PresetBody = {
 /** Preset bodies; `task`, `seed` and the task's action repeat are filled in by `resolveOnlineConfig`. */
 export const ONLINE_PRESETS: Readonly<Record<OnlinePresetName, PresetBody>> = {
   paper: PAPER,
-  // Sized from wasm timings on 2 cores (README): one update at B=8, L=32 with the quick model
-  // ~0.6 s, one planned step at J=100, I=5 ~0.06 s; an episode (125 planned steps + 50 updates)
-  // takes ~40 s, so ~90 episodes fit an hour. 25 updates per episode learned, then fell back.
+  // Sized from wasm timings on one core (docs/PERFORMANCE.md): an update at B=8, L=32 with the
+  // quick model ~0.65 s, a planned step at J=100, I=5 ~0.15 s; an episode (100 updates + 125
+  // planned steps) ~85 s, so 30 episodes (25 trained, 2-episode evaluations every 5) take ~40
+  // minutes. 50 updates per episode with a 64-unit model stayed level with a random policy.
   quick: {
     ...PAPER,
-    updatesPerEpisode: 50,
+    updatesPerEpisode: 100,
     batchSize: 8,
     chunkLength: 32,
     evalEvery: 5,
-    maxEpisodes: 200,
+    evalEpisodes: 2,
+    maxEpisodes: 30,
     replayCapacity: 200_000,
     planner: { horizon: 12, iterations: 5, candidates: 100, topK: 10 },
     modelPreset: 'quick',
