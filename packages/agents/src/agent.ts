@@ -51,6 +51,11 @@ export interface Agent<S = unknown> {
   disposeState(state: S | null): void;
   /** One update on a batch of sequences; returns numbers to log (empty for the oracle). */
   train(batch: SequenceBatch): Record<string, number>;
+  /**
+   * One update of the world model alone (pretraining); agents whose `train` is exactly that
+   * (PlaNet) leave it out.
+   */
+  trainWorldModel?(batch: SequenceBatch): Record<string, number>;
   /** Writes parameters, optimiser and random-stream states into `dir`. */
   save(dir: string): Promise<void>;
   /** Restores what `save` wrote. */

@@ -116,7 +116,7 @@ describe('online config', () => {
     expect(prepareRunDir(out, other, 'cpu', true)).toBe(true);
   });
 
-  it('a run written before imageEvery and actorInitStd existed resumes with their old values', () => {
+  it('a run written before imageEvery, actorInitStd and pretrainUpdates existed resumes as it ran', () => {
     const out = mkdtempSync(join(tmpdir(), 'vmbrl-config-'));
     dirs.push(out);
     const config = resolveOnlineConfig('debug', 'cartpole-swingup', 0, { agent: 'dreamer' });
@@ -124,7 +124,8 @@ describe('online config', () => {
     const { actorInitStd: _s, ...oldDreamer } = config.dreamer as NonNullable<
       typeof config.dreamer
     >;
-    const old = { ...config, model: oldModel, dreamer: oldDreamer, backend: 'wasm' };
+    const { pretrainUpdates: _p, ...oldTop } = config;
+    const old = { ...oldTop, model: oldModel, dreamer: oldDreamer, backend: 'wasm' };
     writeFileSync(join(out, 'config.json'), JSON.stringify(old));
     expect(prepareRunDir(out, config, 'wasm', false)).toBe(true);
     // The values such a run had are the defaults; a run that now asks for others is told.

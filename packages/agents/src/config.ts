@@ -57,6 +57,11 @@ export interface OnlineConfig {
   seedEpisodes: number;
   /** C: world-model updates between two collected episodes. */
   updatesPerEpisode: number;
+  /**
+   * World-model-only updates on the seed episodes before the first trained episode (Dreamer's
+   * behaviour learning then starts from a fitted model; its reference code pretrains 100).
+   */
+  pretrainUpdates: number;
   /** B: sequences per training batch. */
   batchSize: number;
   /** L: length of each training sequence (rows of an episode). */
@@ -110,6 +115,7 @@ const PAPER: PresetBody = {
   episodeSteps: null,
   seedEpisodes: 5,
   updatesPerEpisode: 100,
+  pretrainUpdates: 0,
   batchSize: 50,
   chunkLength: 50,
   explorationNoise: 0.3,
@@ -253,6 +259,10 @@ export function validateOnlineConfig(config: OnlineConfig): void {
   nullableInteger('episodeSteps', config.episodeSteps, 1);
   integer('seedEpisodes', config.seedEpisodes, 0);
   integer('updatesPerEpisode', config.updatesPerEpisode, 0);
+  integer('pretrainUpdates', config.pretrainUpdates, 0);
+  if (config.pretrainUpdates > 0 && config.seedEpisodes < 1) {
+    fail('pretrainUpdates', config.pretrainUpdates, '0 when there are no seed episodes to fit');
+  }
   integer('batchSize', config.batchSize, 1);
   integer('chunkLength', config.chunkLength, 2);
   if (!(Number.isFinite(config.explorationNoise) && config.explorationNoise >= 0)) {
@@ -309,6 +319,7 @@ export function episodeRows(config: OnlineConfig): number {
 /** A saved config with the model and Dreamer fields added since it was written filled in. */
 export function upgradeSavedConfig(saved: OnlineConfig): OnlineConfig {
   const out = structuredClone(saved);
+  if (!('pretrainUpdates' in out)) (out as OnlineConfig).pretrainUpdates = 0;
   if (out.model && typeof out.model === 'object') out.model = upgradeModelConfig(out.model);
   if (out.dreamer && typeof out.dreamer === 'object')
     out.dreamer = upgradeDreamerConfig(out.dreamer);

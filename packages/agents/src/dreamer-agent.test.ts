@@ -176,6 +176,14 @@ describe('DreamerAgent', () => {
     expect(trainMetrics).toHaveProperty('loss');
     expect(trainMetrics).toHaveProperty('actorLoss');
     expect(changed(world, agent.model.namedVariables())).toBeGreaterThan(0);
+    // Pretraining updates the world model alone: actor and value stay as they are.
+    const actorNow = snapshot(agent.behaviour.actor.namedVariables());
+    const valueNow = snapshot(agent.behaviour.value.namedVariables());
+    const worldNow = snapshot(agent.model.namedVariables());
+    expect(agent.trainWorldModel(batch)).not.toHaveProperty('actorLoss');
+    expect(changed(worldNow, agent.model.namedVariables())).toBeGreaterThan(0);
+    expect(changed(actorNow, agent.behaviour.actor.namedVariables())).toBe(0);
+    expect(changed(valueNow, agent.behaviour.value.namedVariables())).toBe(0);
     await agent.dispose();
   });
 

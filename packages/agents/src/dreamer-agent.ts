@@ -118,6 +118,11 @@ export class DreamerAgent implements Agent<DreamerState> {
     return out;
   }
 
+  /** The world model's step alone (pretraining before behaviour learning starts). */
+  trainWorldModel(batch: SequenceBatch): Record<string, number> {
+    return this.model.trainStep(batch);
+  }
+
   /**
    * Dreamer's behaviour step (Algorithm 1, lines 7-12): start states are the posteriors of all
    * B*L replayed steps, flattened and stop-gradient; the prior is rolled H steps with

@@ -74,6 +74,28 @@ describe('runOnline with the debug preset', () => {
     expect(readLoopState(join(out, 'checkpoint')).replayFiles).toEqual(episodes);
   });
 
+  it('pretrainUpdates: world-model-only updates once, before the first trained episode', async () => {
+    const out = tempDir();
+    const config = resolveOnlineConfig('debug', 'cartpole-swingup', 0, {
+      agent: 'dreamer',
+      pretrainUpdates: 3,
+    });
+    const result = await runOnline({ config, out, backend: 'cpu' });
+    // S = 2 seed episodes, then episodes 3 and 4 with C = 2 each; 3 pretraining updates first.
+    expect(result.state.updates).toBe(3 + 2 + 2);
+    const { rows } = readMetrics(join(out, 'metrics.jsonl'));
+    const train = rows.filter((r) => r.kind === 'train');
+    expect(train.map((r) => [r.updates, r.pretrainUpdates])).toEqual([
+      [5, 3],
+      [7, undefined],
+    ]);
+    // Both rows average the C behaviour-learning updates (which log the actor's loss).
+    for (const row of train) expect(Number.isFinite(row.actorLoss as number)).toBe(true);
+    expect(() =>
+      resolveOnlineConfig('debug', 'cartpole-swingup', 0, { seedEpisodes: 0, pretrainUpdates: 5 }),
+    ).toThrow(/pretrainUpdates = 5 is invalid; allowed: 0 when there are no seed episodes/);
+  });
+
   it('runs the CEM oracle: every episode is an evaluation, nothing is trained', async () => {
     const out = tempDir();
     const config = resolveOnlineConfig('cem-oracle', 'cartpole-swingup', 1, {

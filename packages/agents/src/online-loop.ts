@@ -8,6 +8,7 @@
  */
 import { type SimulatorEnv, makeWrappedEnv } from '@vmbrl/envs';
 import type { MetricsRow } from '@vmbrl/metrics';
+import type { SequenceBatch } from '@vmbrl/replay';
 import { type BackendName, initBackend, splitSeed } from '@vmbrl/tensor';
 import type { Agent } from './agent.js';
 import { writeEpisodeVideo, writeOpenLoopVideo } from './artifacts.js';
@@ -95,8 +96,10 @@ class OnlineRun extends ResumableRun {
     const random = state.episodes < config.seedEpisodes;
     const next: LoopState = structuredClone(state);
     let trainRow: Record<string, number> | null = null;
-    if (!random && agent.learns && config.updatesPerEpisode > 0) {
-      trainRow = await this.train(next);
+    // Pretraining (world model only) happens once, before the first trained episode.
+    const pretrain = state.episodes === config.seedEpisodes ? config.pretrainUpdates : 0;
+    if (!random && agent.learns && config.updatesPerEpisode + pretrain > 0) {
+      trainRow = await this.train(next, pretrain);
     }
     this.progress.emit(random ? 'seed' : 'collect', next);
     const played = await playEpisode({
@@ -137,16 +140,28 @@ class OnlineRun extends ResumableRun {
     await this.commit(next, rows);
   }
 
-  /** C updates; returns their mean metrics plus counters for the `train` row. */
-  private async train(next: LoopState): Promise<Record<string, number>> {
+  /**
+   * `pretrain` world-model-only updates, then C updates; returns the mean metrics of the C
+   * updates (of the pretraining when C = 0) plus counters for the `train` row.
+   */
+  private async train(next: LoopState, pretrain: number): Promise<Record<string, number>> {
     const { batchSize, chunkLength, updatesPerEpisode } = this.config;
-    const sums: Record<string, number> = {};
+    const total = pretrain + updatesPerEpisode;
+    const modelOnly = (batch: SequenceBatch) =>
+      (this.agent.trainWorldModel ?? this.agent.train).call(this.agent, batch);
+    let sums: Record<string, number> = {};
+    let counted = 0;
     const started = performance.now();
-    for (let u = 0; u < updatesPerEpisode; u++) {
+    for (let u = 0; u < total; u++) {
       await yieldToEventLoop(); // lets a Ctrl-C handler run between updates
       this.checkStop();
       const batch = this.replay.sample(batchSize, chunkLength, this.replayRng, ['image']);
-      const metrics = this.agent.train(batch);
+      if (u === pretrain && updatesPerEpisode > 0) {
+        sums = {};
+        counted = 0;
+      }
+      const metrics = u < pretrain ? modelOnly(batch) : this.agent.train(batch);
+      counted += 1;
       for (const [key, value] of Object.entries(metrics)) sums[key] = (sums[key] ?? 0) + value;
       next.updates += 1;
       const seconds = (performance.now() - started) / 1000;
@@ -155,8 +170,9 @@ class OnlineRun extends ResumableRun {
       this.progress.emit('train', next);
     }
     const means: Record<string, number> = {};
-    for (const [key, sum] of Object.entries(sums)) means[key] = sum / updatesPerEpisode;
+    for (const [key, sum] of Object.entries(sums)) means[key] = sum / counted;
     means.updates = next.updates;
+    if (pretrain > 0) means.pretrainUpdates = pretrain;
     means.updatesPerSecond = this.progress.updatesPerSecond ?? 0;
     return means;
   }
