@@ -6,13 +6,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeWrappedEnv } from '@vmbrl/envs';
 import { meanStd, writeFileAtomic } from '@vmbrl/metrics';
 import { type BackendName, Rng, initBackend, splitSeed } from '@vmbrl/tensor';
-import type { Agent } from './agent.js';
 import { type OnlineConfig, upgradeSavedConfig, validateOnlineConfig } from './config.js';
 import { playEpisode } from './episodes.js';
-import { makeAgent } from './make-agent.js';
+import { makeEnvAndAgent } from './make-agent.js';
 import { findCheckpoint, readLoopState, runPaths } from './run-dir.js';
 
 /** Who acts in {@link evaluateRun}: the checkpointed agent (no noise), or uniform random actions. */
@@ -79,14 +77,7 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<RunEvalu
     throw new Error(`${out} has no checkpoint yet; train it first (or use the random policy)`);
   }
   await initBackend(options.backend ? { backend: options.backend } : {});
-  const env = await makeWrappedEnv({
-    task: config.task,
-    seed: config.seed,
-    actionRepeat: config.actionRepeat,
-    pixels: true,
-    timeLimit: config.episodeSteps ?? undefined,
-  });
-  const agent: Agent = await makeAgent(config, env.actionSpec.shape[0] as number);
+  const { env, agent } = await makeEnvAndAgent(config);
   try {
     let counters: RunEvaluation['checkpoint'] = null;
     if (checkpoint) {

@@ -9,7 +9,7 @@ export { CemOracleAgent, type CemOracleOptions, type OracleState } from './cem-o
 export { DreamerAgent, type DreamerAgentOptions, type DreamerState } from './dreamer-agent.js';
 export * from './dreamer-config.js';
 export { type BeliefState, filterBelief } from './belief-filter.js';
-export { makeAgent } from './make-agent.js';
+export { makeAgent, makeEnvAndAgent } from './make-agent.js';
 export { runOnline, type RunOnlineOptions, type RunOnlineResult } from './online-loop.js';
 export type { Budget, OnlinePhase, OnlineProgress } from './progress.js';
 export { playEpisode, Interrupted, type EpisodeMode, type PlayedEpisode } from './episodes.js';

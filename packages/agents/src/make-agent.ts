@@ -1,9 +1,29 @@
-/** Builds the agent an online config asks for. */
+/** Builds the environment and the agent an online config asks for. */
+import { type SimulatorEnv, makeWrappedEnv } from '@vmbrl/envs';
 import type { Agent } from './agent.js';
 import { CemOracleAgent } from './cem-oracle-agent.js';
 import type { OnlineConfig } from './config.js';
 import { DreamerAgent } from './dreamer-agent.js';
 import { PlanetAgent } from './planet-agent.js';
+
+/** The pixel environment of an online run, and its agent (the caller closes and disposes). */
+export async function makeEnvAndAgent(
+  config: OnlineConfig,
+): Promise<{ env: SimulatorEnv; agent: Agent }> {
+  const env = await makeWrappedEnv({
+    task: config.task,
+    seed: config.seed,
+    actionRepeat: config.actionRepeat,
+    pixels: true,
+    timeLimit: config.episodeSteps ?? undefined,
+  });
+  try {
+    return { env, agent: await makeAgent(config, env.actionSpec.shape[0] as number) };
+  } catch (error) {
+    env.close();
+    throw error;
+  }
+}
 
 /** The agent of `config` for an env with `actionDim` action dimensions. */
 export async function makeAgent(config: OnlineConfig, actionDim: number): Promise<Agent> {

@@ -6,7 +6,7 @@
  * appended just before its checkpoint, so a resumed run truncates exactly the rows of the
  * iteration it repeats.
  */
-import { type SimulatorEnv, makeWrappedEnv } from '@vmbrl/envs';
+import type { SimulatorEnv } from '@vmbrl/envs';
 import type { MetricsRow } from '@vmbrl/metrics';
 import type { SequenceBatch } from '@vmbrl/replay';
 import { type BackendName, initBackend, splitSeed } from '@vmbrl/tensor';
@@ -15,7 +15,7 @@ import { writeEpisodeVideo, writeOpenLoopVideo } from './artifacts.js';
 import { type OnlineConfig, agentStepsPerEpisode, validateOnlineConfig } from './config.js';
 import { playEpisode } from './episodes.js';
 import { ResumableRun } from './loop-driver.js';
-import { makeAgent } from './make-agent.js';
+import { makeEnvAndAgent } from './make-agent.js';
 import type { OnlineProgress } from './progress.js';
 import { type LoopState, prepareRunDir, saveEpisode } from './run-dir.js';
 
@@ -59,15 +59,7 @@ export async function runOnline(options: RunOnlineOptions): Promise<RunOnlineRes
   validateOnlineConfig(config);
   const backend = await initBackend(options.backend ? { backend: options.backend } : {});
   prepareRunDir(out, config, backend, options.forceConfig ?? false);
-  const env = await makeWrappedEnv({
-    task: config.task,
-    seed: config.seed,
-    actionRepeat: config.actionRepeat,
-    pixels: true,
-    timeLimit: config.episodeSteps ?? undefined,
-  });
-  const actionDim = env.actionSpec.shape[0] as number;
-  const agent = await makeAgent(config, actionDim);
+  const { env, agent } = await makeEnvAndAgent(config);
   try {
     return await new OnlineRun(options, env, agent).run();
   } finally {
