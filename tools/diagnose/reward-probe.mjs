@@ -88,8 +88,10 @@ for (let i = 0; i < STATES; i++) {
   });
   if (best(predicted) === best(sim)) agree += 1;
   if (mode !== null) modeSum += mode;
-  sim.forEach((v, j) => (simMean[j] += v / STATES));
-  predicted.forEach((v, j) => (modelMean[j] += v / STATES));
+  for (let j = 0; j < CONSTANTS.length; j++) {
+    simMean[j] += sim[j] / STATES;
+    modelMean[j] += predicted[j] / STATES;
+  }
   console.log(`state ${i}  simulator      ${fmt(sim)}`);
   console.log(`         world model    ${fmt(predicted)}`);
 }

@@ -46,8 +46,8 @@ describe('vmbrl-online evaluate', () => {
     expect(summary.mean).toBeCloseTo((summary.returns[0] + summary.returns[1]) / 2, 10);
     expect(summary.checkpoint).toEqual({ episodes: 4, envSteps: 320, updates: 4 });
     expect(first.stdout).toContain('checkpoint after 4 episodes (320 env steps, 4 updates)');
-    const after = snapshot(out);
-    delete after['evaluation-agent.json'];
+    const { 'evaluation-agent.json': written, ...after } = snapshot(out);
+    expect(written).toBeDefined();
     expect(after).toEqual(before);
     // The checkpoint's planner and noise streams are restored each time: the same returns.
     const second = cli(['evaluate', '--out', out, '--episodes', '2', '--backend', 'cpu']);
