@@ -54,6 +54,13 @@ describe('vmbrl-online evaluate', () => {
     expect(second.status, second.stderr).toBe(0);
     const again = JSON.parse(readFileSync(join(out, 'evaluation-agent.json'), 'utf8'));
     expect(again.returns).toEqual(summary.returns);
+    // With the training noise the same episodes play out differently.
+    const noisy = cli(['evaluate', '--out', out, '--episodes', '2', '--policy', 'agent-noise']);
+    expect(noisy.status, noisy.stderr).toBe(0);
+    expect(noisy.stdout).toContain('4 updates), with exploration noise');
+    const explored = JSON.parse(readFileSync(join(out, 'evaluation-agent-noise.json'), 'utf8'));
+    expect(explored.returns).toHaveLength(2);
+    expect(explored.returns).not.toEqual(summary.returns);
   }, 120_000);
 
   it('--policy random: uniform actions at the run action repeat, recomputed on the env directly', async () => {

@@ -13,8 +13,8 @@ export const EVALUATE_FLAGS: Record<string, FlagSpec> = {
   episodes: { type: 'int', doc: 'episodes to play', default: 10, min: 1, max: 1000 },
   policy: {
     type: 'enum',
-    doc: "who acts: the run's last checkpoint without noise, or uniform random actions",
-    choices: ['agent', 'random'],
+    doc: "who acts: the run's last checkpoint without noise, with its training noise, or uniform random actions",
+    choices: ['agent', 'agent-noise', 'random'],
     default: 'agent',
   },
   backend: {
@@ -26,7 +26,7 @@ export const EVALUATE_FLAGS: Record<string, FlagSpec> = {
 
 /** Usage line of `vmbrl-online evaluate`. */
 export const EVALUATE_USAGE =
-  'usage: vmbrl-online evaluate --out RUN_DIR [--episodes 10] [--policy agent|random]';
+  'usage: vmbrl-online evaluate --out RUN_DIR [--episodes 10] [--policy agent|agent-noise|random]';
 
 /** Runs `vmbrl-online evaluate <flags>`; returns the exit code. */
 export async function evaluateCommand(argv: readonly string[]): Promise<number> {
@@ -49,8 +49,9 @@ export async function evaluateCommand(argv: readonly string[]): Promise<number> 
       onEpisode: (k, value) => console.log(`episode ${k + 1}  return ${value.toFixed(1)}`),
     });
     const c = result.checkpoint;
+    const noise = policy === 'agent-noise' ? ', with exploration noise' : '';
     const who = c
-      ? `checkpoint after ${c.episodes} episodes (${c.envSteps} env steps, ${c.updates} updates)`
+      ? `checkpoint after ${c.episodes} episodes (${c.envSteps} env steps, ${c.updates} updates)${noise}`
       : `uniform random actions, action repeat ${result.actionRepeat}`;
     console.log(`policy       ${who}`);
     console.log(

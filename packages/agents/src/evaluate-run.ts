@@ -13,8 +13,11 @@ import { playEpisode } from './episodes.js';
 import { makeEnvAndAgent } from './make-agent.js';
 import { findCheckpoint, readLoopState, runPaths } from './run-dir.js';
 
-/** Who acts in {@link evaluateRun}: the checkpointed agent (no noise), or uniform random actions. */
-export type EvaluationPolicy = 'agent' | 'random';
+/**
+ * Who acts in {@link evaluateRun}: the checkpointed agent without noise (`agent`) or with the
+ * run's exploration noise as in its training episodes (`agent-noise`), or uniform random actions.
+ */
+export type EvaluationPolicy = 'agent' | 'agent-noise' | 'random';
 
 /** Options of {@link evaluateRun}. */
 export interface EvaluateRunOptions {
@@ -72,8 +75,9 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<RunEvalu
     throw new Error(`evaluateRun: episodes = ${episodes} is invalid; allowed: an integer >= 1`);
   }
   const config = readRunConfig(out);
-  const checkpoint = policy === 'agent' ? findCheckpoint(out) : null;
-  if (policy === 'agent' && !checkpoint) {
+  const acts = policy !== 'random';
+  const checkpoint = acts ? findCheckpoint(out) : null;
+  if (acts && !checkpoint) {
     throw new Error(`${out} has no checkpoint yet; train it first (or use the random policy)`);
   }
   await initBackend(options.backend ? { backend: options.backend } : {});
@@ -92,7 +96,7 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<RunEvalu
       const played = await playEpisode({
         env,
         agent,
-        mode: policy === 'agent' ? 'eval' : 'random',
+        mode: policy === 'agent' ? 'eval' : policy === 'agent-noise' ? 'explore' : 'random',
         seed: splitSeed(config.seed, `final-eval/${k}`),
         actionRng,
         checkStop: () => {},
