@@ -14,6 +14,7 @@ import {
 import {
   DREAMER_ACTION_REPEAT,
   DREAMER_LOOP_OVERRIDES,
+  DREAMER_MODEL_OVERRIDES,
   type DreamerConfig,
   isDreamerPreset,
   resolveDreamerConfig,
@@ -212,7 +213,10 @@ export function resolveOnlineConfig(
     ...rest,
     planner: { ...body.planner, ...planner },
     modelPreset,
-    model: resolveModelConfig(modelPreset, model ?? {}),
+    model: resolveModelConfig(modelPreset, {
+      ...(isDreamer && isDreamerPreset(preset) ? DREAMER_MODEL_OVERRIDES[preset] : {}),
+      ...model,
+    }),
   };
   if (isDreamer && isDreamerPreset(preset)) config.dreamer = resolveDreamerConfig(preset, dreamer);
   validateOnlineConfig(config);

@@ -107,6 +107,23 @@ describe('Dreamer config', () => {
     expect(planet.dreamer).toBeUndefined();
   });
 
+  it('quick preset: the settings of the documented runs (docs/RESULTS.md)', () => {
+    const quick = resolveOnlineConfig('quick', 'cartpole-swingup', 0, { agent: 'dreamer' });
+    expect(quick).toMatchObject({
+      actionRepeat: 2,
+      seedEpisodes: 5,
+      pretrainUpdates: 1000,
+      updatesPerEpisode: 100,
+      batchSize: 8,
+      chunkLength: 32,
+    });
+    expect(quick.model).toMatchObject({ deterSize: 128, stochSize: 30, imageEvery: 2 });
+    expect(quick.dreamer).toMatchObject({ horizon: 10, actorEntropy: 3e-3, actorInitStd: 1 });
+    // PlaNet's quick keeps decoding every step and has no pretraining.
+    const planet = resolveOnlineConfig('quick', 'cartpole-swingup', 0);
+    expect([planet.model.imageEvery, planet.pretrainUpdates]).toEqual([1, 0]);
+  });
+
   it('rejects bad ablation values with the field and what is allowed', () => {
     expect(() =>
       resolveOnlineConfig('debug', 'cartpole-swingup', 0, {
