@@ -102,7 +102,8 @@ export const PRESETS: Readonly<Record<'paper' | 'quick' | 'debug', WorldModelCon
     clipNorm: 1000,
   },
   // The latent sizes cost little in a CPU update (the conv decoder dominates) but more in CEM;
-  // 128/30/128 learned cartpole-swingup where 64/16/64 did not (docs/RESULTS.md).
+  // 128/30/128 with 100 updates per episode learned cartpole-swingup where 64/16/64 with 50
+  // did not (docs/RESULTS.md); the two were not tried apart.
   quick: {
     variant: 'rssm',
     deterSize: 128,
