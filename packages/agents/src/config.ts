@@ -320,10 +320,12 @@ export function episodeRows(config: OnlineConfig): number {
   return agentStepsPerEpisode(config) + 1;
 }
 
-/** A saved config with the model and Dreamer fields added since it was written filled in. */
+/** Loop fields added after run directories may have been written, with the value they used. */
+const ADDED_LOOP_FIELDS: Partial<OnlineConfig> = { pretrainUpdates: 0 };
+
+/** A saved config with the loop, model and Dreamer fields added since it was written filled in. */
 export function upgradeSavedConfig(saved: OnlineConfig): OnlineConfig {
-  const out = structuredClone(saved);
-  if (!('pretrainUpdates' in out)) (out as OnlineConfig).pretrainUpdates = 0;
+  const out = { ...ADDED_LOOP_FIELDS, ...structuredClone(saved) };
   if (out.model && typeof out.model === 'object') out.model = upgradeModelConfig(out.model);
   if (out.dreamer && typeof out.dreamer === 'object')
     out.dreamer = upgradeDreamerConfig(out.dreamer);

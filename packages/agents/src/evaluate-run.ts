@@ -4,14 +4,19 @@
  * learning curve is judged against), on reset seeds no training or evaluation episode used.
  * The run directory is only read, apart from the summary file written at the end.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { meanStd, writeFileAtomic } from '@vmbrl/metrics';
 import { type BackendName, Rng, initBackend, splitSeed } from '@vmbrl/tensor';
-import { type OnlineConfig, upgradeSavedConfig, validateOnlineConfig } from './config.js';
+import type { OnlineConfig } from './config.js';
 import { playEpisode } from './episodes.js';
 import { makeEnvAndAgent } from './make-agent.js';
-import { findCheckpoint, readLoopState, runPaths } from './run-dir.js';
+import {
+  findCheckpoint,
+  readLoopState,
+  readSavedConfig,
+  runPaths,
+  upgradedOnlineConfig,
+} from './run-dir.js';
 
 /**
  * Who acts in {@link evaluateRun}: the checkpointed agent without noise (`agent`) or with the
@@ -49,23 +54,18 @@ export interface RunEvaluation {
 
 /** Reads and checks a run's config.json (fields added since it was written filled in). */
 export function readRunConfig(out: string): OnlineConfig {
-  const path = runPaths(out).config;
-  if (!existsSync(path)) {
-    throw new Error(`${out} holds no run: ${path} is missing`);
-  }
-  try {
-    const { backend: _backend, ...saved } = JSON.parse(readFileSync(path, 'utf8'));
-    if ((saved as { learner?: unknown }).learner !== undefined) {
-      throw new Error('it is an ALM run; evaluate ALM runs from their evaluation episodes');
-    }
-    const config = upgradeSavedConfig(saved as OnlineConfig);
-    validateOnlineConfig(config);
-    return config;
-  } catch (error) {
-    throw new Error(
-      `${path} is not a PlaNet/Dreamer/CEM-oracle run config: ${(error as Error).message}`,
-    );
-  }
+  const config = readSavedConfig<OnlineConfig>(
+    out,
+    (saved) => {
+      if ((saved as { learner?: unknown }).learner !== undefined) {
+        throw new Error('it is an ALM run; evaluate ALM runs from their evaluation episodes');
+      }
+      return upgradedOnlineConfig(saved);
+    },
+    'a PlaNet/Dreamer/CEM-oracle run config',
+  );
+  if (config === null) throw new Error(`${out} holds no run: ${runPaths(out).config} is missing`);
+  return config;
 }
 
 /** Plays `episodes` evaluation episodes of the run in `out` and writes their summary. */

@@ -137,35 +137,45 @@ class OnlineRun extends ResumableRun {
    * updates (of the pretraining when C = 0) plus counters for the `train` row.
    */
   private async train(next: LoopState, pretrain: number): Promise<Record<string, number>> {
-    const { batchSize, chunkLength, updatesPerEpisode } = this.config;
-    const total = pretrain + updatesPerEpisode;
-    const modelOnly = (batch: SequenceBatch) =>
-      (this.agent.trainWorldModel ?? this.agent.train).call(this.agent, batch);
-    let sums: Record<string, number> = {};
-    let counted = 0;
-    const started = performance.now();
-    for (let u = 0; u < total; u++) {
-      await yieldToEventLoop(); // lets a Ctrl-C handler run between updates
-      this.checkStop();
-      const batch = this.replay.sample(batchSize, chunkLength, this.replayRng, ['image']);
-      if (u === pretrain && updatesPerEpisode > 0) {
-        sums = {};
-        counted = 0;
-      }
-      const metrics = u < pretrain ? modelOnly(batch) : this.agent.train(batch);
-      counted += 1;
-      for (const [key, value] of Object.entries(metrics)) sums[key] = (sums[key] ?? 0) + value;
-      next.updates += 1;
-      const seconds = (performance.now() - started) / 1000;
-      this.progress.lastLosses = metrics;
-      this.progress.updatesPerSecond = (u + 1) / seconds;
-      this.progress.emit('train', next);
-    }
-    const means: Record<string, number> = {};
-    for (const [key, sum] of Object.entries(sums)) means[key] = sum / counted;
+    const { updatesPerEpisode } = this.config;
+    const agent = this.agent;
+    const modelOnly = agent.trainWorldModel?.bind(agent) ?? agent.train.bind(agent);
+    // The logged rate counts both phases from the first update of this call.
+    const since = { time: performance.now(), updates: next.updates };
+    const pretrained = await this.updates(next, pretrain, modelOnly, since);
+    const means =
+      updatesPerEpisode > 0
+        ? await this.updates(next, updatesPerEpisode, agent.train.bind(agent), since)
+        : pretrained;
     means.updates = next.updates;
     if (pretrain > 0) means.pretrainUpdates = pretrain;
     means.updatesPerSecond = this.progress.updatesPerSecond ?? 0;
+    return means;
+  }
+
+  /** `count` updates with `update` on replayed batches; returns their mean metrics. */
+  private async updates(
+    next: LoopState,
+    count: number,
+    update: (batch: SequenceBatch) => Record<string, number>,
+    since: { time: number; updates: number },
+  ): Promise<Record<string, number>> {
+    const { batchSize, chunkLength } = this.config;
+    const sums: Record<string, number> = {};
+    for (let u = 0; u < count; u++) {
+      await yieldToEventLoop(); // lets a Ctrl-C handler run between updates
+      this.checkStop();
+      const batch = this.replay.sample(batchSize, chunkLength, this.replayRng, ['image']);
+      const metrics = update(batch);
+      for (const [key, value] of Object.entries(metrics)) sums[key] = (sums[key] ?? 0) + value;
+      next.updates += 1;
+      this.progress.lastLosses = metrics;
+      const seconds = (performance.now() - since.time) / 1000;
+      this.progress.updatesPerSecond = (next.updates - since.updates) / seconds;
+      this.progress.emit('train', next);
+    }
+    const means: Record<string, number> = {};
+    for (const [key, sum] of Object.entries(sums)) means[key] = sum / count;
     return means;
   }
 

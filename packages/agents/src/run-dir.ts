@@ -57,6 +57,33 @@ export function runPaths(out: string) {
 export type SavedConfig = OnlineConfig & { backend?: string };
 
 /**
+ * The config.json of `out` without its backend, through `read` (which upgrades and validates
+ * it, throwing on a bad one); null when `out` holds no run. A bad file is reported by path,
+ * as `what`.
+ */
+export function readSavedConfig<T>(
+  out: string,
+  read: (saved: T) => T,
+  what = 'a valid run config',
+): T | null {
+  const path = runPaths(out).config;
+  if (!existsSync(path)) return null;
+  try {
+    const { backend: _backend, ...rest } = JSON.parse(readFileSync(path, 'utf8'));
+    return read(rest as T);
+  } catch (error) {
+    throw new Error(`${path} is not ${what}: ${(error as Error).message}`);
+  }
+}
+
+/** A saved PlaNet, CEM-oracle or Dreamer config, upgraded to today's fields and validated. */
+export function upgradedOnlineConfig(saved: OnlineConfig): OnlineConfig {
+  const upgraded = upgradeSavedConfig(saved);
+  validateOnlineConfig(upgraded);
+  return upgraded;
+}
+
+/**
  * Checks `config` against the config.json of an existing run in `out`: a different config
  * (budget fields aside) is an error listing the differences, unless `force`. `read` turns the
  * saved JSON into a config (upgrading and validating it; it throws on a bad one). Returns true
@@ -68,15 +95,8 @@ export function checkSavedConfig<T extends object>(
   force: boolean,
   read: (saved: T) => T,
 ): boolean {
-  const path = runPaths(out).config;
-  if (!existsSync(path)) return false;
-  let saved: T;
-  try {
-    const { backend: _backend, ...rest } = JSON.parse(readFileSync(path, 'utf8'));
-    saved = read(rest as T);
-  } catch (error) {
-    throw new Error(`${path} is not a valid run config: ${(error as Error).message}`);
-  }
+  const saved = readSavedConfig(out, read);
+  if (saved === null) return false;
   const differences = configDifferences(saved, config);
   if (differences.length > 0 && !force) {
     throw new Error(
@@ -88,11 +108,7 @@ export function checkSavedConfig<T extends object>(
 
 /** {@link checkSavedConfig} for PlaNet, CEM-oracle and Dreamer runs. */
 export function checkRunConfig(out: string, config: OnlineConfig, force = false): boolean {
-  return checkSavedConfig(out, config, force, (saved) => {
-    const upgraded = upgradeSavedConfig(saved);
-    validateOnlineConfig(upgraded);
-    return upgraded;
-  });
+  return checkSavedConfig(out, config, force, upgradedOnlineConfig);
 }
 
 /**
