@@ -118,6 +118,39 @@ describe('runLocal', () => {
     expect(existsSync(join(dir, 'metrics.jsonl'))).toBe(false);
   });
 
+  it('gives the program its arguments, environment and the lease it runs under', async () => {
+    const cell = toyCell({ seed: 7, rows: 1, sleepMs: 0 });
+    const summary = await runLocal([cell], {
+      runsDir,
+      jobs: 1,
+      runner: {
+        module: fixture('echo-cell.mjs'),
+        args: ({ runDir, cellFile, cell }) => [
+          '--out',
+          runDir,
+          '--config',
+          cellFile,
+          '--id',
+          cell.id,
+        ],
+        env: { ECHO_EXTRA: 'from-runner' },
+      },
+    });
+    expect(summary.done).toEqual([cell.id]);
+    const dir = cellDir(runsDir, cell);
+    expect(JSON.parse(readFileSync(join(dir, 'echo.json'), 'utf8'))).toEqual({
+      args: ['--out', dir, '--config', cellPaths(dir).cell, '--id', cell.id],
+      extra: 'from-runner',
+      // The program joined its engine's lease instead of finding its own directory busy.
+      inherited: true,
+      held: true,
+    });
+    expect(JSON.parse(readFileSync(cellPaths(dir).cell, 'utf8'))).toEqual({
+      id: cell.id,
+      config: cell.config,
+    });
+  });
+
   it('refuses a missing program and a bad job count before starting anything', async () => {
     await expect(
       runLocal([], { runsDir, jobs: 1, runner: { module: join(runsDir, 'nope.js') } }),
@@ -130,8 +163,8 @@ describe('runLocal', () => {
 
 describe('runLocal in a process of its own, stopped', () => {
   const configs = [
-    { seed: 11, rows: 12, sleepMs: 100 },
-    { seed: 12, rows: 12, sleepMs: 100 },
+    { seed: 11, rows: 20, sleepMs: 100 },
+    { seed: 12, rows: 20, sleepMs: 100 },
   ];
   const start = () => startNode(fixture('local-run.mjs'), [runsDir, '2', JSON.stringify(configs)]);
   const checkpointed = (config: ToyConfig) => {

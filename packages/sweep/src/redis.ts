@@ -5,6 +5,7 @@
  * scrubbed of it too. Connection problems at startup are one clear error (QueueConnectionError,
  * exit 1 in a CLI); a malformed URL is a usage error (RedisUrlError, exit 2).
  */
+import { isIP } from 'node:net';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { Redis, type RedisOptions } from 'ioredis';
 
@@ -112,7 +113,9 @@ export function parseRedisUrl(url: string, options: RedisConnectOptions = {}): R
     db,
     ...(parsed.username ? { username: safeDecode(parsed.username) } : {}),
     ...(parsed.password ? { password: safeDecode(parsed.password) } : {}),
-    ...(tls ? { tls: { servername: host, ...options.tls } } : {}),
+    // SNI takes host names only (RFC 6066); an IP address is checked against the certificate's
+    // IP entries without it.
+    ...(tls ? { tls: { ...(isIP(host) ? {} : { servername: host }), ...options.tls } } : {}),
     connectTimeout: options.connectTimeoutMs ?? 10_000,
   };
 }

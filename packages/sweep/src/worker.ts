@@ -182,6 +182,13 @@ export async function worker(url: string, options: WorkerOptions): Promise<Sweep
       connectionDown = true;
       return;
     }
+    if (/Missing lock for job|could not renew lock for job/.test(message)) {
+      log(
+        `note: ${message}: the job's queue lock lapsed (Redis away, or this worker stalled); ` +
+          "BullMQ hands the job over, and the run directory's lease keeps the cell single",
+      );
+      return;
+    }
     log(`error: ${message}`);
   });
   connection.on('ready', () => {
