@@ -27,10 +27,12 @@ export {
 export {
   CELL_FILE,
   type CellStatus,
+  ForeignRunDirError,
   LOCK_FILE,
   LOG_FILE,
   STATUS_FILE,
   cellPaths,
+  checkCellFile,
   isCellDone,
   readCellStatus,
 } from './run-dir.js';

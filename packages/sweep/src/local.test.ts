@@ -102,8 +102,9 @@ describe('runLocal', () => {
     }
   });
 
-  it('refuses a run directory whose cell.json describes another config', async () => {
+  it('refuses a run directory whose cell.json describes another config, before running anything', async () => {
     const config = { seed: 5, rows: 2, sleepMs: 10 };
+    const other = { seed: 8, rows: 2, sleepMs: 10 };
     const dir = cellDir(runsDir, toyCell(config));
     mkdirSync(dir, { recursive: true });
     const foreign = JSON.stringify({
@@ -111,11 +112,13 @@ describe('runLocal', () => {
       config: { seed: 6, rows: 2, sleepMs: 10 },
     });
     writeFileSync(cellPaths(dir).cell, foreign);
-    await expect(
-      runLocal([toyCell(config)], { runsDir, jobs: 1, runner: toyRunner() }),
-    ).rejects.toThrow('describes another config');
+    const cells = [toyCell(other), toyCell(config)];
+    await expect(runLocal(cells, { runsDir, jobs: 2, runner: toyRunner() })).rejects.toThrow(
+      `${cellPaths(dir).cell} describes another config`,
+    );
     expect(readFileSync(cellPaths(dir).cell, 'utf8')).toBe(foreign);
     expect(existsSync(join(dir, 'metrics.jsonl'))).toBe(false);
+    expect(existsSync(cellDir(runsDir, toyCell(other)))).toBe(false);
   });
 
   it('gives the program its arguments, environment and the lease it runs under', async () => {

@@ -4,7 +4,7 @@
  * its run directory), a failed cell is recorded with its error and does not stop the others.
  */
 import { type Cell, cellDir } from './cell.js';
-import { readCellStatus } from './run-dir.js';
+import { checkCellFile, readCellStatus } from './run-dir.js';
 import { type CellRunner, checkRunner, runCell } from './runner.js';
 
 /** A snapshot of a local sweep, sent on every change. */
@@ -97,7 +97,9 @@ export async function runLocal<Config>(
   const running = new Map<string, { cell: Cell<Config>; since: number; progress?: number }>();
   let next = 0;
 
-  // Cells already done count as measurements of the speed, and are skipped.
+  // A run directory of another config stops the sweep before anything runs. Cells already done
+  // count as measurements of the speed, and are skipped.
+  for (const cell of ordered) checkCellFile(cellDir(options.runsDir, cell), cell);
   const todo: Cell<Config>[] = [];
   for (const cell of ordered) {
     const status = readCellStatus(cellDir(options.runsDir, cell));
@@ -141,6 +143,7 @@ export async function runLocal<Config>(
   const lane = async () => {
     while (next < todo.length && !options.signal?.aborted) {
       const cell = todo[next++];
+      // An error of the engine itself (e.g. an unwritable directory) fails this cell only.
       const outcome = await runCell(cell, {
         runsDir: options.runsDir,
         runner: options.runner,
@@ -156,7 +159,7 @@ export async function runLocal<Config>(
           if (entry) entry.progress = fraction;
           report();
         },
-      });
+      }).catch((error: Error) => ({ state: 'failed' as const, error: error.message }));
       running.delete(cell.id);
       switch (outcome.state) {
         case 'done':

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -251,9 +251,14 @@ describe('BullMQ engine against a real redis-server', () => {
     );
   });
 
-  it('a worker refuses payloads whose config does not validate or does not match the job id', async () => {
+  it('a worker refuses payloads whose config does not validate or does not match the job id, and run directories of another config', async () => {
     const invalid = { seed: 61, rows: 0, sleepMs: 20 };
-    await enqueue(redis.url, [toyCell(invalid)], enqueueOptions());
+    // A valid cell whose run directory holds another config's cell.json.
+    const occupied = { seed: 64, rows: 3, sleepMs: 20 };
+    const foreign = JSON.stringify({ id: toyCell(occupied).id, config: { seed: 65 } });
+    mkdirSync(dirOf(occupied), { recursive: true });
+    writeFileSync(cellPaths(dirOf(occupied)).cell, foreign);
+    await enqueue(redis.url, [toyCell(invalid), toyCell(occupied)], enqueueOptions());
     // A payload tampered with after enqueuing: its config no longer hashes to its job id.
     const connection = openRedis(redis.url);
     const queue = new Queue(queueName, { connection });
@@ -267,7 +272,7 @@ describe('BullMQ engine against a real redis-server', () => {
     connection.disconnect();
 
     startWorker('worker-a');
-    const final = await waitForQueue((s) => s.failed.length === 2, 'both payloads refused');
+    const final = await waitForQueue((s) => s.failed.length === 3, 'the three cells refused');
     const byId = new Map(final.failed.map((job) => [job.id, job]));
     expect(byId.get(toyCell(invalid).id)?.error).toBe(
       `job ${toyCell(invalid).id}: config does not validate: rows must be an integer >= 1, got 0`,
@@ -275,6 +280,10 @@ describe('BullMQ engine against a real redis-server', () => {
     expect(byId.get(tamperedId)?.error).toContain(
       `its config hashes to ${cellId({ seed: 63, rows: 3, sleepMs: 20 })}`,
     );
+    expect(byId.get(toyCell(occupied).id)?.error).toContain(
+      `${cellPaths(dirOf(occupied)).cell} describes another config`,
+    );
+    expect(readFileSync(cellPaths(dirOf(occupied)).cell, 'utf8')).toBe(foreign);
     for (const job of final.failed) expect(job.attempts).toBe(1); // not retried
     expect(existsSync(join(runsDir, toyCell(invalid).id))).toBe(false);
     expect(existsSync(join(runsDir, tamperedId))).toBe(false);

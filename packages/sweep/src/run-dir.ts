@@ -69,26 +69,42 @@ export function isCellDone(runDir: string): boolean {
   return readCellStatus(runDir)?.state === 'done';
 }
 
+/** A run directory that holds another cell than the one asked for. */
+export class ForeignRunDirError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ForeignRunDirError';
+  }
+}
+
 /**
- * Writes `cell.json`, or checks that the one there describes the same cell: a run directory
- * whose recorded config hashes differently was produced by another config and is never reused.
+ * Throws ForeignRunDirError when `runDir` holds a `cell.json` of another config: a run directory
+ * produced by another config is never reused. Nothing is written.
  */
+export function checkCellFile(runDir: string, cell: Pick<Cell<unknown>, 'id'>): void {
+  const path = cellPaths(runDir).cell;
+  if (!existsSync(path)) return;
+  let saved: { id?: string; config?: unknown };
+  let savedId: string;
+  try {
+    saved = JSON.parse(readFileSync(path, 'utf8'));
+    savedId = cellId(saved.config);
+  } catch (error) {
+    throw new ForeignRunDirError(`${path} is not a cell file: ${(error as Error).message}`);
+  }
+  if (saved.id !== cell.id || savedId !== cell.id) {
+    throw new ForeignRunDirError(
+      `${path} describes another config (id ${saved.id}, its config hashes to ${savedId}) than cell ${cell.id}; ` +
+        'move the directory aside to run this cell',
+    );
+  }
+}
+
+/** Writes `cell.json` (`{ id, config }`), or checks the one there (see checkCellFile). */
 export function writeOrCheckCellFile(runDir: string, cell: Cell<unknown>): void {
   const path = cellPaths(runDir).cell;
   if (existsSync(path)) {
-    let saved: { id?: string; config?: unknown };
-    try {
-      saved = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (error) {
-      throw new Error(`${path} is not a cell file: ${(error as Error).message}`);
-    }
-    const savedId = cellId(saved.config);
-    if (saved.id !== cell.id || savedId !== cell.id) {
-      throw new Error(
-        `${path} describes another config (id ${saved.id}, its config hashes to ${savedId}) than cell ${cell.id}; ` +
-          'move the directory aside to run this cell',
-      );
-    }
+    checkCellFile(runDir, cell);
     return;
   }
   writeFileAtomic(path, `${JSON.stringify({ id: cell.id, config: cell.config }, null, 2)}\n`);

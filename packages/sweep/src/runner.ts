@@ -11,7 +11,13 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Cell, cellDir } from './cell.js';
 import { LEASE_TOKEN_ENV, type Lease, LeaseBusyError, acquireLease } from './lease.js';
-import { cellPaths, readCellStatus, writeCellStatus, writeOrCheckCellFile } from './run-dir.js';
+import {
+  cellPaths,
+  checkCellFile,
+  readCellStatus,
+  writeCellStatus,
+  writeOrCheckCellFile,
+} from './run-dir.js';
 
 /** What a cell's program is given. */
 export interface CellContext {
@@ -94,6 +100,7 @@ export async function runCell(cell: Cell<unknown>, options: RunCellOptions): Pro
   const runDir = cellDir(options.runsDir, cell);
   if (readCellStatus(runDir)?.state === 'done') return { state: 'skipped' };
   if (options.signal?.aborted) return { state: 'interrupted' };
+  checkCellFile(runDir, cell); // before touching a directory of another config at all
   mkdirSync(runDir, { recursive: true });
   const paths = cellPaths(runDir);
 

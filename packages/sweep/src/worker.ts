@@ -21,6 +21,7 @@ import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { type Cell, cellId } from './cell.js';
 import { type CellJobData, DEFAULT_QUEUE_NAME, type QueueTarget } from './queue.js';
 import { checkRedis, openRedis, redactUrl, scrubPassword } from './redis.js';
+import { ForeignRunDirError } from './run-dir.js';
 import { type CellRunner, checkRunner, runCell } from './runner.js';
 
 export interface WorkerOptions extends QueueTarget {
@@ -29,8 +30,8 @@ export interface WorkerOptions extends QueueTarget {
   runner: CellRunner;
   /** Cells run at once by this worker (default 1). */
   concurrency?: number;
-  /** Throws (with a message saying what is wrong) when a config must not run. */
-  validate?: (config: unknown) => void;
+  /** Throws (or rejects) with a message saying what is wrong when a config must not run. */
+  validate?: (config: unknown) => void | Promise<void>;
   /** Name shown in `status` (default `<host>:<pid>`). */
   name?: string;
   /** BullMQ job lock in ms: a dead worker's job is handed over after about this long. */
@@ -68,10 +69,10 @@ const REQUEUE_TIMEOUT_MS = 5000;
  * The cell a job describes, or an UnrecoverableError (no retries) when its payload must not run:
  * no config, a config that does not hash to the job id, or one the validator refuses.
  */
-export function cellFromJob(
+export async function cellFromJob(
   job: Pick<Job<CellJobData>, 'id' | 'data'>,
-  validate?: (config: unknown) => void,
-): Cell<unknown> {
+  validate?: (config: unknown) => void | Promise<void>,
+): Promise<Cell<unknown>> {
   const data = job.data as Partial<CellJobData> | undefined;
   if (!data || typeof data !== 'object' || !('config' in data)) {
     throw new UnrecoverableError(`job ${job.id}: its payload holds no config`);
@@ -89,7 +90,7 @@ export function cellFromJob(
   }
   if (validate) {
     try {
-      validate(data.config);
+      await validate(data.config);
     } catch (error) {
       throw new UnrecoverableError(
         `job ${job.id}: config does not validate: ${(error as Error).message}`,
@@ -117,7 +118,7 @@ export async function worker(url: string, options: WorkerOptions): Promise<Sweep
   const busyPollMs = options.busyPollMs ?? 2000;
 
   const processJob = async (job: Job<CellJobData>, token?: string) => {
-    const cell = cellFromJob(job, options.validate);
+    const cell = await cellFromJob(job, options.validate);
     let reportedBusy = false;
     for (;;) {
       const outcome = await runCell(cell, {
@@ -130,6 +131,10 @@ export async function worker(url: string, options: WorkerOptions): Promise<Sweep
         onProgress: (fraction) => {
           job.updateProgress(fraction).catch(() => {});
         },
+      }).catch((error: Error) => {
+        // A run directory of another config will not change by retrying.
+        if (error instanceof ForeignRunDirError) throw new UnrecoverableError(error.message);
+        throw error;
       });
       switch (outcome.state) {
         case 'done':
@@ -155,8 +160,18 @@ export async function worker(url: string, options: WorkerOptions): Promise<Sweep
       }
       // Stopping: hand the job back for another worker (unless Redis is gone; then its lock
       // expires and BullMQ hands it over as a stalled job).
-      await Promise.race([job.moveToWait(token).catch(() => {}), sleep(REQUEUE_TIMEOUT_MS)]);
-      log(`${cell.id}: handed back to the queue`);
+      const handedBack = await Promise.race([
+        job.moveToWait(token).then(
+          () => true,
+          () => false,
+        ),
+        sleep(REQUEUE_TIMEOUT_MS).then(() => false),
+      ]);
+      log(
+        handedBack
+          ? `${cell.id}: handed back to the queue`
+          : `${cell.id}: could not hand it back (Redis unreachable); its queue lock will lapse and BullMQ will hand it over`,
+      );
       throw new WaitingError();
     }
   };
