@@ -169,7 +169,8 @@ describe('runLocal in a process of its own, stopped', () => {
     { seed: 11, rows: 20, sleepMs: 100 },
     { seed: 12, rows: 20, sleepMs: 100 },
   ];
-  const start = () => startNode(fixture('local-run.mjs'), [runsDir, '2', JSON.stringify(configs)]);
+  const start = (...mode: string[]) =>
+    startNode(fixture('local-run.mjs'), [runsDir, '2', JSON.stringify(configs), ...mode]);
   const checkpointed = (config: ToyConfig) => {
     const path = join(cellDir(runsDir, toyCell(config)), 'checkpoint.json');
     return existsSync(path) && JSON.parse(readFileSync(path, 'utf8')).rows >= 3;
@@ -198,6 +199,19 @@ describe('runLocal in a process of its own, stopped', () => {
     expect(summary.done).toHaveLength(2);
     // SIGTERM let each program finish its row and checkpoint: no row was computed twice.
     for (const config of configs) expectRanOnceAndExact(config);
+  });
+
+  it('SIGTERM with no signal given: runLocal stops the programs, then the process ends by SIGTERM', async () => {
+    const run = start('--default-signals');
+    await waitUntil(() => configs.every(checkpointed), 'both cells to checkpoint 3 rows');
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    for (const pid of new Set(programPids())) expect(processAlive(pid)).toBe(false);
+    for (const config of configs) {
+      const dir = cellDir(runsDir, toyCell(config));
+      expect(readCellStatus(dir)?.state).toBe('interrupted');
+      expect(readLease(cellPaths(dir).lock)).toBeNull();
+    }
   });
 
   it('kill -9 of the engine: its programs stop by themselves, a rerun takes over and resumes', async () => {

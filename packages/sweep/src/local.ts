@@ -6,6 +6,7 @@
 import { type Cell, cellDir } from './cell.js';
 import { checkCellFile, readCellStatus } from './run-dir.js';
 import { type CellRunner, checkRunner, runCell } from './runner.js';
+import { abortOnSignals } from './signals.js';
 
 /** A snapshot of a local sweep, sent on every change. */
 export interface LocalProgress {
@@ -31,7 +32,9 @@ export interface LocalOptions {
   jobs: number;
   runner: CellRunner;
   onProgress?: (progress: LocalProgress) => void;
-  /** Aborting stops the running programs cleanly and starts no more. */
+  /** Aborting stops the running programs cleanly and starts no more. Without it, runLocal
+   * handles SIGINT/SIGTERM itself for its duration: it stops the programs cleanly, then lets the
+   * signal end the process as it would have (exit status 130/143). */
   signal?: AbortSignal;
   lease?: { ttlMs?: number; renewEveryMs?: number };
   progressEveryMs?: number;
@@ -140,14 +143,14 @@ export async function runLocal<Config>(
     });
   };
 
-  const lane = async () => {
-    while (next < todo.length && !options.signal?.aborted) {
+  const lane = async (signal: AbortSignal | undefined) => {
+    while (next < todo.length && !signal?.aborted) {
       const cell = todo[next++];
       // An error of the engine itself (e.g. an unwritable directory) fails this cell only.
       const outcome = await runCell(cell, {
         runsDir: options.runsDir,
         runner: options.runner,
-        signal: options.signal,
+        signal,
         lease: options.lease,
         progressEveryMs: options.progressEveryMs,
         onStart: ({ startedAt }) => {
@@ -184,8 +187,19 @@ export async function runLocal<Config>(
     }
   };
 
-  report();
-  await Promise.all(Array.from({ length: Math.min(options.jobs, todo.length) }, lane));
+  const ownSignals = options.signal ? undefined : abortOnSignals();
+  const signal = options.signal ?? ownSignals?.signal;
+  try {
+    report();
+    await Promise.all(
+      Array.from({ length: Math.min(options.jobs, todo.length) }, () => lane(signal)),
+    );
+  } finally {
+    ownSignals?.dispose();
+  }
   summary.interrupted.push(...todo.slice(next).map((cell) => cell.id));
+  const received = ownSignals?.received();
+  // The programs are stopped and recorded: now the signal's default action ends the process.
+  if (received) process.kill(process.pid, received);
   return summary;
 }

@@ -5,7 +5,7 @@
  * worker, since when, progress), done, failed (with the error), retried.
  */
 import { existsSync } from 'node:fs';
-import { type Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 import { type Cell, cellDir } from './cell.js';
 import { uniqueCells } from './local.js';
 import { type RedisConnectOptions, checkRedis, openRedis } from './redis.js';
@@ -41,7 +41,8 @@ export function costPriority(cost: number): number {
 /** Opens the queue after checking the connection (a clear error if Redis is unreachable). */
 export async function openQueue(url: string, target: QueueTarget = {}) {
   await checkRedis(url, target);
-  const connection = openRedis(url, target);
+  const { Queue } = await import('bullmq'); // loaded on first use: the local engine never needs it
+  const connection = await openRedis(url, target);
   const queue = new Queue<CellJobData>(target.queueName ?? DEFAULT_QUEUE_NAME, {
     connection,
     ...(target.prefix ? { prefix: target.prefix } : {}),

@@ -4,10 +4,11 @@
  * in a message: every message names the URL through `redactUrl`, and errors from the driver are
  * scrubbed of it too. Connection problems at startup are one clear error (QueueConnectionError,
  * exit 1 in a CLI); a malformed URL is a usage error (RedisUrlError, exit 2).
+ * The driver is loaded on first use, so that the local engine and the lease never pay for it.
  */
 import { isIP } from 'node:net';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 
 /** A URL that is not a Redis URL. */
 export class RedisUrlError extends Error {
@@ -151,6 +152,7 @@ export function describeConnectionError(error: unknown, url: string): QueueConne
  * host or a TLS failure is a QueueConnectionError naming the redacted URL.
  */
 export async function checkRedis(url: string, options: RedisConnectOptions = {}): Promise<void> {
+  const { Redis } = await import('ioredis');
   const client = new Redis({
     ...parseRedisUrl(url, options),
     lazyConnect: true,
@@ -177,7 +179,8 @@ export async function checkRedis(url: string, options: RedisConnectOptions = {})
  * wait for the connection instead of failing, so a Redis restart pauses workers rather than
  * ending them.
  */
-export function openRedis(url: string, options: RedisConnectOptions = {}): Redis {
+export async function openRedis(url: string, options: RedisConnectOptions = {}): Promise<Redis> {
+  const { Redis } = await import('ioredis');
   const client = new Redis({
     ...parseRedisUrl(url, options),
     maxRetriesPerRequest: null,

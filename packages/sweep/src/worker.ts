@@ -17,7 +17,7 @@
  *   SIGTERM and checkpoint, jobs go back to the queue for another worker.
  */
 import { hostname } from 'node:os';
-import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
 import { type Cell, cellId } from './cell.js';
 import { type CellJobData, DEFAULT_QUEUE_NAME, type QueueTarget } from './queue.js';
 import { checkRedis, openRedis, redactUrl, scrubPassword } from './redis.js';
@@ -73,6 +73,7 @@ export async function cellFromJob(
   job: Pick<Job<CellJobData>, 'id' | 'data'>,
   validate?: (config: unknown) => void | Promise<void>,
 ): Promise<Cell<unknown>> {
+  const { UnrecoverableError } = await import('bullmq');
   const data = job.data as Partial<CellJobData> | undefined;
   if (!data || typeof data !== 'object' || !('config' in data)) {
     throw new UnrecoverableError(`job ${job.id}: its payload holds no config`);
@@ -109,6 +110,7 @@ export async function worker(url: string, options: WorkerOptions): Promise<Sweep
   checkRunner(options.runner);
   await checkRedis(url, options);
 
+  const { UnrecoverableError, WaitingError, Worker } = await import('bullmq');
   const name = options.name ?? `${hostname()}:${process.pid}`;
   const log = (line: string) =>
     (options.log ?? ((text: string) => console.error(`[vmbrl-sweep] ${text}`)))(
@@ -176,7 +178,7 @@ export async function worker(url: string, options: WorkerOptions): Promise<Sweep
     }
   };
 
-  const connection = openRedis(url, options);
+  const connection = await openRedis(url, options);
   const bull = new Worker<CellJobData>(options.queueName ?? DEFAULT_QUEUE_NAME, processJob, {
     connection,
     name,
