@@ -34,3 +34,6 @@ export {
   writeOpenLoopPng,
 } from './picture.js';
 export { movingSquareBatch, type MovingSquareOptions } from './synthetic.js';
+export { sequenceScorer, sumRewards } from './scorer.js';
+export { disposeTree, treeTensors } from './latent.js';
+export * from './study/index.js';
