@@ -5,6 +5,7 @@ import type { LatentDesignConfig } from './latent-config.js';
 import { LatentStudyModel, type LatentVariant } from './latent-model.js';
 import { studyModelFromPreset } from './make.js';
 import type { DeepPartial } from './overlay.js';
+import type { ImageRewardNet } from './reward-nets.js';
 import { resolveStudyConfig } from './study-config.js';
 import {
   A,
@@ -13,6 +14,7 @@ import {
   checkShapes,
   gradientMagnitudes,
   squares,
+  stepOf,
 } from './testing.js';
 
 beforeAll(async () => {
@@ -63,6 +65,25 @@ describe('latent designs: LTLR, LTOR, R_LL', () => {
       await checkRoundTrip(build(variant, 1), build(variant, 7), 2);
     });
   }
+
+  it("LTOR's scorer from a belief equals decoding and rewarding an imagined rollout", () => {
+    // The deterministic rnn core with 8-bit inputs: nothing is sampled.
+    const model = build('LTOR', 3, { model: { variant: 'rnn', bitDepth: 8 } });
+    const batch = squares(1, 4, 5);
+    const first = model.observe(null, stepOf(batch, 0));
+    const belief = model.observe(first, stepOf(batch, 1));
+    const actions = batch.action.slice(2 * A, 4 * A);
+    const returns = model.scorer(belief).score(actions, 1, 2);
+    const expected = tf.tidy(() => {
+      const rollout = model.world.imagine(belief, tf.tensor3d(actions, [1, 2, A]), 2);
+      const frames = model.world.decode(tf.reshape(rollout.features, [2, -1]) as tf.Tensor2D);
+      return tf.sum((model.rewardNet as ImageRewardNet).apply(frames)).dataSync()[0] as number;
+    });
+    expect(returns[0]).toBeCloseTo(expected, 5);
+    model.disposeBelief(first);
+    model.disposeBelief(belief);
+    model.dispose();
+  });
 
   it('LTLR with a shared latent has exactly PlaNet loss (worldModelLoss)', () => {
     const model = build('LTLR');

@@ -108,3 +108,27 @@ describe('gradient routing of the pixel-space designs', () => {
     });
   }
 });
+
+describe('planning view of the pixel-space designs', () => {
+  for (const design of ['OTOR', 'OTLR'] as const) {
+    it(`${design}: the scorer's return from a belief equals the summed open-loop rewards of the same steps`, () => {
+      const model = build(design, 2);
+      const batch = squares(1, 5, 12);
+      const first = model.observe(null, stepOf(batch, 0));
+      const belief = model.observe(first, stepOf(batch, 1));
+      // Same z: both draw it from the sampling stream's next seed with one sequence.
+      const rng = (
+        model as unknown as { samplingRng: { getState(): unknown; setState(s: unknown): void } }
+      ).samplingRng;
+      const state = rng.getState();
+      const returns = model.scorer(belief).score(batch.action.slice(2 * A, 5 * A), 1, 3);
+      rng.setState(state);
+      const predicted = model.predict(batch, 2, 3);
+      expect(returns[0]).toBeCloseTo(tf.sum(predicted.rewards).dataSync()[0] as number, 4);
+      tf.dispose([predicted.rewards, predicted.frames ?? []].flat());
+      model.disposeBelief(first);
+      model.disposeBelief(belief);
+      model.dispose();
+    });
+  }
+});

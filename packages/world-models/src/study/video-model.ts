@@ -170,7 +170,12 @@ export class VideoStudyModel implements StudyModel<VideoBelief> {
     }
     const image = tf.div(tf.addN(errors), errors.length) as tf.Scalar;
     const targets = tf.slice(inputs.rewards, [0, 1], [b, l - 1]);
-    const reward = tf.mean(tf.square(tf.sub(tf.stack(rewards, 1), targets))) as tf.Scalar;
+    // Columns by concat, not stack: tfjs' unstack gradient fails for a single step.
+    const predictedRewards = tf.concat(
+      rewards.map((r) => tf.reshape(r, [b, 1])),
+      1,
+    );
+    const reward = tf.mean(tf.square(tf.sub(predictedRewards, targets))) as tf.Scalar;
     const total = tf.addN([image, tf.mul(reward, config.rewardScale), tf.mul(kl, config.klScale)]);
     return { total: total as tf.Scalar, terms: { image, reward, kl } };
   }
