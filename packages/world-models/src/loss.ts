@@ -63,7 +63,7 @@ function everyKth<T extends tf.Tensor>(x: T, steps: DecodedSteps): T {
  * overshooting, kl_d1..kl_dD. Call inside a tidy (or an optimiser step).
  */
 export function worldModelLoss(model: LossModel, inputs: BatchTensors): LossResult {
-  const { config, core } = model;
+  const { config } = model;
   const { images, actions, rewards } = inputs;
   const [b, l] = rewards.shape;
   const observed = model.observeTensors(images, actions);

@@ -4,20 +4,21 @@
  * from the decoded frame by the image reward network; the model has no reward head) and R_LL
  * (LTLR without the image loss; the model has no decoder).
  */
-import { imagesToFloat, splitSeed, tf } from '@vmbrl/tensor';
+import { type RngState, splitSeed, tf } from '@vmbrl/tensor';
 import { type BatchTensors, sliceBatch } from '../batch.js';
 import { latentSequenceScorer } from '../dynamics.js';
+import { filterStep } from '../filter.js';
 import { IMAGE_SIZE } from '../image-loss.js';
 import { disposeState, lastStep, mapState, stateFeatures, tidyTree } from '../latent.js';
 import { sequenceScorer, sumRewards } from '../scorer.js';
 import { trainStep } from '../train-step.js';
 import type { LatentState, LossResult, SequenceBatch, TrainMetrics } from '../types.js';
 import { LatentWorldModel } from '../world-model.js';
-import { loadStudyCheckpoint, saveStudyCheckpoint } from './checkpoint.js';
 import type { LatentDesignConfig } from './latent-config.js';
 import { latentDesignLoss } from './latent-loss.js';
 import { checkOpenLoopRange } from './open-loop-range.js';
 import { ImageRewardNet } from './reward-nets.js';
+import { StudyModelBase, mergeNamedVariables } from './study-model-base.js';
 import type { StudyModel, StudyPrediction, StudyScorer, StudyStep } from './types.js';
 
 /** The latent designs: LTLR and LTOR, and R_LL (a variant of R). */
@@ -32,7 +33,7 @@ export interface LatentStudyOptions {
 }
 
 /** LTLR, LTOR or R_LL; the belief is the filtered posterior q(s_t | h_t, e_t), [1, ...]. */
-export class LatentStudyModel implements StudyModel<LatentState> {
+export class LatentStudyModel extends StudyModelBase implements StudyModel<LatentState> {
   readonly design: 'LTLR' | 'LTOR' | 'R';
   readonly actionDim: number;
   readonly batchSize: number;
@@ -49,6 +50,7 @@ export class LatentStudyModel implements StudyModel<LatentState> {
     readonly variant: LatentVariant,
     options: LatentStudyOptions,
   ) {
+    super();
     const { actionDim, seed } = options;
     this.design = variant === 'R_LL' ? 'R' : variant;
     this.actionDim = actionDim;
@@ -95,32 +97,9 @@ export class LatentStudyModel implements StudyModel<LatentState> {
     return trainStep(this, batch, this.maxFramesPerPass);
   }
 
-  /**
-   * One filter step (PlaNet eq. 4 with the posterior): h_t from the previous state and the
-   * action that led here, then q(s_t | h_t, e_t). The first step starts at the zero state, as
-   * training sees row 0 of an episode. Same input distribution as training (5 bits + noise).
-   */
+  /** One filter step from the previous belief (see `filterStep`). */
   observe(previous: LatentState | null, step: StudyStep): LatentState {
-    const { world, actionDim } = this;
-    if (step.action.length !== actionDim) {
-      throw new Error(
-        `${this.variant}.observe: action has ${step.action.length} values, expected ${actionDim}`,
-      );
-    }
-    return tidyTree(() => {
-      const raw = tf.tensor4d(step.image, [1, IMAGE_SIZE, IMAGE_SIZE, 3], 'int32');
-      const bitDepth = world.config.bitDepth;
-      const noise = bitDepth < 8;
-      const x = imagesToFloat(raw, {
-        bitDepth,
-        noise,
-        noiseSeed: noise ? world.nextSeed() : undefined,
-      });
-      const embed = world.embed(x as tf.Tensor4D);
-      const prev = previous ?? world.core.initialState(1);
-      const action = tf.tensor2d(step.action, [1, actionDim]);
-      return world.core.observeStep(prev, action, embed, world.nextSeed()).posterior;
-    });
+    return filterStep(this.world, previous, step.action, step.image);
   }
 
   /** Rewards [N] of latent states [N, ...]: the reward head, or LTOR's net on the decoded frame. */
@@ -179,32 +158,16 @@ export class LatentStudyModel implements StudyModel<LatentState> {
     });
   }
 
-  trainableVariables(): tf.Variable[] {
-    return [...this.world.trainableVariables(), ...(this.rewardNet?.trainableVariables() ?? [])];
-  }
-
   namedVariables(): Map<string, tf.Variable> {
-    const named = this.world.namedVariables();
-    for (const [name, v] of this.rewardNet?.namedVariables() ?? []) named.set(name, v);
-    return named;
+    return mergeNamedVariables([this.world, this.rewardNet]);
   }
 
-  parameterCount(): number {
-    return this.trainableVariables().reduce((n, v) => n + v.size, 0);
+  protected override samplingState(): RngState {
+    return this.world.getRngState() as RngState;
   }
 
-  private checkpoint() {
-    const { design, variant, config, optimizer } = this;
-    return { design, variant, config, optimizer, variables: this.namedVariables() };
-  }
-
-  async save(dir: string): Promise<void> {
-    await saveStudyCheckpoint(dir, this.checkpoint(), this.world.getRngState() as never);
-  }
-
-  async load(dir: string): Promise<void> {
-    const rng = await loadStudyCheckpoint(dir, this.checkpoint());
-    if (rng) this.world.setRngState(rng);
+  protected override restoreSampling(state: RngState): void {
+    this.world.setRngState(state);
   }
 
   dispose(): void {

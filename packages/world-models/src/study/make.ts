@@ -20,7 +20,7 @@ export interface StudyModelOptions {
   seed: number;
   /**
    * Largest B * L pushed through one forward/backward pass of an image model; bigger batches
-   * accumulate gradients (defaults: 512 for the latent designs, 56 for the video model).
+   * accumulate gradients (defaults: 512 for the latent designs, 28 for the video model).
    */
   maxFramesPerPass?: number;
 }

@@ -2,7 +2,7 @@ import { initBackend, tf } from '@vmbrl/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { studyModelFromPreset } from './make.js';
 import type { RewardOnlyModel } from './reward-only-model.js';
-import { A, checkFit, checkRoundTrip, checkShapes, squares } from './testing.js';
+import { A, conformanceTests, squares } from './testing.js';
 
 beforeAll(async () => {
   await initBackend();
@@ -13,23 +13,14 @@ const build = (variant: 'R_recurrent' | 'R_conv', seed = 1) =>
 
 describe('R (reward only)', () => {
   for (const variant of ['R_recurrent', 'R_conv'] as const) {
-    it(`${variant}: shapes of the scorer and of open-loop rewards`, () => {
+    it(`${variant}: design R, variant ${variant}, sequences of horizon + 1 steps`, () => {
       const model = build(variant);
-      expect(model.design).toBe('R');
-      expect(model.variant).toBe(variant);
-      expect(model.sequenceLength).toBe(4); // debug horizon 3 + the observation
-      checkShapes(model, 3);
+      expect([model.design, model.variant, model.sequenceLength]).toEqual(['R', variant, 4]);
       model.dispose();
     });
-
-    it(`${variant}: the loss falls on a fixed batch with a flat tensor count`, () => {
-      const model = build(variant);
-      checkFit(model, 60, 0.6);
-      model.dispose();
-    });
-
-    it(`${variant}: save and load reproduce predictions and the next update`, async () => {
-      await checkRoundTrip(build(variant, 1), build(variant, 9), 3);
+    conformanceTests(variant, (seed) => build(variant, seed), {
+      horizon: 3,
+      fit: { steps: 60, ratio: 0.6 },
     });
   }
 

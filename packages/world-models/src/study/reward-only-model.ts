@@ -14,9 +14,9 @@ import { IMAGE_SIZE } from '../image-loss.js';
 import { sequenceScorer } from '../scorer.js';
 import type { SequenceBatch, TrainMetrics } from '../types.js';
 import { LSTMCell } from './cells.js';
-import { loadStudyCheckpoint, saveStudyCheckpoint } from './checkpoint.js';
 import { DenseStack, LEAKY_ALPHA, ObservationEncoder } from './reward-nets.js';
 import type { RewardOnlyConfig } from './reward-only-config.js';
+import { StudyModelBase } from './study-model-base.js';
 import type { StudyModel, StudyPrediction, StudyScorer, StudyStep } from './types.js';
 
 const PIXELS = IMAGE_SIZE * IMAGE_SIZE * 3;
@@ -121,7 +121,7 @@ class RewardOnlyNetworks extends Module {
 }
 
 /** R_recurrent or R_conv as a {@link StudyModel}. */
-export class RewardOnlyModel implements StudyModel<RewardOnlyBelief> {
+export class RewardOnlyModel extends StudyModelBase implements StudyModel<RewardOnlyBelief> {
   readonly design = 'R' as const;
   readonly variant: 'R_recurrent' | 'R_conv';
   readonly batchSize: number;
@@ -136,6 +136,7 @@ export class RewardOnlyModel implements StudyModel<RewardOnlyBelief> {
     readonly config: RewardOnlyConfig,
     options: { actionDim: number; seed: number },
   ) {
+    super();
     const { actionDim, seed } = options;
     this.actionDim = actionDim;
     if (config.variant === 'R_LL') {
@@ -242,29 +243,8 @@ export class RewardOnlyModel implements StudyModel<RewardOnlyBelief> {
     return { rewards: this.predictWindows(this.windows(batch, context - 1, horizon), horizon) };
   }
 
-  trainableVariables(): tf.Variable[] {
-    return this.nets.trainableVariables();
-  }
-
   namedVariables(): Map<string, tf.Variable> {
     return this.nets.namedVariables();
-  }
-
-  parameterCount(): number {
-    return this.nets.parameterCount();
-  }
-
-  private checkpoint() {
-    const { design, variant, config, optimizer } = this;
-    return { design, variant, config, optimizer, variables: this.namedVariables() };
-  }
-
-  async save(dir: string): Promise<void> {
-    await saveStudyCheckpoint(dir, this.checkpoint());
-  }
-
-  async load(dir: string): Promise<void> {
-    await loadStudyCheckpoint(dir, this.checkpoint());
   }
 
   dispose(): void {

@@ -13,6 +13,7 @@
  * paper conditions the tower on frames and actions only).
  */
 import { Conv2D, Conv2DTranspose, Dense, Module, type ModuleOptions, tf } from '@vmbrl/tensor';
+import { tidyTree } from '../latent.js';
 import { cdnaComposite, normaliseKernels } from './cdna.js';
 import { ConvLSTMCell, type LstmState, SpatialLayerNorm } from './cells.js';
 import type { VideoDesignConfig } from './video-config.js';
@@ -157,15 +158,22 @@ export class Sv2pNetwork extends Module {
    * the side: the 'valid' output cropped by one pixel at the top and left (the study code).
    */
   private upsample(i: number, parts: tf.Tensor4D[]): tf.Tensor4D {
-    const [n, side] = (parts[0] as tf.Tensor4D).shape;
-    const ups = this.ups[i] as Conv2DTranspose[];
-    const sum = tf.addN(parts.map((x, j) => (ups[j] as Conv2DTranspose).apply(x))) as tf.Tensor4D;
-    return tf.relu(tf.slice(sum, [0, 1, 1, 0], [n, 2 * side, 2 * side, sum.shape[3]]));
+    return tf.tidy(() => {
+      const [n, side] = (parts[0] as tf.Tensor4D).shape;
+      const ups = this.ups[i] as Conv2DTranspose[];
+      const sum = tf.addN(parts.map((x, j) => (ups[j] as Conv2DTranspose).apply(x))) as tf.Tensor4D;
+      return tf.relu(tf.slice(sum, [0, 1, 1, 0], [n, 2 * side, 2 * side, sum.shape[3]]));
+    });
   }
 
-  /** Cell `i` on `x`: the new state and its layer-normalised output. */
+  /**
+   * Cell `i` on `x`: the new state and its layer-normalised output. (The tidy frees the gates
+   * at once when planning; under a gradient tape tfjs keeps what the backward pass needs.)
+   */
   private cell(i: number, x: tf.Tensor4D, state: TowerState, next: TowerState): tf.Tensor4D {
-    const s = (this.cells[i] as ConvLSTMCell).apply(x, state[i] as LstmState<tf.Tensor4D>);
+    const s = tidyTree(() =>
+      (this.cells[i] as ConvLSTMCell).apply(x, state[i] as LstmState<tf.Tensor4D>),
+    );
     next.push(s);
     return (this.norms[i] as SpatialLayerNorm).apply(s.h);
   }

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '@vmbrl/tensor';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { movingSquareBatch } from '../synthetic.js';
 import type { SequenceBatch } from '../types.js';
 import type { StudyModel, StudyStep } from './types.js';
@@ -125,4 +125,67 @@ export function gradientMagnitudes(
   });
   tf.dispose([value, ...Object.values(grads)]);
   return out;
+}
+
+/**
+ * One update moves every variable: each gets a non-zero gradient from some loss term, so no op
+ * on the way lacks a gradient on this backend (Adam leaves a variable with a zero gradient
+ * exactly where it was).
+ */
+export function checkEveryVariableMoves(model: StudyModel): void {
+  const before = new Map([...model.namedVariables()].map(([name, v]) => [name, v.clone()]));
+  model.trainStep(squares(model.batchSize, model.sequenceLength, 6));
+  const still: string[] = [];
+  for (const [name, v] of model.namedVariables()) {
+    const old = before.get(name) as tf.Tensor;
+    if ((tf.max(tf.abs(tf.sub(v, old))).dataSync()[0] as number) === 0) still.push(name);
+    old.dispose();
+  }
+  expect(still, 'variables an update left unchanged').toEqual([]);
+}
+
+/** How {@link conformanceTests} exercises a design. */
+export interface ConformanceOptions {
+  /** Horizon of the shape and round-trip checks. */
+  horizon: number;
+  /** Updates of the fit on one batch, the ratio the checked term must fall by, and the term. */
+  fit: { steps: number; ratio: number; term?: string };
+  /** The model of the fit, when it differs from `build(1)` (e.g. a larger learning rate). */
+  buildForFit?: () => StudyModel;
+  /** The model whose update must move every variable, when it differs from `build(1)`. */
+  buildForMoves?: () => StudyModel;
+}
+
+/**
+ * The tests every design passes, registered with vitest: shapes, a short fit with flat tensor
+ * counts, one update moving every variable, and a checkpoint round trip. `build(seed)` makes a
+ * fresh model.
+ */
+export function conformanceTests(
+  name: string,
+  build: (seed: number) => StudyModel,
+  options: ConformanceOptions,
+): void {
+  const { horizon, fit } = options;
+  it(`${name}: shapes of the scorer and of open-loop predictions`, () => {
+    const model = build(1);
+    checkShapes(model, horizon);
+    model.dispose();
+  });
+  it(`${name}: the loss falls on a fixed batch with a flat tensor count`, () => {
+    const model = options.buildForFit?.() ?? build(1);
+    checkFit(model, fit.steps, fit.ratio, fit.term);
+    model.dispose();
+  });
+  it(`${name}: one update moves every variable (no gradient missing on this backend)`, () => {
+    const model = options.buildForMoves?.() ?? build(1);
+    checkEveryVariableMoves(model);
+    model.dispose();
+  });
+  it(`${name}: save and load reproduce predictions and the next update`, async () => {
+    const [model, fresh] = [build(1), build(9)];
+    await checkRoundTrip(model, fresh, horizon);
+    model.dispose();
+    fresh.dispose();
+  });
 }

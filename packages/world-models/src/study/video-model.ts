@@ -11,16 +11,16 @@
  * frames in [0, 1] + rewardScale x reward MSE + beta x KL[q(z | frames) || N(0, I)] (summed
  * over z, averaged over sequences). Planning draws z from the prior N(0, I) per candidate.
  */
-import { Adam, Rng, stopGradient, tf } from '@vmbrl/tensor';
+import { Adam, Rng, type RngState, stopGradient, tf } from '@vmbrl/tensor';
 import { type BatchTensors, batchToTensors, sliceBatch } from '../batch.js';
 import { IMAGE_SIZE } from '../image-loss.js';
 import { tidyTree } from '../latent.js';
 import { sequenceScorer, sumRewards } from '../scorer.js';
 import { trainStep } from '../train-step.js';
 import type { LossResult, SequenceBatch, TrainMetrics } from '../types.js';
-import { loadStudyCheckpoint, saveStudyCheckpoint } from './checkpoint.js';
 import { checkOpenLoopRange } from './open-loop-range.js';
 import { ImageRewardNet, StateRewardNet } from './reward-nets.js';
+import { StudyModelBase, mergeNamedVariables } from './study-model-base.js';
 import { LATENT_SIDE, Sv2pNetwork, type TowerState, hiddenMaps } from './sv2p.js';
 import type { StudyModel, StudyPrediction, StudyScorer, StudyStep } from './types.js';
 import type { VideoDesignConfig } from './video-config.js';
@@ -39,7 +39,10 @@ export interface VideoBelief {
 export interface VideoStudyOptions {
   actionDim: number;
   seed: number;
-  /** Largest B * L per forward/backward pass; larger batches accumulate gradients. Default 56. */
+  /**
+   * Largest B * L per forward/backward pass; larger batches accumulate gradients. Default 28:
+   * two sequences of 14 fit the 4 GB wasm heap at the paper's size, four do not.
+   */
   maxFramesPerPass?: number;
 }
 
@@ -71,7 +74,7 @@ interface Rollout {
 }
 
 /** OTOR or OTLR as a {@link StudyModel}. */
-export class VideoStudyModel implements StudyModel<VideoBelief> {
+export class VideoStudyModel extends StudyModelBase implements StudyModel<VideoBelief> {
   readonly actionDim: number;
   readonly batchSize: number;
   readonly sequenceLength: number;
@@ -88,11 +91,12 @@ export class VideoStudyModel implements StudyModel<VideoBelief> {
     readonly design: 'OTOR' | 'OTLR',
     options: VideoStudyOptions,
   ) {
+    super();
     const { actionDim, seed } = options;
     this.actionDim = actionDim;
     this.batchSize = config.batchSize;
     this.sequenceLength = config.inputFrames + config.predictedFrames;
-    this.maxFramesPerPass = options.maxFramesPerPass ?? 56;
+    this.maxFramesPerPass = options.maxFramesPerPass ?? 28;
     const rng = new Rng(seed);
     const part = (name: string) => ({ name, seed: rng.split(`init/${name}`).seed32() });
     this.video = new Sv2pNetwork(config, actionDim, part('sv2p'));
@@ -314,34 +318,16 @@ export class VideoStudyModel implements StudyModel<VideoBelief> {
     });
   }
 
-  trainableVariables(): tf.Variable[] {
-    return [...this.namedVariables().values()];
-  }
-
   namedVariables(): Map<string, tf.Variable> {
-    const named = this.video.namedVariables();
-    for (const part of [this.frameReward, this.stateReward]) {
-      for (const [name, v] of part?.namedVariables() ?? []) named.set(name, v);
-    }
-    return named;
+    return mergeNamedVariables([this.video, this.frameReward, this.stateReward]);
   }
 
-  parameterCount(): number {
-    return this.trainableVariables().reduce((n, v) => n + v.size, 0);
+  protected override samplingState(): RngState {
+    return this.samplingRng.getState();
   }
 
-  private checkpoint() {
-    const { design, variant, config, optimizer } = this;
-    return { design, variant, config, optimizer, variables: this.namedVariables() };
-  }
-
-  async save(dir: string): Promise<void> {
-    await saveStudyCheckpoint(dir, this.checkpoint(), this.samplingRng.getState());
-  }
-
-  async load(dir: string): Promise<void> {
-    const rng = await loadStudyCheckpoint(dir, this.checkpoint());
-    if (rng) this.samplingRng.setState(rng);
+  protected override restoreSampling(state: RngState): void {
+    this.samplingRng.setState(state);
   }
 
   dispose(): void {
