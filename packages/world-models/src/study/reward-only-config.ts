@@ -34,8 +34,9 @@ export interface RewardOnlyConfig {
   recurrentHead: number[];
   /** R_conv's head, LeakyReLU, then `horizon` linear units (Table 9: 32, 16). */
   convHead: number[];
-  /** Adam (Table 13: 1e-3, epsilon 1e-3). */
+  /** Adam's learning rate (Table 13: 1e-3). */
   learningRate: number;
+  /** Adam's epsilon (Table 13: 1e-3). */
   adamEps: number;
   /** Global gradient-norm clip (not in Table 13; 1000 as every other design). */
   clipNorm: number;

@@ -48,8 +48,9 @@ export interface VideoDesignConfig {
   rewardNet: ImageRewardNetConfig;
   /** OTLR's reward network on the ConvLSTM states. */
   stateRewardNet: StateRewardNetConfig;
-  /** Adam (Table 11: 1e-3, epsilon 1e-3). */
+  /** Adam's learning rate (Table 11: 1e-3). */
   learningRate: number;
+  /** Adam's epsilon (Table 11: 1e-3). */
   adamEps: number;
   /** Global gradient-norm clip (the study code's SV2P training: 1000). */
   clipNorm: number;
