@@ -6,6 +6,8 @@
  * 3 x 300, reward scale 10, 3 free nats, Adam 1e-3 / eps 1e-4 / clip 1000, 5-bit images.
  */
 
+import { fail, nonNegative, positive, positiveInt } from './validate.js';
+
 /** Which latent transition model to use (PlaNet section 3 and figure 2). */
 export type ModelVariant = 'rssm' | 'ssm' | 'rnn';
 
@@ -152,30 +154,6 @@ export type PresetName = keyof typeof PRESETS;
 
 const VARIANTS: readonly ModelVariant[] = ['rssm', 'ssm', 'rnn'];
 const CONVENTIONS: readonly FreeNatsConvention[] = ['clampPerStep', 'hingePerStep', 'clampMean'];
-
-function fail(field: string, value: unknown, allowed: string): never {
-  throw new Error(
-    `world-models config: ${field} = ${JSON.stringify(value)} is invalid; allowed: ${allowed}`,
-  );
-}
-
-function positiveInt(field: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    fail(field, value, 'an integer >= 1');
-  }
-}
-
-function nonNegative(field: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    fail(field, value, 'a finite number >= 0');
-  }
-}
-
-function positive(field: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    fail(field, value, 'a finite number > 0');
-  }
-}
 
 /** Fields added after checkpoints may have been written, with the value those runs used. */
 const ADDED_FIELDS: Partial<WorldModelConfig> = { imageEvery: 1 };

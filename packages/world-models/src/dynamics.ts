@@ -1,5 +1,6 @@
 import { tf } from '@vmbrl/tensor';
 import { disposeState, mapState, tidyTree } from './latent.js';
+import { sequenceScorer } from './scorer.js';
 import type { Dynamics, LatentState } from './types.js';
 import type { LatentWorldModel } from './world-model.js';
 
@@ -78,21 +79,5 @@ export function latentSequenceScorer(model: LatentWorldModel, belief: LatentStat
       }
       return total;
     });
-  return {
-    actionDim,
-    scoreTensor,
-    /** Same on row-major [J, H, A] numbers. */
-    score(actions: Float32Array, candidates: number, horizon: number): Float32Array {
-      if (actions.length !== candidates * horizon * actionDim) {
-        throw new Error(
-          `latentSequenceScorer: ${actions.length} values, expected J*H*A = ${candidates}*${horizon}*${actionDim}`,
-        );
-      }
-      const input = tf.tensor3d(actions, [candidates, horizon, actionDim]);
-      const out = scoreTensor(input);
-      const values = Float32Array.from(out.dataSync());
-      tf.dispose([input, out]);
-      return values;
-    },
-  };
+  return sequenceScorer(actionDim, scoreTensor, 'latentSequenceScorer');
 }

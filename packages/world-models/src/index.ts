@@ -22,6 +22,7 @@ export { type DecodedSteps, type LossModel, decodedSteps, worldModelLoss } from 
 export { LatentWorldModel, type LatentWorldModelOptions } from './world-model.js';
 export { selectSequences, trainStep, type TrainableModel } from './train-step.js';
 export { LatentDynamics, latentSequenceScorer } from './dynamics.js';
+export { filterStep } from './filter.js';
 export { openLoopPrediction, type OpenLoopOptions, type OpenLoopResult } from './open-loop.js';
 export {
   encodeGif,
@@ -34,3 +35,6 @@ export {
   writeOpenLoopPng,
 } from './picture.js';
 export { movingSquareBatch, type MovingSquareOptions } from './synthetic.js';
+export { sequenceScorer, sumRewards } from './scorer.js';
+export { disposeTree, treeTensors } from './latent.js';
+export * from './study/index.js';

@@ -120,6 +120,16 @@ function collectTensors(value: unknown, out: tf.Tensor[]): tf.Tensor[] {
   return out;
 }
 
+/** Dispose every tensor in an object tree (nulls and non-tensors are skipped). */
+export function disposeTree(value: unknown, keep: ReadonlySet<tf.Tensor> = new Set()): void {
+  for (const t of collectTensors(value, [])) if (!keep.has(t)) t.dispose();
+}
+
+/** The tensors of an object tree, as a set. */
+export function treeTensors(value: unknown): Set<tf.Tensor> {
+  return new Set(collectTensors(value, []));
+}
+
 /**
  * `tf.tidy` for any object tree of tensors (nulls allowed, which `tf.tidy` does not type):
  * tensors in the result survive and belong to the enclosing scope, all others are disposed.

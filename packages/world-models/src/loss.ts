@@ -63,7 +63,7 @@ function everyKth<T extends tf.Tensor>(x: T, steps: DecodedSteps): T {
  * overshooting, kl_d1..kl_dD. Call inside a tidy (or an optimiser step).
  */
 export function worldModelLoss(model: LossModel, inputs: BatchTensors): LossResult {
-  const { config, core } = model;
+  const { config } = model;
   const { images, actions, rewards } = inputs;
   const [b, l] = rewards.shape;
   const observed = model.observeTensors(images, actions);
@@ -76,6 +76,27 @@ export function worldModelLoss(model: LossModel, inputs: BatchTensors): LossResu
   const image = imageLoss(reconstruction, target as tf.Tensor4D, config.imageLossMask);
   const rewardError = tf.sub(model.predictReward(features), tf.reshape(rewards, [-1]));
   const reward = tf.mean(tf.square(rewardError)) as tf.Scalar;
+  const kl = klTerms(model, observed, actions);
+  const total = tf.addN([
+    tf.mul(image, config.imageScale),
+    tf.mul(reward, config.rewardScale),
+    tf.mul(kl.term, config.klScale),
+  ]) as tf.Scalar;
+  const terms: Record<string, tf.Scalar> = { image, reward, ...kl.terms };
+  return { total, terms };
+}
+
+/**
+ * The KL term of the bound (free-nats reduced, with overshooting when configured) and the terms
+ * logged with it: kl, klRaw (mean one-step KL before free nats) and kl_d1..kl_dD with
+ * overshooting. Call inside a tidy.
+ */
+export function klTerms(
+  model: Pick<LossModel, 'config' | 'core' | 'nextSeed'>,
+  observed: ObserveResult,
+  actions: tf.Tensor3D,
+): { term: tf.Scalar; terms: Record<string, tf.Scalar> } {
+  const { config, core } = model;
   const betas = overshootingBetas(config);
   const kl = overshootingKl({
     core,
@@ -88,16 +109,11 @@ export function worldModelLoss(model: LossModel, inputs: BatchTensors): LossResu
     nextSeed: () => model.nextSeed(),
   });
   const klRaw = tf.mean(stateKl(observed.posteriors, observed.priors)) as tf.Scalar;
-  const total = tf.addN([
-    tf.mul(image, config.imageScale),
-    tf.mul(reward, config.rewardScale),
-    tf.mul(kl.term, config.klScale),
-  ]) as tf.Scalar;
-  const terms: Record<string, tf.Scalar> = { image, reward, kl: kl.term, klRaw };
+  const terms: Record<string, tf.Scalar> = { kl: kl.term, klRaw };
   if (betas.length > 1) {
     kl.perDistance.forEach((value, i) => {
       terms[`kl_d${i + 1}`] = value;
     });
   }
-  return { total, terms };
+  return { term: kl.term, terms };
 }

@@ -46,6 +46,11 @@ export interface LatentWorldModelOptions {
    * at the paper's sizes; B = 50, L = 50 (2500 frames) needs it.
    */
   maxFramesPerPass?: number;
+  /**
+   * Leave out the decoder (a model trained without the image loss, the study's R_LL) or the
+   * reward head (reward predicted elsewhere, the study's LTOR). Both are built by default.
+   */
+  parts?: { decoder?: boolean; rewardHead?: boolean };
 }
 
 /**
@@ -58,8 +63,8 @@ export class LatentWorldModel implements WorldModel {
   readonly core: LatentCore;
   readonly optimizer: Adam;
   private readonly encoder: ConvEncoder;
-  private readonly decoder: ConvDecoder;
-  private readonly rewardHead: MLP;
+  private readonly decoder: ConvDecoder | null;
+  private readonly rewardHead: MLP | null;
   private readonly samplingRng: Rng;
   private readonly maxFramesPerPass: number;
 
@@ -95,11 +100,13 @@ export class LatentWorldModel implements WorldModel {
         ? new SSM(sizes, part('ssm'))
         : new RSSM(sizes, config.variant === 'rnn', part(config.variant));
     const featureSize = this.core.featureSize;
-    this.decoder = new ConvDecoder(featureSize, { depth, ...part('decoder') });
-    this.rewardHead = new MLP(featureSize, config.rewardHidden, 1, {
-      activation: 'relu',
-      ...part('reward'),
-    });
+    const parts = options.parts ?? {};
+    this.decoder =
+      parts.decoder === false ? null : new ConvDecoder(featureSize, { depth, ...part('decoder') });
+    this.rewardHead =
+      parts.rewardHead === false
+        ? null
+        : new MLP(featureSize, config.rewardHidden, 1, { activation: 'relu', ...part('reward') });
     this.samplingRng = rng.split('sampling');
     this.optimizer = new Adam({
       lr: config.learningRate,
@@ -223,12 +230,21 @@ export class LatentWorldModel implements WorldModel {
     });
   }
 
+  /** Embeddings e_t of images [N, 64, 64, 3] (network scale) -> [N, E], for online filtering. */
+  embed(images: tf.Tensor4D): tf.Tensor2D {
+    return this.encoder.apply(images) as tf.Tensor2D;
+  }
+
   decode(features: tf.Tensor2D): tf.Tensor4D {
+    if (!this.decoder)
+      throw new Error('LatentWorldModel.decode: this model was built without a decoder');
     return this.decoder.apply(features) as tf.Tensor4D;
   }
 
   predictReward(features: tf.Tensor2D): tf.Tensor1D {
-    return tf.tidy(() => tf.reshape(this.rewardHead.apply(features), [-1]) as tf.Tensor1D);
+    const head = this.rewardHead;
+    if (!head) throw new Error('LatentWorldModel.predictReward: this model has no reward head');
+    return tf.tidy(() => tf.reshape(head.apply(features), [-1]) as tf.Tensor1D);
   }
 
   /** Loss on a batch; the returned tensors are owned by the caller. */
@@ -247,17 +263,20 @@ export class LatentWorldModel implements WorldModel {
   }
 
   trainableVariables(): tf.Variable[] {
-    return [
-      ...this.encoder.trainableVariables(),
-      ...this.core.trainableVariables(),
-      ...this.decoder.trainableVariables(),
-      ...this.rewardHead.trainableVariables(),
-    ];
+    return this.builtParts().flatMap((part) => part.trainableVariables());
+  }
+
+  /** The parts this model was built with, in the order of its variables. */
+  private builtParts(): Array<{
+    trainableVariables(): tf.Variable[];
+    namedVariables(): Map<string, tf.Variable>;
+  }> {
+    return [this.encoder, this.core, this.decoder, this.rewardHead].filter((p) => p !== null);
   }
 
   namedVariables(): Map<string, tf.Variable> {
     const named = new Map<string, tf.Variable>();
-    for (const part of [this.encoder, this.core, this.decoder, this.rewardHead]) {
+    for (const part of this.builtParts()) {
       for (const [name, variable] of part.namedVariables()) {
         if (named.has(name)) throw new Error(`LatentWorldModel: duplicate variable name ${name}`);
         named.set(name, variable);

@@ -50,6 +50,8 @@ const WORKLOAD_FLAGS = {
   '--preset P': 'dreamer-update / alm-update run preset (quick)',
   '--agent A --batch N --hidden N --model N': 'alm-update variant and sizes',
   '--batch N --kernels fast|original|both': 'conv-step / conv-kernels image batch (8) and kernels',
+  '--designs a,b --presets paper,quick':
+    'study-designs: which designs and presets; --batch, --J, --I shrink a case (scaled back)',
 };
 
 /** Flags without a value. */

@@ -2,7 +2,8 @@
  * Minimal benchmark harness: warm-up runs, N timed repeats, median/min/max/mean in ms, and the
  * other processes' CPU load (cores) over the timed repeats (see load.mjs).
  * Workloads are modules exporting `description` and `cases(tensor, options)`, which resolves to
- * `[{ name, run, dispose?, info?, derive?(stats) }]`; `run` must finish its work synchronously
+ * `[{ name, run, setup?, dispose?, info?, derive?(stats) }]` (`setup` runs untimed before the
+ * warm-up, e.g. to build a large model only when its case comes); `run` must finish its work synchronously
  * or return a promise (read results back so lazy backends really compute); `derive` adds
  * figures such as GFLOP/s or steps/s from the timings. Optional exports: `defaults`
  * (`{ warmup, repeats, backends }`), `usesTensor = false` (no tfjs backend is initialised) and

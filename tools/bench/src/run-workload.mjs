@@ -30,6 +30,7 @@ if (repeats < 1) throw new Error('--repeats must be at least 1');
 const cases = await workload.cases(tensor, options);
 const results = [];
 for (const c of cases) {
+  await c.setup?.();
   const stats = await measure(c.run, { warmup, repeats });
   results.push({ name: c.name, ...stats, ...(c.info ?? {}), ...(c.derive?.(stats) ?? {}) });
   await c.dispose?.();

@@ -8,6 +8,7 @@ import * as envPixels from './env-pixels.mjs';
 import * as planetUpdate from './planet-update.mjs';
 import * as render from './render.mjs';
 import * as replaySample from './replay-sample.mjs';
+import * as studyDesigns from './study-designs.mjs';
 import * as w1 from './w1.mjs';
 import * as w1big from './w1big.mjs';
 import * as w2 from './w2.mjs';
@@ -29,4 +30,5 @@ export const WORKLOADS = {
   'planet-update': planetUpdate,
   'dreamer-update': dreamerUpdate,
   'alm-update': almUpdate,
+  'study-designs': studyDesigns,
 };

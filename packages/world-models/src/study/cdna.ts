@@ -1,0 +1,110 @@
+/**
+ * The pixel transformations of SV2P's generator (Finn et al. 2016, section 3; Babaeizadeh et al.
+ * 2018): the next frame is a per-pixel mixture, by softmax masks, of the previous frame, an
+ * image generated from scratch, and M copies of the previous frame each convolved with its own
+ * predicted k x k kernel (CDNA). Mixing M convolved copies by masks equals one DNA transform
+ * (a k x k kernel per pixel) with the mask-weighted kernel sum_m mask_m K_m, which is how it is
+ * computed here: k*k shifted copies of the frame, weighted per pixel, with no gather, no strided
+ * slice and no depthwise convolution (tfjs-wasm has gradients for none of them) and no
+ * channel-axis concat (slow on wasm).
+ *
+ * Kernels are correlations over a zero-padded ('same') window, as TensorFlow's depthwise_conv2d
+ * in the reference code: tap d = a * k + b of a k x k kernel reads pixel (y + a - r, x + b - r)
+ * with r = (k - 1) / 2.
+ */
+import { tf } from '@vmbrl/tensor';
+import { splitChannels } from './channels.js';
+
+function checkOddKernel(k: number, where: string): void {
+  if (!Number.isInteger(k) || k < 1 || k % 2 === 0) {
+    throw new Error(`${where}: kernel size ${k} must be an odd integer >= 1`);
+  }
+}
+
+/**
+ * CDNA kernel normalisation (Finn et al. 2016; the study code's relu_shift): each kernel becomes
+ * relu(raw - shift) + shift, divided by its sum, so it is non-negative and sums to 1.
+ * raw [N, M, k*k] -> [N, M, k*k].
+ */
+export function normaliseKernels(raw: tf.Tensor3D, reluShift: number): tf.Tensor3D {
+  return tf.tidy(() => {
+    const positive = tf.add(tf.relu(tf.sub(raw, reluShift)), reluShift);
+    return tf.div(positive, tf.sum(positive, -1, true)) as tf.Tensor3D;
+  });
+}
+
+/**
+ * A fixed [k, k, 1, k*k] filter bank whose output channel d = a * k + b is 1 at tap (a, b):
+ * convolving with it ('same') gives the k*k shifted copies of a one-channel image.
+ */
+function tapBank(k: number): tf.Tensor4D {
+  const taps = k * k;
+  const values = new Float32Array(taps * taps);
+  for (let d = 0; d < taps; d += 1) values[d * taps + d] = 1;
+  return tf.tensor4d(values, [k, k, 1, taps]);
+}
+
+/**
+ * Dynamic neural advection (Finn et al. 2016): out[n, y, x, c] = sum_d kernels[n, y, x, d] *
+ * image[n, y + a_d - r, x + b_d - r, c], zero outside the image. image [N, H, W, C], kernels
+ * [N, H, W, k*k] -> [N, H, W, C]. The kernels are used as given (not normalised).
+ *
+ * The shifted copies come from one convolution with a fixed one-hot filter bank (native on
+ * wasm, with a native input gradient) over the channels as separate images; the weighting is a
+ * broadcast product summed over the taps.
+ */
+export function dnaTransform(image: tf.Tensor4D, kernels: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [n, h, w, c] = image.shape;
+    const taps = kernels.shape[3];
+    const k = Math.round(Math.sqrt(taps));
+    if (k * k !== taps || kernels.shape.slice(0, 3).join() !== [n, h, w].join()) {
+      throw new Error(
+        `dnaTransform: kernels [${kernels.shape}] must be [${n}, ${h}, ${w}, k*k] for image [${image.shape}]`,
+      );
+    }
+    checkOddKernel(k, 'dnaTransform');
+    const planes = tf.reshape(tf.transpose(image, [0, 3, 1, 2]), [n * c, h, w, 1]);
+    const copies = tf.conv2d(planes as tf.Tensor4D, tapBank(k), 1, 'same'); // [N*C, H, W, k*k]
+    const weighted = tf.mul(
+      tf.reshape(copies, [n, c, h * w, taps]),
+      tf.reshape(kernels, [n, 1, h * w, taps]),
+    );
+    const summed = tf.sum(weighted, 3); // [N, C, H*W]
+    return tf.reshape(tf.transpose(summed, [0, 2, 1]), [n, h, w, c]) as tf.Tensor4D;
+  });
+}
+
+/**
+ * SV2P's next frame: masks [N, H, W, M + 2] (softmax-normalised over the last axis) mix
+ * channel 0: the previous frame, channel 1: the generated image, channels 2..M+1: the previous
+ * frame correlated with kernels[:, m] (normalised CDNA kernels [N, M, k*k]).
+ *
+ * The study code gives M + 1 masks to M + 2 candidates and so silently drops the last CDNA
+ * kernel; here every candidate has its own mask.
+ */
+export function cdnaComposite(
+  previous: tf.Tensor4D,
+  generated: tf.Tensor4D,
+  masks: tf.Tensor4D,
+  kernels: tf.Tensor3D,
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [n, h, w] = previous.shape;
+    const [kn, m, taps] = kernels.shape;
+    if (kn !== n || masks.shape.join() !== [n, h, w, m + 2].join()) {
+      throw new Error(
+        `cdnaComposite: masks [${masks.shape}] must be [${n}, ${h}, ${w}, M + 2] for kernels [${kernels.shape}]`,
+      );
+    }
+    const [keep, fresh, moving] = splitChannels(masks, [1, 1, m]) as [
+      tf.Tensor4D,
+      tf.Tensor4D,
+      tf.Tensor4D,
+    ];
+    // Per-pixel kernel sum_m mask_m(y, x) K_m: [N, H*W, M] x [N, M, k*k].
+    const perPixel = tf.matMul(tf.reshape(moving, [n, h * w, m]), kernels);
+    const advected = dnaTransform(previous, tf.reshape(perPixel, [n, h, w, taps]));
+    return tf.addN([tf.mul(keep, previous), tf.mul(fresh, generated), advected]) as tf.Tensor4D;
+  });
+}
