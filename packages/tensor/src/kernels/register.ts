@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { batchMatMulViaTransposes } from './batch-matmul.js';
 import { conv2dBackpropFilterViaConv } from './conv-backprop-filter.js';
 import { conv2dBackpropInputViaConv } from './conv-backprop-input.js';
+import { matMulOnGemm } from './gemm/kernels.js';
 
 type KernelConfig = tf.KernelConfig;
 
@@ -14,13 +15,15 @@ const registered = new Set<string>();
  * - wasm has no Conv2DBackpropFilter at all (conv2d cannot be trained); its
  *   Conv2DBackpropInput (= conv2dTranspose) runs a plain loop at ~2 GFLOP/s, while XNNPACK's
  *   conv2d reaches 15-25, so both are expressed through conv2d.
- * - wasm's BatchMatMul is fast only for a non-transposed 2-D product; the transposed forms
- *   every dense layer's backward pass uses are 15-70x slower, so they are rewritten.
+ * - wasm's BatchMatMul and _FusedMatMul run on our GEMM (gemm/gemm.c), which takes transposes
+ *   and batch broadcasts as strides. Without it (VMBRL_WASM_GEMM=0) BatchMatMul keeps XNNPACK's
+ *   fast non-transposed 2-D product and rewrites the transposed forms every dense layer's
+ *   backward pass uses (15-70x slower in tfjs) with explicit transposes.
  * - cpu's own Conv2DBackpropFilter is a scalar loop ~30-80x slower than its conv2d; its
  *   Conv2DBackpropInput is faster than its conv2d, so it is kept.
  */
 const FAST_KERNELS: Record<string, string[]> = {
-  wasm: ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul'],
+  wasm: ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul'],
   cpu: ['Conv2DBackpropFilter'],
 };
 
@@ -54,7 +57,13 @@ function makeKernelFunc(
 ): tf.KernelFunc {
   if (kernelName === 'BatchMatMul') {
     if (!original) throw new Error(`No BatchMatMul kernel on ${backendName} to build on`);
-    return (args) => batchMatMulViaTransposes(args as never, backendName, original);
+    return (args) =>
+      matMulOnGemm(args as never, false) ??
+      batchMatMulViaTransposes(args as never, backendName, original);
+  }
+  if (kernelName === '_FusedMatMul') {
+    if (!original) throw new Error(`No _FusedMatMul kernel on ${backendName} to build on`);
+    return (args) => matMulOnGemm(args as never, true) ?? original.kernelFunc(args);
   }
   const fast =
     kernelName === 'Conv2DBackpropFilter'
