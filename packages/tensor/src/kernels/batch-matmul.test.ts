@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getOriginalKernel, initBackend, tf } from '../index.js';
 import { Rng } from '../random.js';
-import { setWasmGemmEnabled } from './gemm/kernels.js';
+import { KERNEL_GROUPS, setWasmKernels } from './wasm/backend-kernels.js';
 
 function randomValues(shape: number[], rng: Rng): Float32Array {
   const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
@@ -23,13 +23,13 @@ function product(
   });
 }
 
-// The fallback of our GEMM (gemm/): XNNPACK's 2-D product with explicit transposes.
+// The fallback of our GEMM (wasm/gemm.c): XNNPACK's 2-D product with explicit transposes.
 describe('wasm BatchMatMul with transposes', () => {
   beforeAll(async () => {
     await initBackend({ backend: 'wasm', log: false });
-    setWasmGemmEnabled(false);
+    setWasmKernels(KERNEL_GROUPS.filter((g) => g !== 'gemm'));
   });
-  afterAll(() => setWasmGemmEnabled(true));
+  afterAll(() => setWasmKernels(KERNEL_GROUPS));
 
   it('replaces the wasm kernel (the original is kept)', () => {
     expect(getOriginalKernel('BatchMatMul', 'wasm')).toBeDefined();

@@ -2,7 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { batchMatMulViaTransposes } from './batch-matmul.js';
 import { conv2dBackpropFilterViaConv } from './conv-backprop-filter.js';
 import { conv2dBackpropInputViaConv } from './conv-backprop-input.js';
-import { matMulOnGemm } from './gemm/kernels.js';
+import { GRU_STEP_KERNEL, gruStepKernel } from './wasm/gru.js';
+import { matMulOnGemm } from './wasm/matmul.js';
+import { tileOnWasm } from './wasm/tile.js';
+import { unaryOnWasm } from './wasm/unary.js';
 
 type KernelConfig = tf.KernelConfig;
 
@@ -15,15 +18,26 @@ const registered = new Set<string>();
  * - wasm has no Conv2DBackpropFilter at all (conv2d cannot be trained); its
  *   Conv2DBackpropInput (= conv2dTranspose) runs a plain loop at ~2 GFLOP/s, while XNNPACK's
  *   conv2d reaches 15-25, so both are expressed through conv2d.
- * - wasm's BatchMatMul and _FusedMatMul run on our GEMM (gemm/gemm.c), which takes transposes
- *   and batch broadcasts as strides. Without it (VMBRL_WASM_GEMM=0) BatchMatMul keeps XNNPACK's
- *   fast non-transposed 2-D product and rewrites the transposed forms every dense layer's
- *   backward pass uses (15-70x slower in tfjs) with explicit transposes.
+ * - wasm's BatchMatMul and _FusedMatMul run on our GEMM (wasm/gemm.c), which takes transposes
+ *   and batch broadcasts as strides. Without it (VMBRL_WASM_KERNELS without gemm) BatchMatMul
+ *   keeps XNNPACK's fast non-transposed 2-D product and rewrites the transposed forms every
+ *   dense layer's backward pass uses (15-70x slower in tfjs) with explicit transposes.
+ * - wasm's Tanh and Softplus (libm, one element at a time) run on wasm/unary.c, its Tile along
+ *   the first axis as block copies (wasm/tile.ts), and the fused GRU step (wasm/gru.c) is added.
  * - cpu's own Conv2DBackpropFilter is a scalar loop ~30-80x slower than its conv2d; its
  *   Conv2DBackpropInput is faster than its conv2d, so it is kept.
  */
 const FAST_KERNELS: Record<string, string[]> = {
-  wasm: ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul'],
+  wasm: [
+    'Conv2DBackpropFilter',
+    'Conv2DBackpropInput',
+    'BatchMatMul',
+    '_FusedMatMul',
+    'Tanh',
+    'Softplus',
+    'Tile',
+    GRU_STEP_KERNEL,
+  ],
   cpu: ['Conv2DBackpropFilter'],
 };
 
@@ -64,6 +78,12 @@ function makeKernelFunc(
   if (kernelName === '_FusedMatMul') {
     if (!original) throw new Error(`No _FusedMatMul kernel on ${backendName} to build on`);
     return (args) => matMulOnGemm(args as never, true) ?? original.kernelFunc(args);
+  }
+  if (kernelName === GRU_STEP_KERNEL) return (args) => gruStepKernel(args as never);
+  if (kernelName === 'Tanh' || kernelName === 'Softplus' || kernelName === 'Tile') {
+    if (!original) throw new Error(`No ${kernelName} kernel on ${backendName} to build on`);
+    const ours = kernelName === 'Tile' ? tileOnWasm : (a: never) => unaryOnWasm(kernelName, a);
+    return (args) => ours(args as never) ?? original.kernelFunc(args);
   }
   const fast =
     kernelName === 'Conv2DBackpropFilter'

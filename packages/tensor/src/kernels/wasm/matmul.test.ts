@@ -4,15 +4,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getOriginalKernel, initBackend, isFastKernel, tf } from '../../index.js';
 import { Rng } from '../../random.js';
 import {
-  type GemmCall,
-  PARALLEL_MIN_FLOPS,
-  WasmGemm,
-  chooseSimd,
-  relaxedSimdAvailable,
-  splitCall,
-} from './engine.js';
-import { GEMM_SOURCE_SHA256 } from './gemm-wasm.js';
-import { gemmEngine, setWasmGemmEnabled, wasmGemmEnabled } from './kernels.js';
+  KERNEL_GROUPS,
+  setWasmKernels,
+  wasmKernelGroups,
+  wasmKernelsFor,
+} from './backend-kernels.js';
+import { WasmKernels, chooseSimd, relaxedSimdAvailable } from './engine.js';
+import { type GemmCall, PARALLEL_MIN_FLOPS, splitCall } from './gemm-call.js';
+import { KERNELS_SOURCE_SHA256 } from './wasm-binaries.js';
 
 type Operand = { values: Float32Array; shape: number[] };
 
@@ -68,8 +67,8 @@ describe('our GEMM as the wasm BatchMatMul and _FusedMatMul', () => {
       expect(isFastKernel(name, 'wasm')).toBe(true);
       expect(getOriginalKernel(name, 'wasm')).toBeDefined();
     }
-    expect(wasmGemmEnabled()).toBe(true);
-    const engine = gemmEngine(tf.backend());
+    expect(wasmKernelGroups()).toEqual([...KERNEL_GROUPS]);
+    const engine = wasmKernelsFor(tf.backend());
     expect(engine).not.toBeNull();
     expect(engine?.simd).toBe(relaxedSimdAvailable() ? 'relaxed' : 'plain');
     expect(engine?.threads).toBe(1);
@@ -211,19 +210,19 @@ describe('our GEMM as the wasm BatchMatMul and _FusedMatMul', () => {
     const a = operand([50, 70], rng);
     const b = operand([30, 70], rng);
     const ours = on('wasm', () => tf.matMul(tensor(a), tensor(b), false, true));
-    setWasmGemmEnabled(false);
+    setWasmKernels([]);
     try {
       const previous = on('wasm', () => tf.matMul(tensor(a), tensor(b), false, true));
       expectClose(previous, ours, 70);
     } finally {
-      setWasmGemmEnabled(true);
+      setWasmKernels(KERNEL_GROUPS);
     }
   });
 });
 
 describe('the GEMM engine', () => {
   /** C = A B on the engine with every operand copied into heap tensors. */
-  function runEngine(engine: WasmGemm, a: Operand, b: Operand, m: number, k: number, n: number) {
+  function runEngine(engine: WasmKernels, a: Operand, b: Operand, m: number, k: number, n: number) {
     const backend = tf.backend() as unknown as {
       dataIdMap: { get(id: object): { memoryOffset: number } };
       makeOutput(shape: number[], dtype: string): tf.TensorInfo;
@@ -234,7 +233,7 @@ describe('the GEMM engine', () => {
       const bt = tensor(b);
       const out = backend.makeOutput([m, n], 'float32');
       const offset = (id: object) => backend.dataIdMap.get(id).memoryOffset;
-      engine.run({
+      engine.gemm({
         ...call(m, n, k),
         a: offset(at.dataId),
         b: offset(bt.dataId),
@@ -253,7 +252,7 @@ describe('the GEMM engine', () => {
     const want = on('cpu', () => tf.matMul(tensor(a), tensor(b)));
     const builds = relaxedSimdAvailable() ? (['plain', 'relaxed'] as const) : (['plain'] as const);
     for (const simd of builds) {
-      const engine = new WasmGemm(heap, simd, 1);
+      const engine = new WasmKernels(heap, simd, 1);
       try {
         expectClose(runEngine(engine, a, b, 45, 520, 27), want, 520);
       } finally {
@@ -318,8 +317,11 @@ describe('the GEMM engine', () => {
 });
 
 describe('the committed wasm builds', () => {
-  it('were compiled from the current gemm.c (else run pnpm build:wasm)', () => {
-    const source = readFileSync(new URL('./gemm.c', import.meta.url));
-    expect(createHash('sha256').update(source).digest('hex')).toBe(GEMM_SOURCE_SHA256);
+  it('were compiled from the current C sources (else run pnpm build:wasm)', () => {
+    const hash = createHash('sha256');
+    for (const file of ['gemm.c', 'unary.c', 'gru.c', 'simd.h', 'gemm.h']) {
+      hash.update(readFileSync(new URL(`./${file}`, import.meta.url)));
+    }
+    expect(hash.digest('hex')).toBe(KERNELS_SOURCE_SHA256);
   });
 });

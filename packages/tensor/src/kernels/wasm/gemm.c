@@ -3,10 +3,7 @@
  *
  *   C = act(op(A) op(B) + bias)     (per batch entry)
  *
- * Built by build-wasm.mjs with clang for wasm32 + 128-bit SIMD, in four variants: plain SIMD
- * (f32x4 mul + add) or relaxed SIMD (f32x4.relaxed_madd, a fused multiply-add where the CPU has
- * one), each importing the heap memory either unshared (tfjs' single-threaded build) or shared
- * (its threaded build, so that worker threads can run parts of one product).
+ * Built with the other kernels of this folder by build-wasm.mjs (see there for the variants).
  *
  * Layout: the BLIS scheme. B is packed in panels of KC x NC into slivers NR columns wide, A in
  * blocks of MC x KC into slivers MR rows high; a register-blocked MR x NR micro-kernel multiplies
@@ -15,37 +12,15 @@
  * without spilling; 6 x 8 or 5 x 8 spill and run 30-50% slower (measured). KC x NR floats of B
  * (16 KB) stay in the 32 KB L1, MC x KC of A (256 KB) in L2.
  *
- * The code must not touch linear memory outside the buffers it is handed: it has no data
- * segments, takes no addresses of locals (so it never uses the shadow stack) and gets its
- * scratch space ("work") from the caller.
+ * Scratch space ("work", gemm_workspace floats) comes from the caller.
  */
-#include <wasm_simd128.h>
-
-typedef float f32;
+#include "gemm.h"
 
 #define MR 4
 #define NR 8
 #define KC 512
 #define MC 128
 #define NC 2048
-
-/* Epilogue activations (the rest are applied by tfjs kernels after the product). */
-enum { ACT_LINEAR = 0, ACT_RELU = 1, ACT_RELU6 = 2, ACT_LEAKY_RELU = 3 };
-
-#ifdef RELAXED
-typedef f32 f32x4 __attribute__((__vector_size__(16), __aligned__(16)));
-/* acc + a * b, fused where the hardware has FMA (relaxed SIMD lets the engine choose). */
-static inline v128_t madd(v128_t acc, v128_t a, v128_t b) {
-  return (v128_t)__builtin_wasm_relaxed_madd_f32x4((f32x4)a, (f32x4)b, (f32x4)acc);
-}
-#else
-static inline v128_t madd(v128_t acc, v128_t a, v128_t b) {
-  return wasm_f32x4_add(acc, wasm_f32x4_mul(a, b));
-}
-#endif
-
-static inline int min_i(int a, int b) { return a < b ? a : b; }
-static inline int round_up(int x, int m) { return (x + m - 1) / m * m; }
 
 /* 4 x 4 transpose of rows r0..r3. */
 #define TRANSPOSE4(r0, r1, r2, r3)                                                             \
@@ -60,12 +35,14 @@ static inline int round_up(int x, int m) { return (x + m - 1) / m * m; }
 
 /*
  * Packs the mc x kc block of A (element (i, p) at a[i * rs + p * cs]) into slivers of MR rows:
- * sliver s holds, for each p, rows s*MR .. s*MR+MR-1 (zeros past mc).
+ * sliver s starts s * sliver floats into dst and holds, for each p, rows s*MR .. s*MR+MR-1
+ * (zeros past mc). A sliver longer than kc receives the columns of a second source.
  */
-static void pack_a(int mc, int kc, const f32 *a, int rs, int cs, f32 *dst) {
+static void pack_a(int mc, int kc, const f32 *a, int rs, int cs, f32 *dst0, int sliver) {
   for (int i0 = 0; i0 < mc; i0 += MR) {
     int mr = min_i(mc - i0, MR);
     const f32 *src = a + i0 * rs;
+    f32 *dst = dst0 + i0 / MR * sliver;
     int p = 0;
     if (mr == MR && cs == 1) {
       /* Rows are contiguous in p: transpose 4 x 4 tiles. */
@@ -139,32 +116,21 @@ static void pack_b(int kc, int nc, const f32 *b, int rs, int cs, f32 *dst) {
   }
 }
 
-static inline v128_t activate(v128_t v, int act, f32 alpha) {
-  v128_t zero = wasm_f32x4_splat(0.0f);
-  switch (act) {
-  case ACT_RELU:
-    return wasm_f32x4_pmax(v, zero); /* v < 0 ? 0 : v, NaN stays NaN like tfjs' relu */
-  case ACT_RELU6:
-    return wasm_f32x4_pmin(wasm_f32x4_pmax(v, zero), wasm_f32x4_splat(6.0f));
-  case ACT_LEAKY_RELU:
-    return wasm_v128_bitselect(v, wasm_f32x4_mul(v, wasm_f32x4_splat(alpha)),
-                               wasm_f32x4_gt(v, zero));
-  default:
-    return v;
-  }
+/* Lanes j < n of row c as a vector (zeros elsewhere); lane indices must be constants. */
+static inline v128_t load_lanes(const f32 *c, int n) {
+  v128_t v = SPLAT(0.0f);
+  if (n > 0) v = wasm_f32x4_replace_lane(v, 0, c[0]);
+  if (n > 1) v = wasm_f32x4_replace_lane(v, 1, c[1]);
+  if (n > 2) v = wasm_f32x4_replace_lane(v, 2, c[2]);
+  if (n > 3) v = wasm_f32x4_replace_lane(v, 3, c[3]);
+  return v;
 }
 
-static inline f32 activate1(f32 x, int act, f32 alpha) {
-  switch (act) {
-  case ACT_RELU:
-    return x < 0.0f ? 0.0f : x;
-  case ACT_RELU6:
-    return x < 0.0f ? 0.0f : (x > 6.0f ? 6.0f : x);
-  case ACT_LEAKY_RELU:
-    return x > 0.0f ? x : x * alpha;
-  default:
-    return x;
-  }
+static inline void store_lanes(f32 *c, v128_t v, int n) {
+  if (n > 0) c[0] = wasm_f32x4_extract_lane(v, 0);
+  if (n > 1) c[1] = wasm_f32x4_extract_lane(v, 1);
+  if (n > 2) c[2] = wasm_f32x4_extract_lane(v, 2);
+  if (n > 3) c[3] = wasm_f32x4_extract_lane(v, 3);
 }
 
 /*
@@ -174,35 +140,26 @@ static inline f32 activate1(f32 x, int act, f32 alpha) {
  */
 static inline void finish_row(f32 *c, v128_t v0, v128_t v1, int nr, int first, int last,
                               int hasBias, v128_t bias0, v128_t bias1, int act, f32 alpha) {
+  int n0 = min_i(nr, 4), n1 = nr - n0;
+  if (!first) {
+    v0 = ADD(nr == NR ? wasm_v128_load(c) : load_lanes(c, n0), v0);
+    v1 = ADD(nr == NR ? wasm_v128_load(c + 4) : load_lanes(c + 4, n1), v1);
+  }
+  if (last) {
+    if (hasBias) {
+      v0 = ADD(v0, bias0);
+      v1 = ADD(v1, bias1);
+    }
+    v0 = activate(v0, act, alpha);
+    if (n1 > 0) v1 = activate(v1, act, alpha);
+  }
   if (nr == NR) {
-    if (!first) {
-      v0 = wasm_f32x4_add(wasm_v128_load(c), v0);
-      v1 = wasm_f32x4_add(wasm_v128_load(c + 4), v1);
-    }
-    if (last) {
-      if (hasBias) {
-        v0 = wasm_f32x4_add(v0, bias0);
-        v1 = wasm_f32x4_add(v1, bias1);
-      }
-      v0 = activate(v0, act, alpha);
-      v1 = activate(v1, act, alpha);
-    }
     wasm_v128_store(c, v0);
     wasm_v128_store(c + 4, v1);
-    return;
+  } else {
+    store_lanes(c, v0, n0);
+    store_lanes(c + 4, v1, n1);
   }
-  /* Partial tile: lane by lane (lane indices must be constants). */
-#define LANE(j, v, bias, l)                                                                    \
-  if (j < nr) {                                                                                \
-    f32 x = wasm_f32x4_extract_lane(v, l);                                                     \
-    if (!first) x = c[j] + x;                                                                  \
-    if (last && hasBias) x = x + wasm_f32x4_extract_lane(bias, l);                             \
-    if (last) x = activate1(x, act, alpha);                                                    \
-    c[j] = x;                                                                                  \
-  }
-  LANE(0, v0, bias0, 0) LANE(1, v0, bias0, 1) LANE(2, v0, bias0, 2) LANE(3, v0, bias0, 3)
-  LANE(4, v1, bias1, 0) LANE(5, v1, bias1, 1) LANE(6, v1, bias1, 2) LANE(7, v1, bias1, 3)
-#undef LANE
 }
 
 /*
@@ -241,11 +198,74 @@ static void kernel(int kc, const f32 *pa, const f32 *pb, int bStride, f32 *c, in
  * packing B costs K x N copies, as much as the product itself when M is this small. */
 #define DIRECT_B_MAX_ROWS 16
 
-/* Floats of scratch space gemm() needs for an m x n x k product. */
-__attribute__((export_name("gemm_workspace"))) int gemm_workspace(int m, int n, int k) {
+int gemm_workspace(int m, int n, int k) {
   int mc = round_up(min_i(m, MC), MR), kc = min_i(k > 0 ? k : 1, KC);
   int nc = round_up(min_i(n, NC), NR);
   return mc * kc + kc * nc + nc + NR;
+}
+
+/* Packs rows of op(A) for columns pc .. pc+kc of the split operand (see gemm.h). */
+static void pack_a_split(const struct gemm_args *g, const f32 *a1, const f32 *a2, int ic, int mc,
+                         int pc, int kc, f32 *dst) {
+  int sliver = kc * MR;
+  int k1 = pc < g->kSplit ? min_i(g->kSplit - pc, kc) : 0; /* columns from the first source */
+  if (k1 > 0) pack_a(mc, k1, a1 + ic * g->aRs + pc * g->aCs, g->aRs, g->aCs, dst, sliver);
+  if (kc > k1) {
+    int p2 = pc + k1 - g->kSplit;
+    pack_a(mc, kc - k1, a2 + ic * g->a2Rs + p2 * g->a2Cs, g->a2Rs, g->a2Cs, dst + k1 * MR, sliver);
+  }
+}
+
+void gemm_core(const struct gemm_args *g, f32 *work) {
+  int m = g->m, n = g->n, k = g->k;
+  int mcMax = round_up(min_i(m, MC), MR), kcMax = min_i(k > 0 ? k : 1, KC);
+  int ncMax = round_up(min_i(n, NC), NR);
+  f32 *packA = work, *packB = packA + mcMax * kcMax, *biasPad = packB + kcMax * ncMax;
+  int directB = m <= DIRECT_B_MAX_ROWS && g->bCs == 1;
+  for (int t = 0; t < g->batch; t++) {
+    const f32 *a1 = g->a + t * g->aBatch, *a2 = g->a2 + t * g->aBatch, *bt = g->b + t * g->bBatch;
+    f32 *ct = g->c + t * g->cBatch;
+    for (int jc = 0; jc < n; jc += NC) {
+      int nc = min_i(n - jc, NC);
+      for (int j = 0; j < round_up(nc, NR); j++) biasPad[j] = g->hasBias && j < nc ? g->bias[jc + j] : 0.0f;
+      if (k == 0) {
+        /* Empty sum: C = act(bias). */
+        for (int i = 0; i < m; i++)
+          for (int j = 0; j < nc; j += NR)
+            finish_row(ct + i * g->ldc + jc + j, SPLAT(0.0f), SPLAT(0.0f), min_i(nc - j, NR), 1, 1,
+                       1, wasm_v128_load(biasPad + j), wasm_v128_load(biasPad + j + 4), g->act,
+                       g->alpha);
+        continue;
+      }
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = min_i(k - pc, KC);
+        int first = pc == 0, last = pc + kc == k;
+        const f32 *bp = bt + pc * g->bRs + jc * g->bCs;
+        /* Directly read slivers are all full; a last partial one is packed. */
+        int ncDirect = directB ? nc / NR * NR : 0;
+        pack_b(kc, nc - ncDirect, bp + ncDirect * g->bCs, g->bRs, g->bCs, packB);
+        for (int ic = 0; ic < m; ic += MC) {
+          int mc = min_i(m - ic, MC);
+          pack_a_split(g, a1, a2, ic, mc, pc, kc, packA);
+          for (int jr = 0; jr < nc; jr += NR) {
+            int nr = min_i(nc - jr, NR);
+            const f32 *pb = jr < ncDirect ? bp + jr : packB + (jr - ncDirect) * kc;
+            int bStride = jr < ncDirect ? g->bRs : NR;
+            for (int ir = 0; ir < mc; ir += MR) {
+              kernel(kc, packA + ir * kc, pb, bStride, ct + (ic + ir) * g->ldc + jc + jr, g->ldc,
+                     min_i(mc - ir, MR), nr, first, last, g->hasBias, biasPad + jr, g->act,
+                     g->alpha);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/* Floats of scratch space gemm() needs for an m x n x k product. */
+__attribute__((export_name("gemm_workspace"))) int gemm_workspace_export(int m, int n, int k) {
+  return gemm_workspace(m, n, k);
 }
 
 /*
@@ -260,43 +280,10 @@ __attribute__((export_name("gemm"))) void gemm(int batch, int m, int n, int k,  
                                                f32 *c, int cBatch, int ldc,                //
                                                const f32 *bias, int hasBias, int act,      //
                                                f32 alpha, f32 *work) {
-  int mcMax = round_up(min_i(m, MC), MR), kcMax = min_i(k > 0 ? k : 1, KC);
-  int ncMax = round_up(min_i(n, NC), NR);
-  f32 *packA = work, *packB = packA + mcMax * kcMax, *biasPad = packB + kcMax * ncMax;
-  int directB = m <= DIRECT_B_MAX_ROWS && bCs == 1;
-  for (int t = 0; t < batch; t++) {
-    const f32 *at = a + t * aBatch, *bt = b + t * bBatch;
-    f32 *ct = c + t * cBatch;
-    for (int jc = 0; jc < n; jc += NC) {
-      int nc = min_i(n - jc, NC);
-      for (int j = 0; j < round_up(nc, NR); j++) biasPad[j] = hasBias && j < nc ? bias[jc + j] : 0.0f;
-      if (k == 0) {
-        /* Empty sum: C = act(bias). */
-        for (int i = 0; i < m; i++)
-          for (int j = 0; j < nc; j++) ct[i * ldc + jc + j] = activate1(biasPad[j], act, alpha);
-        continue;
-      }
-      for (int pc = 0; pc < k; pc += KC) {
-        int kc = min_i(k - pc, KC);
-        int first = pc == 0, last = pc + kc == k;
-        const f32 *bp = bt + pc * bRs + jc * bCs;
-        /* Directly read slivers are all full; a last partial one is packed. */
-        int ncDirect = directB ? nc / NR * NR : 0;
-        pack_b(kc, nc - ncDirect, bp + ncDirect * bCs, bRs, bCs, packB);
-        for (int ic = 0; ic < m; ic += MC) {
-          int mc = min_i(m - ic, MC);
-          pack_a(mc, kc, at + ic * aRs + pc * aCs, aRs, aCs, packA);
-          for (int jr = 0; jr < nc; jr += NR) {
-            int nr = min_i(nc - jr, NR);
-            const f32 *pb = jr < ncDirect ? bp + jr : packB + (jr - ncDirect) * kc;
-            int bStride = jr < ncDirect ? bRs : NR;
-            for (int ir = 0; ir < mc; ir += MR) {
-              kernel(kc, packA + ir * kc, pb, bStride, ct + (ic + ir) * ldc + jc + jr, ldc,
-                     min_i(mc - ir, MR), nr, first, last, hasBias, biasPad + jr, act, alpha);
-            }
-          }
-        }
-      }
-    }
-  }
+  struct gemm_args g = {.batch = batch, .m = m, .n = n, .k = k, .kSplit = k,
+                        .a = a, .aBatch = aBatch, .aRs = aRs, .aCs = aCs, .a2 = a, .a2Rs = aRs,
+                        .a2Cs = aCs, .b = b, .bBatch = bBatch, .bRs = bRs, .bCs = bCs, .c = c,
+                        .cBatch = cBatch, .ldc = ldc, .bias = bias, .hasBias = hasBias,
+                        .act = act, .alpha = alpha};
+  gemm_core(&g, work);
 }

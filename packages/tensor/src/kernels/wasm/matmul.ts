@@ -1,11 +1,17 @@
 import type * as tf from '@tensorflow/tfjs';
 import { KernelComposer } from '../compose.js';
-import { GEMM_ACTIVATIONS, type GemmCall, WasmGemm, type WasmHeapModule } from './engine.js';
+import {
+  type WasmBackendLike,
+  heapOffset,
+  kernelGroupOn,
+  wasmKernelsFor,
+} from './backend-kernels.js';
+import { GEMM_ACTIVATIONS, type GemmCall } from './gemm-call.js';
 
 /**
  * BatchMatMul and _FusedMatMul for the wasm backend on our GEMM (gemm.c): every transpose and
- * batch broadcast is a stride, so no operand is copied; bias, relu, relu6 and leakyrelu are
- * applied as the product is written; sigmoid, elu and prelu by tfjs' own kernel afterwards.
+ * batch broadcast is a stride, so no operand is copied; bias, relu, relu6, leakyrelu and
+ * sigmoid are applied as the product is written; elu and prelu by tfjs' own kernel afterwards.
  */
 
 type KernelArgs = {
@@ -14,63 +20,8 @@ type KernelArgs = {
   attrs: tf.NamedAttrMap;
 };
 
-/** The parts of tfjs' BackendWasm the kernels use. */
-interface WasmBackendLike {
-  wasm: WasmHeapModule;
-  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
-
 /** Activations applied by a tfjs kernel after the product: its name and extra inputs. */
-const POST_ACTIVATIONS: Record<string, string> = { sigmoid: 'Sigmoid', elu: 'Elu', prelu: 'Prelu' };
-
-let enabled = (process.env.VMBRL_WASM_GEMM ?? '1').trim() !== '0';
-
-/**
- * Turns our GEMM kernels on or off (off: tfjs' XNNPACK product, with this package's transposes
- * for BatchMatMul). Default on; `VMBRL_WASM_GEMM=0` starts with them off. For tests/benchmarks.
- */
-export function setWasmGemmEnabled(on: boolean): void {
-  enabled = on;
-}
-
-/** True while matrix products on wasm run on our GEMM. */
-export function wasmGemmEnabled(): boolean {
-  return enabled;
-}
-
-const engines = new WeakMap<object, WasmGemm | null>();
-const engineErrors: string[] = [];
-
-/** The GEMM engine on `backend`'s heap, created on first use; null if it cannot run there. */
-export function gemmEngine(backend: tf.KernelBackend): WasmGemm | null {
-  let engine = engines.get(backend);
-  if (engine === undefined) {
-    const threads = parseGemmThreads(process.env.VMBRL_GEMM_THREADS);
-    try {
-      engine = new WasmGemm((backend as unknown as WasmBackendLike).wasm, undefined, threads);
-    } catch (error) {
-      engineErrors.push(error instanceof Error ? error.message : String(error));
-      engine = null;
-    }
-    engines.set(backend, engine);
-  }
-  return engine;
-}
-
-/** Why the engine could not be created (empty if it was, or was never asked for). */
-export function gemmEngineErrors(): readonly string[] {
-  return engineErrors;
-}
-
-function parseGemmThreads(env: string | undefined): number | undefined {
-  if (env === undefined || env.trim() === '') return undefined;
-  const value = Number(env);
-  if (!Number.isInteger(value) || value < 1 || value > 8) {
-    throw new Error(`Invalid VMBRL_GEMM_THREADS='${env}': allowed values are integers 1 to 8`);
-  }
-  return value;
-}
+const POST_ACTIVATIONS: Record<string, string> = { elu: 'Elu', prelu: 'Prelu' };
 
 /**
  * op(A) op(B) (+ bias, activation when `fused`) on our GEMM, or undefined when this kernel
@@ -78,7 +29,7 @@ function parseGemmThreads(env: string | undefined): number | undefined {
  * a bias that is not one value per column) and the caller should run the previous kernel.
  */
 export function matMulOnGemm(args: KernelArgs, fused: boolean): tf.TensorInfo | undefined {
-  if (!enabled) return undefined;
+  if (!kernelGroupOn('gemm')) return undefined;
   const { a, b, bias, preluActivationWeights } = args.inputs as Record<
     string,
     tf.TensorInfo | undefined
@@ -105,10 +56,10 @@ export function matMulOnGemm(args: KernelArgs, fused: boolean): tf.TensorInfo | 
   if (!outBatch) return undefined;
   if (fused && bias && !isColumnBias(bias, n)) return undefined;
 
-  const engine = gemmEngine(args.backend);
+  const engine = wasmKernelsFor(args.backend);
   if (!engine) return undefined;
   const backend = args.backend as unknown as WasmBackendLike;
-  const offset = (x: tf.TensorInfo) => backend.dataIdMap.get(x.dataId)?.memoryOffset ?? 0;
+  const offset = (x: tf.TensorInfo) => heapOffset(args.backend, x);
   const out = backend.makeOutput([...outBatch, m, n], 'float32');
   const base: GemmCall = {
     batch: 1,
@@ -132,7 +83,7 @@ export function matMulOnGemm(args: KernelArgs, fused: boolean): tf.TensorInfo | 
   };
   try {
     for (const call of batchCalls(base, batchA, batchB, outBatch, ar * ac, br * bc)) {
-      engine.run(call);
+      engine.gemm(call);
     }
   } catch (error) {
     args.backend.disposeData(out.dataId);
