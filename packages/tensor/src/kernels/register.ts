@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { batchMatMulViaTransposes } from './batch-matmul.js';
 import { conv2dBackpropFilterViaConv } from './conv-backprop-filter.js';
 import { conv2dBackpropInputViaConv } from './conv-backprop-input.js';
+import { conv2dFilterGradOnWasm, conv2dOnWasm } from './wasm/conv.js';
 import { GRU_STEP_KERNEL, gruStepKernel } from './wasm/gru.js';
 import { matMulOnGemm } from './wasm/matmul.js';
 import { tileOnWasm } from './wasm/tile.js';
@@ -22,6 +23,8 @@ const registered = new Set<string>();
  *   and batch broadcasts as strides. Without it (VMBRL_WASM_KERNELS without gemm) BatchMatMul
  *   keeps XNNPACK's fast non-transposed 2-D product and rewrites the transposed forms every
  *   dense layer's backward pass uses (15-70x slower in tfjs) with explicit transposes.
+ * - wasm's Conv2D, FusedConv2D and Conv2DBackpropFilter run on wasm/conv.c (implicit GEMM);
+ *   with the conv group off, the composed kernels below take over.
  * - wasm's Tanh and Softplus (libm, one element at a time) run on wasm/unary.c, its Tile along
  *   the first axis as block copies (wasm/tile.ts), and the fused GRU step (wasm/gru.c) is added.
  * - cpu's own Conv2DBackpropFilter is a scalar loop ~30-80x slower than its conv2d; its
@@ -33,6 +36,8 @@ const FAST_KERNELS: Record<string, string[]> = {
     'Conv2DBackpropInput',
     'BatchMatMul',
     '_FusedMatMul',
+    'Conv2D',
+    'FusedConv2D',
     'Tanh',
     'Softplus',
     'Tile',
@@ -80,6 +85,11 @@ function makeKernelFunc(
     return (args) => matMulOnGemm(args as never, true) ?? original.kernelFunc(args);
   }
   if (kernelName === GRU_STEP_KERNEL) return (args) => gruStepKernel(args as never);
+  if (kernelName === 'Conv2D' || kernelName === 'FusedConv2D') {
+    if (!original) throw new Error(`No ${kernelName} kernel on ${backendName} to build on`);
+    const fused = kernelName === 'FusedConv2D';
+    return (args) => conv2dOnWasm(args as never, fused) ?? original.kernelFunc(args);
+  }
   if (kernelName === 'Tanh' || kernelName === 'Softplus' || kernelName === 'Tile') {
     if (!original) throw new Error(`No ${kernelName} kernel on ${backendName} to build on`);
     const ours = kernelName === 'Tile' ? tileOnWasm : (a: never) => unaryOnWasm(kernelName, a);
@@ -89,7 +99,10 @@ function makeKernelFunc(
     kernelName === 'Conv2DBackpropFilter'
       ? conv2dBackpropFilterViaConv
       : conv2dBackpropInputViaConv;
+  const onWasm = backendName === 'wasm' && kernelName === 'Conv2DBackpropFilter';
   return (args) => {
+    const ours = onWasm ? conv2dFilterGradOnWasm(args as never) : undefined;
+    if (ours) return ours;
     const dataFormat = (args.attrs as { dataFormat?: string } | undefined)?.dataFormat ?? 'NHWC';
     if (dataFormat !== 'NHWC' && original) return original.kernelFunc(args);
     return fast(

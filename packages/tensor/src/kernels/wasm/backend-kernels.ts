@@ -6,11 +6,11 @@ import type { WasmHeapModule } from './heap.js';
  * Which of our wasm kernels are on, and the engine that runs them on a backend's heap.
  *
  * `VMBRL_WASM_KERNELS` picks the groups at start-up: `all` (default), `none`, or a comma list of
- * gemm (BatchMatMul, _FusedMatMul), unary (Tanh, Softplus), gru (the fused GRU step), tile
- * (Tile). A group that is off leaves the previous kernel (tfjs', or this package's older
+ * gemm (BatchMatMul, _FusedMatMul), conv (Conv2D, FusedConv2D, Conv2DBackpropFilter), unary
+ * (Tanh, Softplus), gru (the fused GRU step), tile (Tile). A group that is off leaves the previous kernel (tfjs', or this package's older
  * rewrite) in charge, which is how benchmarks and tests compare the two.
  */
-export const KERNEL_GROUPS = ['gemm', 'unary', 'gru', 'tile'] as const;
+export const KERNEL_GROUPS = ['gemm', 'conv', 'unary', 'gru', 'tile'] as const;
 export type KernelGroup = (typeof KERNEL_GROUPS)[number];
 
 let enabled = parseKernelGroups(process.env.VMBRL_WASM_KERNELS);

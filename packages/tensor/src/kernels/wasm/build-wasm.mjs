@@ -7,7 +7,7 @@
  * the compiler. `--check` builds in a temp dir and exits 1 if wasm-binaries.ts would change.
  * The package's normal build does not run this: a fresh install needs no compiler.
  *
- * Four builds of one module (gemm.c, unary.c, gru.c): plain 128-bit SIMD or relaxed SIMD
+ * Four builds of one module (gemm.c, conv.c, unary.c, gru.c): plain 128-bit SIMD or relaxed SIMD
  * (f32x4.relaxed_madd, a fused multiply-add where the CPU has one), each importing tfjs' heap
  * either unshared (its single-threaded build) or shared (its threaded build, so that worker
  * threads can run parts of one product). The module has no data segments (it would write them
@@ -22,7 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const SOURCES = ['gemm.c', 'unary.c', 'gru.c'];
+const SOURCES = ['gemm.c', 'conv.c', 'unary.c', 'gru.c'];
 const HEADERS = ['simd.h', 'gemm.h'];
 const target = path.join(here, 'wasm-binaries.ts');
 const check = process.argv.includes('--check');

@@ -14,7 +14,13 @@ import { KERNELS_WASM_BASE64 } from './wasm-binaries.js';
 export type KernelSimd = 'relaxed' | 'plain';
 
 /** Exported functions a job can run, by the index the pool's workers use. */
-export const KERNEL_FUNCTIONS = ['gemm', 'unary', 'gru_step'] as const;
+export const KERNEL_FUNCTIONS = [
+  'gemm',
+  'unary',
+  'gru_step',
+  'conv2d',
+  'conv2d_filter_grad',
+] as const;
 export type KernelFunction = (typeof KERNEL_FUNCTIONS)[number];
 
 /** One call of an exported function: its arguments and the scratch floats it needs. */
@@ -32,6 +38,8 @@ interface KernelExports {
   unary(op: number, n: number, x: number, y: number): void;
   gru_step(...args: number[]): void;
   gru_workspace(rows: number, inDim: number, units: number): number;
+  conv2d(...args: number[]): void;
+  conv2d_filter_grad(...args: number[]): void;
   __stack_pointer: { value: number };
 }
 

@@ -16,22 +16,9 @@
  */
 #include "gemm.h"
 
-#define MR 4
-#define NR 8
 #define KC 512
 #define MC 128
 #define NC 2048
-
-/* 4 x 4 transpose of rows r0..r3. */
-#define TRANSPOSE4(r0, r1, r2, r3)                                                             \
-  {                                                                                            \
-    v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7); \
-    v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7); \
-    r0 = wasm_i64x2_shuffle(t0, t2, 0, 2);                                                     \
-    r1 = wasm_i64x2_shuffle(t0, t2, 1, 3);                                                     \
-    r2 = wasm_i64x2_shuffle(t1, t3, 0, 2);                                                     \
-    r3 = wasm_i64x2_shuffle(t1, t3, 1, 3);                                                     \
-  }
 
 /*
  * Packs the mc x kc block of A (element (i, p) at a[i * rs + p * cs]) into slivers of MR rows:
@@ -204,9 +191,17 @@ int gemm_workspace(int m, int n, int k) {
   return mc * kc + kc * nc + nc + NR;
 }
 
-/* Packs rows of op(A) for columns pc .. pc+kc of the split operand (see gemm.h). */
-static void pack_a_split(const struct gemm_args *g, const f32 *a1, const f32 *a2, int ic, int mc,
+/* Packs rows ic .. ic+mc, columns pc .. pc+kc of op(A), whatever its source (see gemm.h). */
+static void pack_a_block(const struct gemm_args *g, const f32 *a1, const f32 *a2, int ic, int mc,
                          int pc, int kc, f32 *dst) {
+  if (g->aMode == A_IM2COL) {
+    pack_im2col(g->conv, a1, g->aRow0 + ic, mc, pc, kc, dst);
+    return;
+  }
+  if (g->aMode == A_IM2COL_T) {
+    pack_im2col_t(g->conv, a1, g->aRow0 + ic, mc, pc, kc, dst);
+    return;
+  }
   int sliver = kc * MR;
   int k1 = pc < g->kSplit ? min_i(g->kSplit - pc, kc) : 0; /* columns from the first source */
   if (k1 > 0) pack_a(mc, k1, a1 + ic * g->aRs + pc * g->aCs, g->aRs, g->aCs, dst, sliver);
@@ -246,7 +241,7 @@ void gemm_core(const struct gemm_args *g, f32 *work) {
         pack_b(kc, nc - ncDirect, bp + ncDirect * g->bCs, g->bRs, g->bCs, packB);
         for (int ic = 0; ic < m; ic += MC) {
           int mc = min_i(m - ic, MC);
-          pack_a_split(g, a1, a2, ic, mc, pc, kc, packA);
+          pack_a_block(g, a1, a2, ic, mc, pc, kc, packA);
           for (int jr = 0; jr < nc; jr += NR) {
             int nr = min_i(nc - jr, NR);
             const f32 *pb = jr < ncDirect ? bp + jr : packB + (jr - ncDirect) * kc;
@@ -280,7 +275,7 @@ __attribute__((export_name("gemm"))) void gemm(int batch, int m, int n, int k,  
                                                f32 *c, int cBatch, int ldc,                //
                                                const f32 *bias, int hasBias, int act,      //
                                                f32 alpha, f32 *work) {
-  struct gemm_args g = {.batch = batch, .m = m, .n = n, .k = k, .kSplit = k,
+  struct gemm_args g = {.batch = batch, .m = m, .n = n, .k = k, .kSplit = k, .aMode = A_MATRIX,
                         .a = a, .aBatch = aBatch, .aRs = aRs, .aCs = aCs, .a2 = a, .a2Rs = aRs,
                         .a2Cs = aCs, .b = b, .bBatch = bBatch, .bRs = bRs, .bCs = bCs, .c = c,
                         .cBatch = cBatch, .ldc = ldc, .bias = bias, .hasBias = hasBias,

@@ -4,6 +4,10 @@
 
 #include "simd.h"
 
+/* The micro-tile: MR rows of A by NR columns of B (see gemm.c). */
+#define MR 4
+#define NR 8
+
 /*
  * C = act(op(A) op(B) + bias) for each of `batch` entries. op(A) is m x k: its columns
  * p < kSplit are element (i, p) at a[i * aRs + p * aCs], the columns p >= kSplit come from a
@@ -12,8 +16,26 @@
  * b[p * bRs + j * bCs], C (i, j) at c[i * ldc + j]; entry t of the batch starts t * aBatch,
  * t * bBatch, t * cBatch floats later (0: the same operand for every entry).
  */
+/* Geometry of an NHWC convolution (filter [kh, kw, c, oc]) whose im2col matrix is an operand. */
+struct conv_geom {
+  int n, h, w, c;     /* input */
+  int kh, kw;         /* filter window */
+  int sh, sw, dh, dw; /* strides, dilations */
+  int padTop, padLeft;
+  int oh, ow; /* output */
+};
+
+/* Where op(A) comes from. */
+enum {
+  A_MATRIX = 0, /* strided matrix (and the split second operand) */
+  A_IM2COL = 1, /* row i = output position (b, y, x), column p = filter tap (ky, kx, ci) */
+  A_IM2COL_T = 2, /* the transpose: row = filter tap, column = output position */
+};
+
 struct gemm_args {
   int batch, m, n, k, kSplit;
+  int aMode, aRow0; /* with A_IM2COL*: the source, and the absolute index of row 0 */
+  const struct conv_geom *conv;
   const f32 *a;
   int aBatch, aRs, aCs;
   const f32 *a2;
@@ -31,5 +53,14 @@ struct gemm_args {
 int gemm_workspace(int m, int n, int k);
 
 void gemm_core(const struct gemm_args *g, f32 *work);
+
+/*
+ * Pack rows row0 .. row0+mc, columns p0 .. p0+kc of the im2col matrix of x (A_IM2COL) or of its
+ * transpose (A_IM2COL_T) into MR-row slivers, as gemm.c's pack_a does for a matrix (conv.c).
+ */
+void pack_im2col(const struct conv_geom *g, const f32 *x, int row0, int mc, int p0, int kc,
+                 f32 *dst);
+void pack_im2col_t(const struct conv_geom *g, const f32 *x, int row0, int mc, int p0, int kc,
+                   f32 *dst);
 
 #endif

@@ -28,6 +28,17 @@ static inline v128_t madd(v128_t acc, v128_t a, v128_t b) {
 }
 #endif
 
+/* 4 x 4 transpose of rows r0..r3. */
+#define TRANSPOSE4(r0, r1, r2, r3)                                                             \
+  {                                                                                            \
+    v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7); \
+    v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7); \
+    r0 = wasm_i64x2_shuffle(t0, t2, 0, 2);                                                     \
+    r1 = wasm_i64x2_shuffle(t0, t2, 1, 3);                                                     \
+    r2 = wasm_i64x2_shuffle(t1, t3, 0, 2);                                                     \
+    r3 = wasm_i64x2_shuffle(t1, t3, 1, 3);                                                     \
+  }
+
 #define SPLAT(x) wasm_f32x4_splat(x)
 #define ADD wasm_f32x4_add
 #define SUB wasm_f32x4_sub
