@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { batchMatMulViaTransposes } from './batch-matmul.js';
 import { conv2dBackpropFilterViaConv } from './conv-backprop-filter.js';
 import { conv2dBackpropInputViaConv } from './conv-backprop-input.js';
-import { conv2dFilterGradOnWasm, conv2dOnWasm } from './wasm/conv.js';
+import { conv2dFilterGradOnWasm, conv2dInputGradOnWasm, conv2dOnWasm } from './wasm/conv.js';
 import { GRU_STEP_KERNEL, gruStepKernel } from './wasm/gru.js';
 import { matMulOnGemm } from './wasm/matmul.js';
 import { tileOnWasm } from './wasm/tile.js';
@@ -23,8 +23,8 @@ const registered = new Set<string>();
  *   and batch broadcasts as strides. Without it (VMBRL_WASM_KERNELS without gemm) BatchMatMul
  *   keeps XNNPACK's fast non-transposed 2-D product and rewrites the transposed forms every
  *   dense layer's backward pass uses (15-70x slower in tfjs) with explicit transposes.
- * - wasm's Conv2D, FusedConv2D and Conv2DBackpropFilter run on wasm/conv.c (implicit GEMM);
- *   with the conv group off, the composed kernels below take over.
+ * - wasm's Conv2D, FusedConv2D and both convolution gradients run on wasm/conv.c (implicit
+ *   GEMM); with the conv group off, the composed kernels below take over.
  * - wasm's Tanh and Softplus (libm, one element at a time) run on wasm/unary.c, its Tile along
  *   the first axis as block copies (wasm/tile.ts), and the fused GRU step (wasm/gru.c) is added.
  * - cpu's own Conv2DBackpropFilter is a scalar loop ~30-80x slower than its conv2d; its
@@ -99,9 +99,14 @@ function makeKernelFunc(
     kernelName === 'Conv2DBackpropFilter'
       ? conv2dBackpropFilterViaConv
       : conv2dBackpropInputViaConv;
-  const onWasm = backendName === 'wasm' && kernelName === 'Conv2DBackpropFilter';
+  const onWasm =
+    backendName !== 'wasm'
+      ? undefined
+      : kernelName === 'Conv2DBackpropFilter'
+        ? conv2dFilterGradOnWasm
+        : conv2dInputGradOnWasm;
   return (args) => {
-    const ours = onWasm ? conv2dFilterGradOnWasm(args as never) : undefined;
+    const ours = onWasm?.(args as never);
     if (ours) return ours;
     const dataFormat = (args.attrs as { dataFormat?: string } | undefined)?.dataFormat ?? 'NHWC';
     if (dataFormat !== 'NHWC' && original) return original.kernelFunc(args);

@@ -126,6 +126,15 @@ static inline struct filter_tap filter_tap_of(const struct conv_geom *g, int f, 
   return t;
 }
 
+/* The 4 taps t at one window (iy, ix), one by one. */
+static inline void pack_taps_scalar(const struct conv_geom *g, const struct filter_tap *t,
+                                    const f32 *xb, int iy, int ix, f32 *d) {
+  for (int r = 0; r < MR; r++) {
+    const f32 *s = t[r].valid ? tap(g, xb, iy + t[r].ky * g->dh, ix + t[r].kx * g->dw, t[r].ci) : 0;
+    d[r] = s ? *s : 0.0f;
+  }
+}
+
 void pack_im2col_t(const struct conv_geom *g, const f32 *x, int row0, int mc, int p0, int kc,
                    f32 *dst) {
   int per = g->oh * g->ow;
@@ -135,24 +144,35 @@ void pack_im2col_t(const struct conv_geom *g, const f32 *x, int row0, int mc, in
     /* Four consecutive taps of one filter row are contiguous in x without dilation along x:
      * one vector load per position where the window covers them. */
     int vector = t[3].valid && t[0].ky == t[3].ky && g->dw == 1;
+    int span = t[3].kx - t[0].kx; /* extra columns the 4 taps reach right of the first */
     f32 *d = dst + i0 / MR * kc * MR;
     int b = p0 / per, rem = p0 - b * per, oy = rem / g->ow, ox = rem - oy * g->ow;
-    for (int q = 0; q < kc; q++) {
+    for (int q = 0; q < kc;) {
+      /* The positions left in output row (b, oy). */
+      int count = min_i(kc - q, g->ow - ox);
       const f32 *xb = x + b * g->h * g->w * g->c;
       int iy = oy * g->sh - g->padTop, ix = ox * g->sw - g->padLeft;
-      struct window w = {xb, iy, ix, 1};
-      int partial = 0;
-      const f32 *run = vector ? window_run(g, w, t[0].ky, t[0].kx, t[3].kx, t[0].ci, &partial) : 0;
-      if (vector && !partial) {
-        wasm_v128_store(d, load_or_zero(run));
+      if (!vector) {
+        for (int j = 0; j < count; j++, d += MR) pack_taps_scalar(g, t, xb, iy, ix + j * g->sw, d);
+      } else if ((unsigned)(iy + t[0].ky * g->dh) >= (unsigned)g->h) {
+        for (int j = 0; j < count; j++, d += MR) wasm_v128_store(d, SPLAT(0.0f));
       } else {
-        for (int r = 0; r < MR; r++) {
-          const f32 *s = t[r].valid ? tap(g, xb, iy + t[r].ky * g->dh, ix + t[r].kx * g->dw, t[r].ci) : 0;
-          d[r] = s ? *s : 0.0f;
-        }
+        /* Positions j whose 4 taps lie inside the row: first + j sw >= 0 and last + j sw < w. */
+        int first = ix + t[0].kx, sw = g->sw;
+        int lo = first >= 0 ? 0 : (-first + sw - 1) / sw;
+        int hi = g->w - span - first > 0 ? (g->w - span - first + sw - 1) / sw : 0;
+        lo = min_i(lo, count);
+        hi = min_i(hi < lo ? lo : hi, count);
+        int j = 0;
+        for (; j < lo; j++, d += MR) pack_taps_scalar(g, t, xb, iy, ix + j * sw, d);
+        const f32 *src = xb + ((iy + t[0].ky * g->dh) * g->w + first + j * sw) * g->c + t[0].ci;
+        int step = sw * g->c;
+        for (; j < hi; j++, d += MR, src += step) wasm_v128_store(d, wasm_v128_load(src));
+        for (; j < count; j++, d += MR) pack_taps_scalar(g, t, xb, iy, ix + j * sw, d);
       }
-      d += MR;
-      if (++ox == g->ow) {
+      q += count;
+      ox += count;
+      if (ox == g->ow) {
         ox = 0;
         if (++oy == g->oh) {
           oy = 0;
@@ -196,4 +216,51 @@ __attribute__((export_name("conv2d_filter_grad"))) void conv2d_filter_grad(
                         .aRow0 = row0, .conv = &geom, .a = x, .a2 = x, .b = dy, .bRs = oc,
                         .bCs = 1, .c = out + row0 * oc, .ldc = oc};
   gemm_core(&g, work);
+}
+
+/*
+ * Rows row0 .. row0+rows of output phase (py, px) of the input gradient (= conv2d_transpose)
+ * dx [n, h, w, c] of a convolution with filter [kh, kw, c, oc] (strides sh, sw, padding
+ * padTop/padLeft, dilation 1) from dy [n, oh, ow, oc].
+ *
+ * Sub-pixel decomposition: pixels (m sh + py, q sw + px) of dx only receive the filter taps
+ * ky = ry + j sh (ry = (py + padTop) mod sh), kx likewise, from dy row m + cy - j (cy =
+ * (py + padTop - ry) / sh). With the taps in reverse order that is a stride-1 convolution of dy
+ * with the phase's sub-filter, written straight onto the phase's sub-grid of dx: no product
+ * hits an inserted zero, and the phases write disjoint pixels. The sub-filter
+ * [Jy Jx oc, c] is copied into work first.
+ */
+__attribute__((export_name("conv2d_backprop_input"))) void conv2d_backprop_input(
+    int n, int h, int w, int c, int kh, int kw, int sh, int sw, int padTop, int padLeft, int oh,
+    int ow, int oc, int py, int px, int row0, int rows, const f32 *dy, const f32 *filter, f32 *dx,
+    f32 *work) {
+  int ry = (py + padTop) % sh, rx = (px + padLeft) % sw;
+  int jy = ry < kh ? (kh - ry + sh - 1) / sh : 0, jx = rx < kw ? (kw - rx + sw - 1) / sw : 0;
+  int cy = (py + padTop - ry) / sh, cx = (px + padLeft - rx) / sw;
+  int gridRows = (h - py + sh - 1) / sh, gridCols = (w - px + sw - 1) / sw;
+  struct c_grid grid = {gridRows, gridCols, h, w, sh, sw, py, px};
+  /* Sub-filter, taps reversed: row (j', i', co), column ci = filter[ry + (jy-1-j') sh,
+   * rx + (jx-1-i') sw, ci, co]. */
+  int k = jy * jx * oc;
+  f32 *sub = work;
+  for (int j = 0; j < jy; j++)
+    for (int i = 0; i < jx; i++) {
+      const f32 *tap = filter + ((ry + (jy - 1 - j) * sh) * kw + rx + (jx - 1 - i) * sw) * c * oc;
+      f32 *dst = sub + (j * jx + i) * oc * c;
+      for (int ci = 0; ci < c; ci++)
+        for (int co = 0; co < oc; co++) dst[co * c + ci] = tap[ci * oc + co];
+    }
+  struct conv_geom geom = {n, oh, ow, oc, jy, jx, 1, 1, 1, 1, jy - 1 - cy, jx - 1 - cx,
+                           gridRows, gridCols};
+  struct gemm_args g = {.batch = 1, .m = rows, .n = c, .k = k, .kSplit = k, .aMode = A_IM2COL,
+                        .aRow0 = row0, .conv = &geom, .a = dy, .a2 = dy, .b = sub, .bRs = c,
+                        .bCs = 1, .c = dx, .ldc = c, .grid = &grid};
+  gemm_core(&g, work + round_up(k * c, 4));
+}
+
+/* Floats of work conv2d_backprop_input needs for `rows` rows of a phase. */
+__attribute__((export_name("conv2d_backprop_input_workspace"))) int conv2d_backprop_input_workspace(
+    int rows, int c, int kh, int kw, int sh, int sw, int oc) {
+  int k = ((kh + sh - 1) / sh) * ((kw + sw - 1) / sw) * oc;
+  return round_up(k * c, 4) + gemm_workspace(rows, c, k);
 }

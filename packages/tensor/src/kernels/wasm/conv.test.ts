@@ -68,8 +68,8 @@ const cases: Array<[number[], number[], number | [number, number], Pad, number]>
 ];
 
 describe('our Conv2D on wasm (implicit GEMM)', () => {
-  it('replaces Conv2D, FusedConv2D and Conv2DBackpropFilter', () => {
-    for (const name of ['Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter']) {
+  it('replaces Conv2D, FusedConv2D and both convolution gradients', () => {
+    for (const name of ['Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput']) {
       expect(isFastKernel(name, 'wasm'), name).toBe(true);
     }
   });

@@ -20,6 +20,7 @@ export const KERNEL_FUNCTIONS = [
   'gru_step',
   'conv2d',
   'conv2d_filter_grad',
+  'conv2d_backprop_input',
 ] as const;
 export type KernelFunction = (typeof KERNEL_FUNCTIONS)[number];
 
@@ -40,6 +41,8 @@ interface KernelExports {
   gru_workspace(rows: number, inDim: number, units: number): number;
   conv2d(...args: number[]): void;
   conv2d_filter_grad(...args: number[]): void;
+  conv2d_backprop_input(...args: number[]): void;
+  conv2d_backprop_input_workspace(...args: number[]): number;
   __stack_pointer: { value: number };
 }
 
@@ -150,6 +153,11 @@ export class WasmKernels {
   /** Scratch floats one gru_step() call needs. */
   gruWorkspace(rows: number, inDim: number, units: number): number {
     return this.exports.gru_workspace(rows, inDim, units);
+  }
+
+  /** Scratch floats one conv2d_backprop_input() call needs. */
+  convInputGradWorkspace(...args: number[]): number {
+    return this.exports.conv2d_backprop_input_workspace(...args);
   }
 
   /** One product (batch), split across the pool when it is large enough to pay. */

@@ -10,13 +10,13 @@
  * one A sliver by one B sliver. MR x NR = 4 x 8 keeps 8 accumulators + 2 B vectors + 4 A splats
  * = 14 SIMD values live, which V8's register allocator (15 usable XMM registers on x64) keeps
  * without spilling; 6 x 8 or 5 x 8 spill and run 30-50% slower (measured). KC x NR floats of B
- * (16 KB) stay in the 32 KB L1, MC x KC of A (256 KB) in L2.
+ * (18 KB) stay in the 32 KB L1, MC x KC of A (288 KB) in L2.
  *
  * Scratch space ("work", gemm_workspace floats) comes from the caller.
  */
 #include "gemm.h"
 
-#define KC 512
+#define KC 576 /* the most rows of B per block; blocks are balanced (k = 1024: 2 x 512) */
 #define MC 128
 #define NC 2048
 
@@ -154,8 +154,8 @@ static inline void finish_row(f32 *c, v128_t v0, v128_t v1, int nr, int first, i
  * packed A sliver (MR floats per step); pb holds NR floats per step, bStride floats apart
  * (NR when packed, the row stride of B when read in place).
  */
-static void kernel(int kc, const f32 *pa, const f32 *pb, int bStride, f32 *c, int ldc, int mr,
-                   int nr, int first, int last, int hasBias, const f32 *bias, int act,
+static void kernel(int kc, const f32 *pa, const f32 *pb, int bStride, f32 *const *rows, int col,
+                   int mr, int nr, int first, int last, int hasBias, const f32 *bias, int act,
                    f32 alpha) {
   v128_t c00 = wasm_f32x4_splat(0.0f), c01 = c00, c10 = c00, c11 = c00;
   v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
@@ -175,18 +175,24 @@ static void kernel(int kc, const f32 *pa, const f32 *pb, int bStride, f32 *c, in
     pb += bStride;
   }
   v128_t bias0 = wasm_v128_load(bias), bias1 = wasm_v128_load(bias + 4);
-  finish_row(c, c00, c01, nr, first, last, hasBias, bias0, bias1, act, alpha);
-  if (mr > 1) finish_row(c + ldc, c10, c11, nr, first, last, hasBias, bias0, bias1, act, alpha);
-  if (mr > 2) finish_row(c + 2 * ldc, c20, c21, nr, first, last, hasBias, bias0, bias1, act, alpha);
-  if (mr > 3) finish_row(c + 3 * ldc, c30, c31, nr, first, last, hasBias, bias0, bias1, act, alpha);
+  finish_row(rows[0] + col, c00, c01, nr, first, last, hasBias, bias0, bias1, act, alpha);
+  if (mr > 1) finish_row(rows[1] + col, c10, c11, nr, first, last, hasBias, bias0, bias1, act, alpha);
+  if (mr > 2) finish_row(rows[2] + col, c20, c21, nr, first, last, hasBias, bias0, bias1, act, alpha);
+  if (mr > 3) finish_row(rows[3] + col, c30, c31, nr, first, last, hasBias, bias0, bias1, act, alpha);
 }
 
 /* B is read in place (not packed) when op(B) is row-major and A has at most this many rows:
  * packing B costs K x N copies, as much as the product itself when M is this small. */
 #define DIRECT_B_MAX_ROWS 16
 
+/* Rows of B per K block: k split into equal blocks of at most KC (multiples of 4). */
+static inline int k_block(int k) {
+  int blocks = (k + KC - 1) / KC;
+  return round_up((k + blocks - 1) / blocks, 4);
+}
+
 int gemm_workspace(int m, int n, int k) {
-  int mc = round_up(min_i(m, MC), MR), kc = min_i(k > 0 ? k : 1, KC);
+  int mc = round_up(min_i(m, MC), MR), kc = k_block(k > 0 ? k : 1);
   int nc = round_up(min_i(n, NC), NR);
   return mc * kc + kc * nc + nc + NR;
 }
@@ -211,9 +217,18 @@ static void pack_a_block(const struct gemm_args *g, const f32 *a1, const f32 *a2
   }
 }
 
+/* Where row i (of this call) of C starts. */
+static inline f32 *row_address(const struct gemm_args *g, f32 *ct, int i) {
+  if (!g->grid) return ct + i * g->ldc;
+  const struct c_grid *q = g->grid;
+  int r = g->aRow0 + i, per = q->rows * q->cols, b = r / per, rem = r - b * per;
+  int y = rem / q->cols, x = rem - y * q->cols;
+  return ct + ((b * q->height + y * q->yStep + q->y0) * q->width + x * q->xStep + q->x0) * g->ldc;
+}
+
 void gemm_core(const struct gemm_args *g, f32 *work) {
   int m = g->m, n = g->n, k = g->k;
-  int mcMax = round_up(min_i(m, MC), MR), kcMax = min_i(k > 0 ? k : 1, KC);
+  int mcMax = round_up(min_i(m, MC), MR), kb = k_block(k > 0 ? k : 1), kcMax = kb;
   int ncMax = round_up(min_i(n, NC), NR);
   f32 *packA = work, *packB = packA + mcMax * kcMax, *biasPad = packB + kcMax * ncMax;
   int directB = m <= DIRECT_B_MAX_ROWS && g->bCs == 1;
@@ -227,13 +242,13 @@ void gemm_core(const struct gemm_args *g, f32 *work) {
         /* Empty sum: C = act(bias). */
         for (int i = 0; i < m; i++)
           for (int j = 0; j < nc; j += NR)
-            finish_row(ct + i * g->ldc + jc + j, SPLAT(0.0f), SPLAT(0.0f), min_i(nc - j, NR), 1, 1,
-                       1, wasm_v128_load(biasPad + j), wasm_v128_load(biasPad + j + 4), g->act,
-                       g->alpha);
+            finish_row(row_address(g, ct, i) + jc + j, SPLAT(0.0f), SPLAT(0.0f), min_i(nc - j, NR),
+                       1, 1, 1, wasm_v128_load(biasPad + j), wasm_v128_load(biasPad + j + 4),
+                       g->act, g->alpha);
         continue;
       }
-      for (int pc = 0; pc < k; pc += KC) {
-        int kc = min_i(k - pc, KC);
+      for (int pc = 0; pc < k; pc += kb) {
+        int kc = min_i(k - pc, kb);
         int first = pc == 0, last = pc + kc == k;
         const f32 *bp = bt + pc * g->bRs + jc * g->bCs;
         /* Directly read slivers are all full; a last partial one is packed. */
@@ -242,14 +257,15 @@ void gemm_core(const struct gemm_args *g, f32 *work) {
         for (int ic = 0; ic < m; ic += MC) {
           int mc = min_i(m - ic, MC);
           pack_a_block(g, a1, a2, ic, mc, pc, kc, packA);
+          f32 *rows[MC];
+          for (int i = 0; i < mc; i++) rows[i] = row_address(g, ct, ic + i);
           for (int jr = 0; jr < nc; jr += NR) {
             int nr = min_i(nc - jr, NR);
             const f32 *pb = jr < ncDirect ? bp + jr : packB + (jr - ncDirect) * kc;
             int bStride = jr < ncDirect ? g->bRs : NR;
             for (int ir = 0; ir < mc; ir += MR) {
-              kernel(kc, packA + ir * kc, pb, bStride, ct + (ic + ir) * g->ldc + jc + jr, g->ldc,
-                     min_i(mc - ir, MR), nr, first, last, g->hasBias, biasPad + jr, g->act,
-                     g->alpha);
+              kernel(kc, packA + ir * kc, pb, bStride, rows + ir, jc + jr, min_i(mc - ir, MR), nr,
+                     first, last, g->hasBias, biasPad + jr, g->act, g->alpha);
             }
           }
         }

@@ -13,7 +13,7 @@
  * p < kSplit are element (i, p) at a[i * aRs + p * aCs], the columns p >= kSplit come from a
  * second operand, (i, p - kSplit) at a2[i * a2Rs + (p - kSplit) * a2Cs] (a product with [A1, A2]
  * concatenated along columns, without the copy; kSplit = k for one operand). op(B) (p, j) is at
- * b[p * bRs + j * bCs], C (i, j) at c[i * ldc + j]; entry t of the batch starts t * aBatch,
+ * b[p * bRs + j * bCs], C (i, j) at c[i * ldc + j] (or on a grid); entry t of the batch starts t * aBatch,
  * t * bBatch, t * cBatch floats later (0: the same operand for every entry).
  */
 /* Geometry of an NHWC convolution (filter [kh, kw, c, oc]) whose im2col matrix is an operand. */
@@ -32,6 +32,14 @@ enum {
   A_IM2COL_T = 2, /* the transpose: row = filter tap, column = output position */
 };
 
+/*
+ * C rows as a sub-grid of an NHWC image [batch, height, width, ldc]: row aRow0 + i, i.e. grid
+ * point (b, y, x) of a rows x cols grid, is pixel (b, y * yStep + y0, x * xStep + x0).
+ */
+struct c_grid {
+  int rows, cols, height, width, yStep, xStep, y0, x0;
+};
+
 struct gemm_args {
   int batch, m, n, k, kSplit;
   int aMode, aRow0; /* with A_IM2COL*: the source, and the absolute index of row 0 */
@@ -44,6 +52,7 @@ struct gemm_args {
   int bBatch, bRs, bCs;
   f32 *c;
   int cBatch, ldc;
+  const struct c_grid *grid; /* 0: C is a matrix with row stride ldc */
   const f32 *bias; /* n floats, used when hasBias */
   int hasBias, act;
   f32 alpha; /* slope of leaky relu */

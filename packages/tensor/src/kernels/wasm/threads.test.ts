@@ -52,6 +52,18 @@ describe('our wasm kernels on 2 threads', () => {
         bias: w.slice([0, 0], [1, 300]).reshape([300]),
         activation: 'relu',
       }),
+    'a convolution (positions split) and both its gradients (taps and phase rows split)': () => {
+      const x = uniform([16, 31, 31, 32], 5) as tf.Tensor4D;
+      const f = uniform([4, 4, 32, 64], 6) as tf.Tensor4D;
+      const [dx, df] = tf.grads((xi: tf.Tensor, fi: tf.Tensor) =>
+        tf.sum(tf.square(tf.conv2d(xi as tf.Tensor4D, fi as tf.Tensor4D, 2, 'valid'))),
+      )([x, f]) as [tf.Tensor, tf.Tensor];
+      return tf.concat([
+        tf.conv2d(x, f, 2, 'valid').reshape([-1]),
+        dx.reshape([-1]),
+        df.reshape([-1]),
+      ]);
+    },
     'tanh and softplus of 400 000 elements': () => tf.concat([tf.tanh(a), tf.softplus(a)]),
     'a GRU step of 1000 rows': () => {
       const cell = new GRUCell(400, 200, { seed: 4 });
