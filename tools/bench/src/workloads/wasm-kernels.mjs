@@ -70,13 +70,13 @@ export async function cases(tensor, options) {
   const convFlops = 2 * images * 14 * 14 * 64 * 16 * 32;
   both(`conv 31->14 (B*L=${images})`, () => tf.conv2d(xc, w, 2, 'valid'), convFlops);
   both(
-    `conv 31->14 input gradient`,
+    'conv 31->14 input gradient',
     () => tf.conv2dTranspose(dy, w, xc.shape, 2, 'valid'),
     convFlops,
   );
   const attrs = { strides: 2, pad: 'valid', dataFormat: 'NHWC', filterShape: w.shape };
   both(
-    `conv 31->14 filter gradient`,
+    'conv 31->14 filter gradient',
     () => tf.engine().runKernel('Conv2DBackpropFilter', { x: xc, dy }, attrs),
     convFlops,
   );
