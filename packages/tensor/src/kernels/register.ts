@@ -5,7 +5,7 @@ import { conv2dBackpropInputViaConv } from './conv-backprop-input.js';
 import { conv2dFilterGradOnWasm, conv2dInputGradOnWasm, conv2dOnWasm } from './wasm/conv.js';
 import { GRU_STEP_KERNEL, gruStepKernel } from './wasm/gru.js';
 import { matMulOnGemm } from './wasm/matmul.js';
-import { tileOnWasm } from './wasm/tile.js';
+import { sumOnWasm, tileOnWasm } from './wasm/tile.js';
 import { unaryOnWasm } from './wasm/unary.js';
 
 type KernelConfig = tf.KernelConfig;
@@ -26,7 +26,8 @@ const registered = new Set<string>();
  * - wasm's Conv2D, FusedConv2D and both convolution gradients run on wasm/conv.c (implicit
  *   GEMM); with the conv group off, the composed kernels below take over.
  * - wasm's Tanh and Softplus (libm, one element at a time) run on wasm/unary.c, its Tile along
- *   the first axis as block copies (wasm/tile.ts), and the fused GRU step (wasm/gru.c) is added.
+ *   the first axis as block copies and its Sum over leading axes in one pass (wasm/tile.ts),
+ *   and the fused GRU step (wasm/gru.c) is added.
  * - cpu's own Conv2DBackpropFilter is a scalar loop ~30-80x slower than its conv2d; its
  *   Conv2DBackpropInput is faster than its conv2d, so it is kept.
  */
@@ -41,6 +42,7 @@ const FAST_KERNELS: Record<string, string[]> = {
     'Tanh',
     'Softplus',
     'Tile',
+    'Sum',
     GRU_STEP_KERNEL,
   ],
   cpu: ['Conv2DBackpropFilter'],
@@ -90,9 +92,14 @@ function makeKernelFunc(
     const fused = kernelName === 'FusedConv2D';
     return (args) => conv2dOnWasm(args as never, fused) ?? original.kernelFunc(args);
   }
-  if (kernelName === 'Tanh' || kernelName === 'Softplus' || kernelName === 'Tile') {
+  if (['Tanh', 'Softplus', 'Tile', 'Sum'].includes(kernelName)) {
     if (!original) throw new Error(`No ${kernelName} kernel on ${backendName} to build on`);
-    const ours = kernelName === 'Tile' ? tileOnWasm : (a: never) => unaryOnWasm(kernelName, a);
+    const ours =
+      kernelName === 'Tile'
+        ? tileOnWasm
+        : kernelName === 'Sum'
+          ? sumOnWasm
+          : (a: never) => unaryOnWasm(kernelName, a);
     return (args) => ours(args as never) ?? original.kernelFunc(args);
   }
   const fast =

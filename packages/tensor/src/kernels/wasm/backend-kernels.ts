@@ -7,10 +7,10 @@ import type { WasmHeapModule } from './heap.js';
  *
  * `VMBRL_WASM_KERNELS` picks the groups at start-up: `all` (default), `none`, or a comma list of
  * gemm (BatchMatMul, _FusedMatMul), conv (Conv2D, FusedConv2D, Conv2DBackpropFilter), unary
- * (Tanh, Softplus), gru (the fused GRU step), tile (Tile). A group that is off leaves the previous kernel (tfjs', or this package's older
+ * (Tanh, Softplus), gru (the fused GRU step), tile (Tile), sum (Sum over leading axes). A group that is off leaves the previous kernel (tfjs', or this package's older
  * rewrite) in charge, which is how benchmarks and tests compare the two.
  */
-export const KERNEL_GROUPS = ['gemm', 'conv', 'unary', 'gru', 'tile'] as const;
+export const KERNEL_GROUPS = ['gemm', 'conv', 'unary', 'gru', 'tile', 'sum'] as const;
 export type KernelGroup = (typeof KERNEL_GROUPS)[number];
 
 let enabled = parseKernelGroups(process.env.VMBRL_WASM_KERNELS);

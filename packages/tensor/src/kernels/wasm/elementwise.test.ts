@@ -56,8 +56,8 @@ function worstError(
 }
 
 describe('our unary kernels on wasm', () => {
-  it('replace Tanh, Softplus and Tile and add the fused GRU step', () => {
-    for (const name of ['Tanh', 'Softplus', 'Tile', GRU_STEP_KERNEL]) {
+  it('replace Tanh, Softplus, Tile and Sum and add the fused GRU step', () => {
+    for (const name of ['Tanh', 'Softplus', 'Tile', 'Sum', GRU_STEP_KERNEL]) {
       expect(isFastKernel(name, 'wasm'), name).toBe(true);
     }
   });
@@ -118,6 +118,30 @@ describe('our Tile on wasm', () => {
       expect(tf.memory().numTensors).toBe(before);
     }
     tf.dispose([x, b]);
+  });
+});
+
+describe('our Sum over leading axes on wasm', () => {
+  it('sums like tfjs within float rounding and leaves other reductions to tfjs', () => {
+    const x = tf.randomNormal([16, 7, 9, 33], 0, 1, 'float32', 8);
+    const cases = [
+      () => tf.sum(x, [0, 1, 2]),
+      () => tf.sum(x, [2, 0, 1], true),
+      () => tf.sum(x, 0),
+      () => tf.sum(x, [-4, -3]),
+      () => tf.sum(x), // all axes: tfjs' kernel
+      () => tf.sum(x, [1, 2]), // not leading: tfjs' kernel
+    ];
+    // Sums of up to 16 * 7 * 9 = 1008 N(0, 1) terms, in another order than tfjs' (which
+    // accumulates in several partial sums): rounding differences of order 1e-7 * 1008.
+    for (const f of cases) {
+      const theirs = onWasm(f, false);
+      onWasm(f).forEach((v, i) => expect(Math.abs(v - (theirs[i] as number))).toBeLessThan(1e-3));
+    }
+    const before = tf.memory().numTensors;
+    expect(tf.tidy(() => tf.sum(x, [0, 1, 2], true).shape)).toEqual([1, 1, 1, 33]);
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
   });
 });
 

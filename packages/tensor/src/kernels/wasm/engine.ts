@@ -21,6 +21,7 @@ export const KERNEL_FUNCTIONS = [
   'conv2d',
   'conv2d_filter_grad',
   'conv2d_backprop_input',
+  'sum_rows',
 ] as const;
 export type KernelFunction = (typeof KERNEL_FUNCTIONS)[number];
 
@@ -40,6 +41,7 @@ interface KernelExports {
   gru_step(...args: number[]): void;
   gru_workspace(rows: number, inDim: number, units: number): number;
   conv2d(...args: number[]): void;
+  sum_rows(rows: number, cols: number, x: number, out: number): void;
   conv2d_filter_grad(...args: number[]): void;
   conv2d_backprop_input(...args: number[]): void;
   conv2d_backprop_input_workspace(...args: number[]): number;

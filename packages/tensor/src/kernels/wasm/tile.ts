@@ -1,5 +1,10 @@
 import type * as tf from '@tensorflow/tfjs';
-import { type WasmBackendLike, heapOffset, kernelGroupOn } from './backend-kernels.js';
+import {
+  type WasmBackendLike,
+  heapOffset,
+  kernelGroupOn,
+  wasmKernelsFor,
+} from './backend-kernels.js';
 
 /**
  * Tile along the first axis only (reps [r, 1, ..., 1]: r copies of the whole tensor, e.g. one
@@ -33,5 +38,42 @@ export function tileOnWasm(args: {
     heap.copyWithin(to + done * bytes, to, to + more * bytes);
     done += more;
   }
+  return out;
+}
+
+/**
+ * Sum over the leading axes of a float32 tensor (bias gradients: [N, H, W, C] -> [C]) as one
+ * pass over x (unary.c's sum_rows); tfjs' wasm Sum transposes x first to bring those axes last.
+ * Other reductions: undefined, for tfjs' kernel.
+ */
+export function sumOnWasm(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: tf.KernelBackend;
+  attrs: tf.NamedAttrMap;
+}): tf.TensorInfo | undefined {
+  const x = args.inputs.x;
+  if (!x || x.dtype !== 'float32' || !kernelGroupOn('sum')) return undefined;
+  const rank = x.shape.length;
+  const axis = args.attrs.axis as number | number[] | undefined;
+  const axes = (axis === undefined ? [] : Array.isArray(axis) ? axis : [axis])
+    .map((a) => (a < 0 ? a + rank : a))
+    .sort((a, b) => a - b);
+  const leading = axes.length;
+  if (leading === 0 || leading >= rank || axes.some((a, i) => a !== i)) return undefined;
+  const engine = wasmKernelsFor(args.backend);
+  if (!engine) return undefined;
+  const kept = x.shape.slice(leading);
+  const shape = args.attrs.keepDims ? [...new Array(leading).fill(1), ...kept] : kept;
+  const backend = args.backend as unknown as WasmBackendLike;
+  const out = backend.makeOutput(shape, 'float32');
+  const cols = kept.reduce((p, d) => p * d, 1);
+  const rows = x.shape.slice(0, leading).reduce((p, d) => p * d, 1);
+  engine.run([
+    {
+      fn: 'sum_rows',
+      args: [rows, cols, heapOffset(args.backend, x), heapOffset(args.backend, out)],
+      work: 0,
+    },
+  ]);
   return out;
 }

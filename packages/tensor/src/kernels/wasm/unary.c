@@ -34,3 +34,18 @@ __attribute__((export_name("unary"))) void unary(int op, int n, const f32 *x, f3
     if (i + 2 < n) y[i + 2] = wasm_f32x4_extract_lane(v, 2);
   }
 }
+
+/*
+ * out[j] = sum over i of x[i * cols + j]: a sum over leading axes (a bias gradient), each
+ * column summed in row order, without the transposed copy tfjs' Sum makes first.
+ */
+__attribute__((export_name("sum_rows"))) void sum_rows(int rows, int cols, const f32 *x,
+                                                       f32 *out) {
+  for (int j = 0; j < cols; j++) out[j] = 0.0f;
+  for (int i = 0; i < rows; i++) {
+    const f32 *row = x + i * cols;
+    int j = 0;
+    for (; j + 4 <= cols; j += 4) wasm_v128_store(out + j, ADD(wasm_v128_load(out + j), wasm_v128_load(row + j)));
+    for (; j < cols; j++) out[j] = out[j] + row[j];
+  }
+}
