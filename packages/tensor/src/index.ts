@@ -14,6 +14,12 @@ export {
   type InitBackendOptions,
 } from './backend.js';
 export { getOriginalKernel, isFastKernel, registerFastConvKernels } from './kernels/register.js';
+export {
+  KERNEL_GROUPS,
+  type KernelGroup,
+  setWasmKernels,
+  wasmKernelGroups,
+} from './kernels/wasm/backend-kernels.js';
 export { wasmThreadInfo } from './wasm-threads.js';
 export { Rng, splitSeed, type RngState } from './random.js';
 export { Normal, TanhNormal, Bernoulli, klNormal, stopGradient } from './distributions.js';

@@ -1,6 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getOriginalKernel, initBackend, tf } from '../index.js';
 import { Rng } from '../random.js';
+import { KERNEL_GROUPS, setWasmKernels } from './wasm/backend-kernels.js';
 
 function randomValues(shape: number[], rng: Rng): Float32Array {
   const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
@@ -22,10 +23,13 @@ function product(
   });
 }
 
+// The fallback of our GEMM (wasm/gemm.c): XNNPACK's 2-D product with explicit transposes.
 describe('wasm BatchMatMul with transposes', () => {
   beforeAll(async () => {
     await initBackend({ backend: 'wasm', log: false });
+    setWasmKernels(KERNEL_GROUPS.filter((g) => g !== 'gemm'));
   });
+  afterAll(() => setWasmKernels(KERNEL_GROUPS));
 
   it('replaces the wasm kernel (the original is kept)', () => {
     expect(getOriginalKernel('BatchMatMul', 'wasm')).toBeDefined();

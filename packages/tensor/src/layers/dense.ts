@@ -54,12 +54,17 @@ export class Dense extends Module {
         throw new Error(`${this.name}: expected input [..., ${this.inDim}], got [${x.shape}]`);
       }
       const flat = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, this.inDim]);
-      let y: tf.Tensor = tf.add(
-        tf.matMul(flat as tf.Tensor2D, this.kernel as tf.Tensor2D),
-        this.bias,
-      );
+      // One fused kernel for product, bias and (without layer norm) relu; rounds like the
+      // separate ops. tfjs runs them separately itself when it records the relu's gradient.
+      const fusedRelu = this.activation === 'relu' && !this.gamma;
+      let y: tf.Tensor = tf.fused.matMul({
+        a: flat as tf.Tensor2D,
+        b: this.kernel as tf.Tensor2D,
+        bias: this.bias,
+        activation: fusedRelu ? 'relu' : 'linear',
+      });
       if (this.gamma && this.beta) y = layerNorm(y, this.gamma, this.beta);
-      y = applyActivation(y, this.activation);
+      if (!fusedRelu) y = applyActivation(y, this.activation);
       return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), this.outDim]);
     });
   }

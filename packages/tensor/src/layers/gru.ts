@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fusedGruStep } from '../kernels/wasm/gru.js';
 import { checkPositiveInt } from './dense.js';
 import { constant, glorotUniform } from './init.js';
 import { Module, type ModuleOptions } from './module.js';
@@ -40,7 +41,10 @@ export class GRUCell extends Module {
     this.candidateBias = this.addVariable('candidate/bias', constant(units, 0), [units]);
   }
 
-  /** One step: x [B, inDim], h [B, units] -> h' [B, units]. */
+  /**
+   * One step: x [B, inDim], h [B, units] -> h' [B, units]. On wasm, when no gradient is being
+   * recorded, one fused kernel (kernels/wasm/gru.c) computes the same arithmetic.
+   */
   apply(x: tf.Tensor, h: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       if (x.rank !== 2 || x.shape[1] !== this.inDim) {
@@ -51,6 +55,15 @@ export class GRUCell extends Module {
           `${this.name}: expected h [${x.shape[0]}, ${this.units}], got [${h.shape}]`,
         );
       }
+      const fused = fusedGruStep(
+        x,
+        h,
+        this.gateKernel,
+        this.gateBias,
+        this.candidateKernel,
+        this.candidateBias,
+      );
+      if (fused) return fused;
       const gates = tf.sigmoid(
         tf.add(
           tf.matMul(tf.concat([x, h], 1) as tf.Tensor2D, this.gateKernel as tf.Tensor2D),

@@ -13,6 +13,7 @@ import * as w1 from './w1.mjs';
 import * as w1big from './w1big.mjs';
 import * as w2 from './w2.mjs';
 import * as w3 from './w3.mjs';
+import * as wasmKernels from './wasm-kernels.mjs';
 
 /** Registered workloads by name. */
 export const WORKLOADS = {
@@ -22,6 +23,7 @@ export const WORKLOADS = {
   w1big,
   w2,
   w3,
+  'wasm-kernels': wasmKernels,
   'cem-oracle': cemOracle,
   'env-physics': envPhysics,
   'env-pixels': envPixels,

@@ -1,0 +1,21 @@
+/**
+ * The part of the WebAssembly JS API this package uses, typed locally: the project compiles
+ * against ES2022 without the DOM library, where TypeScript has no WebAssembly values.
+ */
+
+/** A compiled module (WebAssembly.Module); can be posted to worker threads. */
+export type WasmModule = object & { readonly __wasmModule?: never };
+
+/** A linear memory (WebAssembly.Memory). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+}
+
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: object) => { exports: Record<string, unknown> };
+  Memory: abstract new (...args: never[]) => WasmMemory;
+  validate(bytes: Uint8Array): boolean;
+}
+
+export const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
