@@ -56,7 +56,10 @@ describe('vmbrl-online --agent alm', () => {
       [['--agent', 'alm-model-free', '--no-kl'], 'ablations of --agent alm'],
       [['--agent', 'alm', '--candidates', '5'], 'unknown flag --candidates'],
       [['--agent', 'alm', '--set', 'learner.bs=5'], "'learner' has no field 'bs'; allowed: gamma"],
-      [['--agent', 'alm', '--set', 'learner.batchSize=0'], 'batchSize must be a positive integer'],
+      [
+        ['--agent', 'alm', '--set', 'learner.batchSize=0'],
+        'ALM config: batchSize = 0 is invalid; allowed: an integer >= 1',
+      ],
     ];
     for (const [args, message] of cases) {
       const result = cli(args);

@@ -1,9 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Rng } from '@vmbrl/core';
 import { type MetricsRow, readMetrics } from '@vmbrl/metrics';
 import { EpisodeBuffer, EpisodeBuilder } from '@vmbrl/replay';
-import { Rng, initBackend, tf } from '@vmbrl/tensor';
+import { initBackend, tf } from '@vmbrl/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlmAgent } from './alm-agent.js';
 import { runAlm } from './alm-loop.js';

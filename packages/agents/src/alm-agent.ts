@@ -5,15 +5,24 @@
  */
 import { join } from 'node:path';
 import {
+  type Agent,
+  type AgentObservation,
+  type PolicyOptions,
+  type PolicyResult,
+  Rng,
+  type RngState,
+  type SequenceBatch,
+  type TransitionBatch,
+  splitSeed,
+} from '@vmbrl/core';
+import {
   type AlmConfig,
   AlmLearner,
   type AlmMetrics,
   constantNoise,
   seededNoise,
 } from '@vmbrl/objectives';
-import type { SequenceBatch, TransitionBatch } from '@vmbrl/replay';
-import { Rng, type RngState, loadCheckpoint, saveCheckpoint, splitSeed, tf } from '@vmbrl/tensor';
-import type { Agent, AgentObservation, PolicyOptions, PolicyResult } from './agent.js';
+import { loadCheckpoint, saveCheckpoint, tf } from '@vmbrl/tensor';
 
 /** Options of {@link AlmAgent}. */
 export interface AlmAgentOptions {

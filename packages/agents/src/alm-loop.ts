@@ -1,3 +1,4 @@
+import { type Episode, type SimulatorEnv, splitSeed } from '@vmbrl/core';
 /**
  * ALM's online loop (Ghugare et al. 2023, Algorithm 1) as a resumable run: every env step the
  * agent acts (uniform random actions during the warm-up), the transition is recorded, and once
@@ -6,10 +7,10 @@
  * directory, checkpoints, metrics, report and resume machinery. A checkpoint follows every
  * training episode, so a resumed run repeats the unfinished episode (with its updates) exactly.
  */
-import { type SimulatorEnv, makeWrappedEnv } from '@vmbrl/envs';
+import { makeWrappedEnv } from '@vmbrl/envs';
 import type { MetricsRow } from '@vmbrl/metrics';
-import { type Episode, EpisodeBuilder } from '@vmbrl/replay';
-import { initBackend, splitSeed } from '@vmbrl/tensor';
+import { EpisodeBuilder } from '@vmbrl/replay';
+import { initBackend } from '@vmbrl/tensor';
 import { AlmAgent } from './alm-agent.js';
 import { type AlmRunConfig, validateAlmRunConfig } from './alm-run-config.js';
 import { ResumableRun, budgetReached } from './loop-driver.js';

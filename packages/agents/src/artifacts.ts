@@ -1,18 +1,16 @@
 /** Videos and the report of a run directory, built with @vmbrl/metrics. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Agent, type Episode, Rng, writeGif } from '@vmbrl/core';
 import {
   type MetricsRow,
   composeOpenLoopVideo,
   readMetrics,
   splitFrames,
-  writeGif,
   writeRunReport,
 } from '@vmbrl/metrics';
-import type { Episode, EpisodeBuffer } from '@vmbrl/replay';
-import { Rng } from '@vmbrl/tensor';
+import type { EpisodeBuffer } from '@vmbrl/replay';
 import { openLoopPrediction } from '@vmbrl/world-models';
-import type { Agent } from './agent.js';
 import { DreamerAgent } from './dreamer-agent.js';
 import { PlanetAgent } from './planet-agent.js';
 import { runPaths } from './run-dir.js';

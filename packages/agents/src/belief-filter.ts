@@ -1,10 +1,11 @@
+import type { AgentObservation, Rng } from '@vmbrl/core';
 /**
  * Online belief filtering shared by the latent-model agents (PlaNet, Dreamer): one RSSM
  * posterior step per new image, never re-running the whole episode.
  */
-import { type ConvEncoder, type Rng, imagesToFloat, tf } from '@vmbrl/tensor';
+import { type ConvEncoder, imagesToFloat, tf } from '@vmbrl/tensor';
 import { type LatentState, type LatentWorldModel, tidyTree } from '@vmbrl/world-models';
-import { type AgentObservation, addExplorationNoise } from './agent.js';
+import { addExplorationNoise } from './exploration.js';
 
 /** The belief an agent carries between steps: the filtered posterior and the action after it. */
 export interface BeliefState {

@@ -4,18 +4,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ParallelSimulatorScorer, SimulatorScorer, makeWrappedEnv } from '@vmbrl/envs';
-import type { SimulatorEnv } from '@vmbrl/envs';
-import { writeFileAtomic } from '@vmbrl/metrics';
-import { cem } from '@vmbrl/planners';
-import { Rng, type RngState } from '@vmbrl/tensor';
 import {
   type Agent,
   type AgentObservation,
   type PolicyOptions,
-  addExplorationNoise,
-} from './agent.js';
+  Rng,
+  type RngState,
+  type SimulatorEnv,
+  writeFileAtomic,
+} from '@vmbrl/core';
+import { ParallelSimulatorScorer, SimulatorScorer, makeWrappedEnv } from '@vmbrl/envs';
+import { cem } from '@vmbrl/planners';
 import type { PlannerConfig } from './config.js';
+import { addExplorationNoise } from './exploration.js';
 
 /** Options of {@link CemOracleAgent.create}. */
 export interface CemOracleOptions {

@@ -3,10 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Rng } from '@vmbrl/core';
 import { makeWrappedEnv } from '@vmbrl/envs';
 import { type MetricsRow, readMetrics } from '@vmbrl/metrics';
 import { EpisodeBuffer } from '@vmbrl/replay';
-import { Rng, initBackend, tf } from '@vmbrl/tensor';
+import { initBackend, tf } from '@vmbrl/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveOnlineConfig } from './config.js';
 import { DreamerAgent, type DreamerState } from './dreamer-agent.js';

@@ -5,17 +5,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@vmbrl/metrics';
-import { DreamerBehaviour, type ImaginedTrajectory } from '@vmbrl/objectives';
-import type { SequenceBatch } from '@vmbrl/replay';
 import {
+  type Agent,
+  type AgentObservation,
+  type PolicyOptions,
   Rng,
   type RngState,
-  loadCheckpoint,
-  saveCheckpoint,
-  stopGradient,
-  tf,
-} from '@vmbrl/tensor';
+  type SequenceBatch,
+  writeFileAtomic,
+} from '@vmbrl/core';
+import { DreamerBehaviour, type ImaginedTrajectory } from '@vmbrl/objectives';
+import { loadCheckpoint, saveCheckpoint, stopGradient, tf } from '@vmbrl/tensor';
 import {
   type LatentState,
   LatentWorldModel,
@@ -25,7 +25,6 @@ import {
   stateFeatures,
   tidyTree,
 } from '@vmbrl/world-models';
-import type { Agent, AgentObservation, PolicyOptions } from './agent.js';
 import { BeliefActing, type BeliefState } from './belief-filter.js';
 import type { OnlineConfig } from './config.js';
 import { type DreamerConfig, behaviourOptions, upgradeDreamerConfig } from './dreamer-config.js';

@@ -1,8 +1,6 @@
+import type { Agent, Episode, Rng, SimulatorEnv } from '@vmbrl/core';
 /** Playing one episode with an agent (or uniform random actions) and recording it. */
-import type { SimulatorEnv } from '@vmbrl/envs';
-import { type Episode, EpisodeBuilder } from '@vmbrl/replay';
-import type { Rng } from '@vmbrl/tensor';
-import type { Agent } from './agent.js';
+import { EpisodeBuilder } from '@vmbrl/replay';
 
 /** How the actions of an episode are chosen. */
 export type EpisodeMode = 'random' | 'explore' | 'eval';

@@ -5,8 +5,9 @@
  * The run directory is only read, apart from the summary file written at the end.
  */
 import { join } from 'node:path';
-import { meanStd, writeFileAtomic } from '@vmbrl/metrics';
-import { type BackendName, Rng, initBackend, splitSeed } from '@vmbrl/tensor';
+import { Rng, splitSeed, writeFileAtomic } from '@vmbrl/core';
+import { meanStd } from '@vmbrl/metrics';
+import { type BackendName, initBackend } from '@vmbrl/tensor';
 import type { OnlineConfig } from './config.js';
 import { playEpisode } from './episodes.js';
 import { makeEnvAndAgent } from './make-agent.js';

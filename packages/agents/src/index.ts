@@ -2,7 +2,7 @@
  * @vmbrl/agents — PlaNet and the CEM-oracle composed from the vmbrl packages, and the online
  * loop that runs them (PlaNet Algorithm 1): collect, train, evaluate, checkpoint, resume, report.
  */
-export * from './agent.js';
+export { addExplorationNoise } from './exploration.js';
 export * from './config.js';
 export { PlanetAgent, type PlanetAgentOptions, type PlanetState } from './planet-agent.js';
 export { CemOracleAgent, type CemOracleOptions, type OracleState } from './cem-oracle-agent.js';

@@ -1,3 +1,4 @@
+import { type Episode, Rng } from '@vmbrl/core';
 /**
  * What every training loop shares, as a base class: the RNG streams of random actions and
  * replay sampling, the replay, the metrics file and the progress display; restoring from the
@@ -5,8 +6,7 @@
  * limit or a signal stops them; and committing each unit (metrics rows, then a checkpoint).
  */
 import { MetricsLog, type MetricsRow } from '@vmbrl/metrics';
-import { type Episode, EpisodeBuffer } from '@vmbrl/replay';
-import { Rng } from '@vmbrl/tensor';
+import { EpisodeBuffer } from '@vmbrl/replay';
 import { writeReport } from './artifacts.js';
 import { Interrupted } from './episodes.js';
 import type { RunOnlineOptions, RunOnlineResult } from './online-loop.js';

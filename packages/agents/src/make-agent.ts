@@ -1,6 +1,6 @@
+import type { Agent, SimulatorEnv } from '@vmbrl/core';
 /** Builds the environment and the agent an online config asks for. */
-import { type SimulatorEnv, makeWrappedEnv } from '@vmbrl/envs';
-import type { Agent } from './agent.js';
+import { makeWrappedEnv } from '@vmbrl/envs';
 import { CemOracleAgent } from './cem-oracle-agent.js';
 import type { OnlineConfig } from './config.js';
 import { DreamerAgent } from './dreamer-agent.js';

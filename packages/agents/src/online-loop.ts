@@ -1,3 +1,4 @@
+import { type Agent, type SequenceBatch, type SimulatorEnv, splitSeed } from '@vmbrl/core';
 /**
  * PlaNet's Algorithm 1 as a resumable online run: S seed episodes with random actions; then
  * repeat C updates on B chunks of length L and one episode with the planner plus exploration
@@ -6,11 +7,8 @@
  * appended just before its checkpoint, so a resumed run truncates exactly the rows of the
  * iteration it repeats.
  */
-import type { SimulatorEnv } from '@vmbrl/envs';
 import type { MetricsRow } from '@vmbrl/metrics';
-import type { SequenceBatch } from '@vmbrl/replay';
-import { type BackendName, initBackend, splitSeed } from '@vmbrl/tensor';
-import type { Agent } from './agent.js';
+import { type BackendName, initBackend } from '@vmbrl/tensor';
 import { writeEpisodeVideo, writeOpenLoopVideo } from './artifacts.js';
 import { type OnlineConfig, agentStepsPerEpisode, validateOnlineConfig } from './config.js';
 import { playEpisode } from './episodes.js';

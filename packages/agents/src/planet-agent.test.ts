@@ -1,11 +1,12 @@
+import { Rng } from '@vmbrl/core';
 import { makeWrappedEnv } from '@vmbrl/envs';
 import { EpisodeBuffer } from '@vmbrl/replay';
-import { Rng, initBackend, tf } from '@vmbrl/tensor';
+import { initBackend, tf } from '@vmbrl/tensor';
 import { disposeState } from '@vmbrl/world-models';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addExplorationNoise } from './agent.js';
 import { resolveOnlineConfig } from './config.js';
 import { playEpisode } from './episodes.js';
+import { addExplorationNoise } from './exploration.js';
 import { PlanetAgent, type PlanetState } from './planet-agent.js';
 
 beforeAll(async () => {

@@ -5,17 +5,22 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@vmbrl/metrics';
+import {
+  type Agent,
+  type AgentObservation,
+  type PolicyOptions,
+  Rng,
+  type RngState,
+  type SequenceBatch,
+  writeFileAtomic,
+} from '@vmbrl/core';
 import { cem } from '@vmbrl/planners';
-import type { SequenceBatch } from '@vmbrl/replay';
-import { Rng, type RngState } from '@vmbrl/tensor';
 import {
   type LatentState,
   LatentWorldModel,
   disposeState,
   latentSequenceScorer,
 } from '@vmbrl/world-models';
-import type { Agent, AgentObservation, PolicyOptions } from './agent.js';
 import { BeliefActing } from './belief-filter.js';
 import type { OnlineConfig, PlannerConfig } from './config.js';
 

@@ -7,9 +7,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@vmbrl/metrics';
-import { type Episode, readEpisode, writeEpisode } from '@vmbrl/replay';
-import type { RngState } from '@vmbrl/tensor';
+import { type Episode, type RngState, writeFileAtomic } from '@vmbrl/core';
+import { readEpisode, writeEpisode } from '@vmbrl/replay';
 import {
   type OnlineConfig,
   configDifferences,

@@ -7,7 +7,8 @@
  *   - physics and control steps/s (random actions through Env.step, one process, median of 3).
  */
 import { cpus, loadavg } from 'node:os';
-import { childSeed, makeEnv, makeRng } from '../dist/index.js';
+import { Rng, splitSeed } from '@vmbrl/core';
+import { makeEnv } from '../dist/index.js';
 
 const args = {};
 for (let i = 2; i < process.argv.length; i += 2)
@@ -40,7 +41,7 @@ for (const name of TASKS) {
   const returns = [];
   let totalSteps = 0;
   for (let seed = 0; seed < SEEDS; seed++) {
-    const rng = makeRng(childSeed(seed, 'random-policy'));
+    const rng = new Rng(splitSeed(seed, 'random-policy'));
     let ts = env.reset(seed);
     let ret = 0;
     while (!ts.last) {
@@ -53,7 +54,7 @@ for (const name of TASKS) {
   const mean = returns.reduce((a, b) => a + b, 0) / SEEDS;
   const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / SEEDS);
 
-  const rng = makeRng(12345);
+  const rng = new Rng(12345);
   let last = true;
   const step = () => {
     if (last) env.reset();

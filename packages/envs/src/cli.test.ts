@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readPng } from '@vmbrl/core';
 import { describe, expect, it } from 'vitest';
 import { main, parseRandomArgs } from './cli.js';
-import { readPng } from './render/png.js';
 
 function capture() {
   const out: string[] = [];
@@ -75,7 +75,8 @@ describe('cli', () => {
       const strip = readPng(png);
       expect(strip.height).toBe(64);
       expect(strip.width).toBe(64 * 18); // 126 frames, every 7th
-      expect(existsSync(`${png}.tmp-${process.pid}`)).toBe(false);
+      // Atomic writes leave no temporary files behind.
+      expect(readdirSync(dir).sort()).toEqual(['ep.gif', 'strip.png']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

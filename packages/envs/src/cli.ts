@@ -7,10 +7,9 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Rng, splitSeed, writeGif, writePng } from '@vmbrl/core';
 import { makeWrappedEnv } from './make.js';
 import { getTaskSpec, listTasks } from './registry.js';
-import { childSeed, makeRng } from './rng.js';
-import { writeGif, writePngStrip } from './video.js';
 
 /** Thrown for bad command lines: printed as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -67,6 +66,18 @@ export function parseRandomArgs(argv: string[]): RandomArgs {
   };
 }
 
+/** Writes frames side by side as one PNG (height size, width size * frames). */
+function writePngStrip(path: string, frames: Uint8Array[], size: number): void {
+  const width = size * frames.length;
+  const strip = new Uint8Array(width * size * 3);
+  frames.forEach((frame, k) => {
+    for (let y = 0; y < size; y++) {
+      strip.set(frame.subarray(3 * y * size, 3 * (y + 1) * size), 3 * (y * width + k * size));
+    }
+  });
+  writePng(path, { data: strip, height: size, width });
+}
+
 /** Runs one random-policy episode; returns the undiscounted return and the frames rendered. */
 export async function runRandomEpisode(
   args: RandomArgs,
@@ -78,7 +89,7 @@ export async function runRandomEpisode(
     pixels: args.out !== undefined,
     size: args.size,
   });
-  const rng = makeRng(childSeed(args.seed, 'random-policy'));
+  const rng = new Rng(splitSeed(args.seed, 'random-policy'));
   const { shape, min, max } = env.actionSpec;
   const frames: Uint8Array[] = [];
   let ts = env.reset(args.seed);
@@ -117,7 +128,7 @@ export async function main(
         const spec = getTaskSpec(args.task);
         // real-time playback (GIF delays below 20 ms are not honoured by most viewers)
         const delay = Math.max(20, Math.round(spec.controlTimestep * args.repeat * 1000));
-        writeGif(args.out, frames, args.size, delay);
+        writeGif(args.out, frames, { height: args.size, width: args.size, fps: 1000 / delay });
       } else {
         // a strip of at most 20 evenly spaced frames
         const every = Math.max(1, Math.ceil(frames.length / 20));

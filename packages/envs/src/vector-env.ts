@@ -6,9 +6,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { SimulatorState, TimeStep } from '@vmbrl/core';
 import type { EnvConfig } from './make.js';
 import type { ScoreJob } from './oracle/score.js';
-import type { SimulatorState, TimeStep } from './types.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 
 /** A request without its id (distributes over the union of request kinds). */

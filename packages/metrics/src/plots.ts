@@ -2,15 +2,11 @@
  * Learning curves and loss curves as vega-lite specs (see render.ts for SVG/PNG output).
  * Data goes into the spec inline, so a spec is self-contained and can be saved next to a plot.
  */
+import { type Validator, validator } from '@vmbrl/core';
 import { type VegaLiteSpec, renderVegaLiteSvg } from './render.js';
-import {
-  type Series,
-  type Smoothing,
-  aggregateCurves,
-  assertFiniteArray,
-  assertSeries,
-  smooth,
-} from './stats.js';
+import { type Series, type Smoothing, aggregateCurves, assertSeries, smooth } from './stats.js';
+
+const check: Validator = validator('plot');
 
 /** Several runs (seeds) of one method, drawn as mean line + std band. */
 export interface CurveGroup {
@@ -136,7 +132,7 @@ export function learningCurveSpec(options: LearningCurveOptions): VegaLiteSpec {
       points.push({ x, mean: m, lo: m - s, hi: m + s, n: agg.n[i], series: group.label });
     });
   }
-  references.forEach((r) => assertFiniteArray([r.value], `reference "${r.label}" value`));
+  references.forEach((r) => check.finiteList(`reference "${r.label}" value`, [r.value]));
   const domain = [...options.curves.map((c) => c.label), ...references.map((r) => r.label)];
   const range = [
     ...options.curves.map((_, i) => CURVE_COLOURS[i % CURVE_COLOURS.length]),

@@ -2,6 +2,10 @@
  * ALM's hyper-parameters (Ghugare et al. 2023, Table 3 and appendix D; network sizes and the
  * remaining values from the reference code, RajGhugare19/alm cfgs/agent/alm.yaml).
  */
+import { type Validator, validator } from '@vmbrl/core';
+
+const check: Validator = validator('ALM config');
+
 export interface AlmConfig {
   /** Discount gamma. Table 3: 0.99. */
   gamma: number;
@@ -109,14 +113,14 @@ export function resolveAlmConfig(
   overrides: Partial<AlmConfig> = {},
 ): AlmConfig {
   const base = almPresets[preset] as AlmConfig | undefined;
-  if (!base) {
-    throw new Error(
-      `ALM: unknown preset '${preset}', allowed: ${Object.keys(almPresets).join(', ')}`,
-    );
-  }
+  if (!base) check.fail('preset', preset, Object.keys(almPresets).join(', '));
   for (const key of Object.keys(overrides)) {
     if (!(key in base)) {
-      throw new Error(`ALM: unknown option '${key}', allowed: ${Object.keys(base).join(', ')}`);
+      check.fail(
+        key,
+        overrides[key as keyof AlmConfig],
+        `an option among ${Object.keys(base).join(', ')}`,
+      );
     }
   }
   const config: AlmConfig = {
@@ -130,59 +134,29 @@ export function resolveAlmConfig(
 
 /** Throws one clear error for the first invalid value of `config`. */
 export function validateAlmConfig(config: AlmConfig): void {
-  const fraction = (v: number) => v >= 0 && v <= 1;
-  const positive = (v: number) => Number.isFinite(v) && v > 0;
-  const positiveInt = (v: number) => Number.isInteger(v) && v > 0;
-  const checks: Array<[boolean, string]> = [
-    [fraction(config.gamma), `gamma must be in [0, 1], got ${config.gamma}`],
-    [config.tau > 0 && config.tau <= 1, `tau must be in (0, 1], got ${config.tau}`],
-    [
-      positiveInt(config.targetUpdateEvery),
-      `targetUpdateEvery must be a positive integer, got ${config.targetUpdateEvery}`,
-    ],
-    [fraction(config.lambda), `lambda must be in [0, 1], got ${config.lambda}`],
-    [positiveInt(config.horizon), `horizon (K) must be a positive integer, got ${config.horizon}`],
-    [
-      positiveInt(config.batchSize),
-      `batchSize must be a positive integer, got ${config.batchSize}`,
-    ],
-    [positive(config.lr), `lr must be positive, got ${config.lr}`],
-    [positive(config.clipNorm), `clipNorm must be positive, got ${config.clipNorm}`],
-    [
-      positiveInt(config.latentDim),
-      `latentDim must be a positive integer, got ${config.latentDim}`,
-    ],
-    [
-      config.hidden.length > 0 && config.hidden.every(positiveInt),
-      `hidden must be a non-empty list of positive integers, got [${config.hidden}]`,
-    ],
-    [
-      config.modelHidden.length > 0 && config.modelHidden.every(positiveInt),
-      `modelHidden must be a non-empty list of positive integers, got [${config.modelHidden}]`,
-    ],
-    [
-      config.classifierRewardScale >= 0,
-      `classifierRewardScale must be >= 0, got ${config.classifierRewardScale}`,
-    ],
-    [
-      positive(config.exploration.start) && positive(config.exploration.end),
-      `exploration start and end must be positive, got ${config.exploration.start}, ${config.exploration.end}`,
-    ],
-    [
-      positiveInt(config.exploration.duration),
-      `exploration duration must be a positive integer, got ${config.exploration.duration}`,
-    ],
-    [positive(config.noiseClip), `noiseClip must be positive, got ${config.noiseClip}`],
-    [
-      Number.isInteger(config.warmupSteps) && config.warmupSteps >= 0,
-      `warmupSteps must be a non-negative integer, got ${config.warmupSteps}`,
-    ],
-    [
-      positiveInt(config.replayCapacity),
-      `replayCapacity must be a positive integer, got ${config.replayCapacity}`,
-    ],
-  ];
-  for (const [ok, message] of checks) if (!ok) throw new Error(`ALM: ${message}`);
+  if (!config || typeof config !== 'object') check.fail('config', config, 'an ALM config');
+  check.number('gamma', config.gamma, { min: 0, max: 1 });
+  check.number('tau', config.tau, { min: 0, max: 1, minOpen: true });
+  check.integer('targetUpdateEvery', config.targetUpdateEvery, 1);
+  check.number('lambda', config.lambda, { min: 0, max: 1 });
+  check.integer('horizon', config.horizon, 1);
+  check.integer('batchSize', config.batchSize, 1);
+  check.number('lr', config.lr, { min: 0, minOpen: true });
+  check.number('clipNorm', config.clipNorm, { min: 0, minOpen: true });
+  check.integer('latentDim', config.latentDim, 1);
+  check.integerList('hidden', config.hidden);
+  check.integerList('modelHidden', config.modelHidden);
+  check.number('classifierRewardScale', config.classifierRewardScale, { min: 0 });
+  const exploration = config.exploration;
+  if (!exploration || typeof exploration !== 'object') {
+    check.fail('exploration', exploration, '{ start, end, duration }');
+  }
+  check.number('exploration.start', exploration.start, { min: 0, minOpen: true });
+  check.number('exploration.end', exploration.end, { min: 0, minOpen: true });
+  check.integer('exploration.duration', exploration.duration, 1);
+  check.number('noiseClip', config.noiseClip, { min: 0, minOpen: true });
+  check.integer('warmupSteps', config.warmupSteps, 0);
+  check.integer('replayCapacity', config.replayCapacity, 1);
   for (const flag of [
     'klTerm',
     'valueTerm',
@@ -190,9 +164,7 @@ export function validateAlmConfig(config: AlmConfig): void {
     'discountLowerBound',
     'modelFree',
   ] as const) {
-    if (typeof config[flag] !== 'boolean') {
-      throw new Error(`ALM: ${flag} must be true or false, got ${String(config[flag])}`);
-    }
+    check.boolean(flag, config[flag]);
   }
 }
 

@@ -66,14 +66,16 @@ describe('ALM config, schedule and networks', () => {
     });
     expect(resolveAlmConfig('paper', { horizon: 5 }).horizon).toBe(5);
     expect(() => resolveAlmConfig('paper', { horizon: 0 })).toThrow(
-      /horizon \(K\) must be a positive integer, got 0/,
+      /ALM config: horizon = 0 is invalid; allowed: an integer >= 1/,
     );
-    expect(() => resolveAlmConfig('paper', { tau: 0 })).toThrow(/tau must be in \(0, 1\]/);
+    expect(() => resolveAlmConfig('paper', { tau: 0 })).toThrow(
+      /tau = 0 is invalid; allowed: a number in \(0, 1\]/,
+    );
     expect(() => resolveAlmConfig('paper', { horizonn: 3 } as never)).toThrow(
-      /unknown option 'horizonn'/,
+      /horizonn = 3 is invalid; allowed: an option among gamma, tau/,
     );
     expect(() => resolveAlmConfig('huge' as never)).toThrow(
-      /unknown preset 'huge', allowed: paper, quick, debug/,
+      /preset = "huge" is invalid; allowed: paper, quick, debug/,
     );
   });
 

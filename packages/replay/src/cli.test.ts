@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli-commands';
-import { percentile } from './dataset-tools';
 import { makeEpisode } from './episode';
 import { writeEpisode } from './npz';
 
@@ -76,11 +75,6 @@ describe('vmbrl-dataset stats', () => {
     expect(JSON.parse(out[0]).episodes).toBe(1);
     expect(err).toHaveLength(1);
     expect(err[0]).toMatch(/^skipped ep-1\.npz: .*ep-1\.npz: /);
-  });
-
-  it('percentile matches numpy linear interpolation', () => {
-    expect(percentile([0, 10], 25)).toBe(2.5);
-    expect(percentile([5], 90)).toBe(5);
   });
 });
 

@@ -11,7 +11,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Episode, episodeBytes } from './episode';
+import type { Episode, ObservationKey, SequenceBatch, TransitionBatch } from '@vmbrl/core';
+import { episodeBytes } from './episode';
 import { copyEpisodeChunk, specOf } from './episode-buffer';
 import { type EpisodeFileInfo, indexEpisodeFile, isDirectlyReadable } from './episode-index';
 import { EpisodeFileError, type NpzWriteOptions, readEpisode, writeEpisode } from './npz';
@@ -19,9 +20,6 @@ import {
   type ChunkSource,
   type EpisodeSpec,
   type IntSource,
-  type ObservationKey,
-  type SequenceBatch,
-  type TransitionBatch,
   sampleSequences,
   sampleTransitions,
   specMismatch,

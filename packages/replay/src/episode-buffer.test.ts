@@ -1,4 +1,4 @@
-import { Rng } from '@vmbrl/tensor/random';
+import { Rng } from '@vmbrl/core';
 import { describe, expect, it } from 'vitest';
 import { EpisodeBuilder, makeEpisode } from './episode';
 import { EpisodeBuffer } from './episode-buffer';

@@ -1,15 +1,13 @@
+import type { Episode, ObservationKey, SequenceBatch, TransitionBatch } from '@vmbrl/core';
 /**
  * In-memory replay: whole episodes kept as typed arrays (images uint8), bounded by a capacity
  * in steps with the oldest episodes evicted first.
  */
-import { type Episode, episodeBytes, frameSize } from './episode';
+import { episodeBytes, frameSize } from './episode';
 import {
   type ChunkSource,
   type EpisodeSpec,
   type IntSource,
-  type ObservationKey,
-  type SequenceBatch,
-  type TransitionBatch,
   sampleSequences,
   sampleTransitions,
   specMismatch,

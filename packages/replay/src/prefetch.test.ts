@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Rng } from '@vmbrl/tensor/random';
+import { Rng, type SequenceBatch } from '@vmbrl/core';
 import { describe, expect, it } from 'vitest';
 import { EpisodeBuffer } from './episode-buffer';
 import { PrefetchingSampler } from './prefetch';
-import type { SequenceBatch } from './sampling';
 import { taggedEpisode } from './testing/tagged-episode';
 
 function median(values: number[]): number {

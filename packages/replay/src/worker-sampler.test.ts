@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Rng } from '@vmbrl/tensor/random';
+import { Rng } from '@vmbrl/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DiskEpisodeStore } from './disk-store';
 import { writeEpisode } from './npz';

@@ -11,7 +11,7 @@ import {
   Worker,
   receiveMessageOnPort,
 } from 'node:worker_threads';
-import type { ObservationKey, SequenceBatch, TransitionBatch } from './sampling';
+import type { ObservationKey, SequenceBatch, TransitionBatch } from '@vmbrl/core';
 import { type WorkerSamplerConfig, type WorkerToMain, batchBuffers } from './worker-protocol';
 
 /** Options of {@link WorkerDiskSampler}. */

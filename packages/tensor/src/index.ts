@@ -15,7 +15,7 @@ export {
 } from './backend.js';
 export { getOriginalKernel, isFastKernel, registerFastConvKernels } from './kernels/register.js';
 export { wasmThreadInfo } from './wasm-threads.js';
-export { Rng, splitSeed, type RngState } from './random.js';
+export { Rng, splitSeed, type RngState } from '@vmbrl/core';
 export { Normal, TanhNormal, Bernoulli, klNormal, stopGradient } from './distributions.js';
 export { Module, type ModuleOptions } from './layers/module.js';
 export { type Activation, applyActivation } from './layers/activations.js';

@@ -2,9 +2,10 @@
  * Typed configuration of a PlaNet-style world model, with named presets and validation.
  *
  * Defaults follow the PlaNet paper (appendix A) and, where the paper is silent, the authors'
- * reference code (see PAPERS.md): GRU 200, latent 30 with min std 0.1, hidden 200, reward head
+ * reference code (danijar/planet): GRU 200, latent 30 with min std 0.1, hidden 200, reward head
  * 3 x 300, reward scale 10, 3 free nats, Adam 1e-3 / eps 1e-4 / clip 1000, 5-bit images.
  */
+import { type Validator, validator } from '@vmbrl/core';
 
 /** Which latent transition model to use (PlaNet section 3 and figure 2). */
 export type ModelVariant = 'rssm' | 'ssm' | 'rnn';
@@ -153,29 +154,7 @@ export type PresetName = keyof typeof PRESETS;
 const VARIANTS: readonly ModelVariant[] = ['rssm', 'ssm', 'rnn'];
 const CONVENTIONS: readonly FreeNatsConvention[] = ['clampPerStep', 'hingePerStep', 'clampMean'];
 
-function fail(field: string, value: unknown, allowed: string): never {
-  throw new Error(
-    `world-models config: ${field} = ${JSON.stringify(value)} is invalid; allowed: ${allowed}`,
-  );
-}
-
-function positiveInt(field: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    fail(field, value, 'an integer >= 1');
-  }
-}
-
-function nonNegative(field: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    fail(field, value, 'a finite number >= 0');
-  }
-}
-
-function positive(field: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    fail(field, value, 'a finite number > 0');
-  }
-}
+const check: Validator = validator('world-models config');
 
 /** Fields added after checkpoints may have been written, with the value those runs used. */
 const ADDED_FIELDS: Partial<WorldModelConfig> = { imageEvery: 1 };
@@ -203,7 +182,7 @@ export function resolveConfig(
   overrides: Partial<WorldModelConfig> = {},
 ): WorldModelConfig {
   const base = PRESETS[preset];
-  if (!base) fail('preset', preset, Object.keys(PRESETS).join(', '));
+  if (!base) check.fail('preset', preset, Object.keys(PRESETS).join(', '));
   const config: WorldModelConfig = structuredClone({ ...base, ...overrides });
   validateConfig(config);
   return config;
@@ -211,58 +190,56 @@ export function resolveConfig(
 
 /** Check every field of a config; throws on the first invalid one. */
 export function validateConfig(config: WorldModelConfig): void {
-  if (!VARIANTS.includes(config.variant)) fail('variant', config.variant, VARIANTS.join(', '));
-  positiveInt('deterSize', config.deterSize);
-  positiveInt('stochSize', config.stochSize);
-  positiveInt('hiddenSize', config.hiddenSize);
-  positiveInt('cnnDepth', config.cnnDepth);
-  if (!Array.isArray(config.rewardHidden)) {
-    fail('rewardHidden', config.rewardHidden, 'an array of integers >= 1');
-  }
-  config.rewardHidden.forEach((units, i) => positiveInt(`rewardHidden[${i}]`, units));
-  positive('minStd', config.minStd);
-  nonNegative('freeNats', config.freeNats);
-  if (!CONVENTIONS.includes(config.freeNatsConvention)) {
-    fail('freeNatsConvention', config.freeNatsConvention, CONVENTIONS.join(', '));
-  }
-  nonNegative('klScale', config.klScale);
-  nonNegative('rewardScale', config.rewardScale);
-  nonNegative('imageScale', config.imageScale);
+  if (!config || typeof config !== 'object') check.fail('model', config, 'a world-model config');
+  check.oneOf('variant', config.variant, VARIANTS);
+  check.integer('deterSize', config.deterSize, 1);
+  check.integer('stochSize', config.stochSize, 1);
+  check.integer('hiddenSize', config.hiddenSize, 1);
+  check.integer('cnnDepth', config.cnnDepth, 1);
+  check.integerList('rewardHidden', config.rewardHidden);
+  check.number('minStd', config.minStd, { min: 0, minOpen: true });
+  check.number('freeNats', config.freeNats, { min: 0 });
+  check.oneOf('freeNatsConvention', config.freeNatsConvention, CONVENTIONS);
+  check.number('klScale', config.klScale, { min: 0 });
+  check.number('rewardScale', config.rewardScale, { min: 0 });
+  check.number('imageScale', config.imageScale, { min: 0 });
   validateMask(config.imageLossMask);
-  positiveInt('imageEvery', config.imageEvery);
+  check.integer('imageEvery', config.imageEvery, 1);
   const over = config.overshooting;
-  if (!over || typeof over !== 'object') fail('overshooting', over, '{ distance, betas? }');
-  positiveInt('overshooting.distance', over.distance);
+  if (!over || typeof over !== 'object') check.fail('overshooting', over, '{ distance, betas? }');
+  check.integer('overshooting.distance', over.distance, 1);
   if (over.betas !== undefined) {
     if (!Array.isArray(over.betas) || over.betas.length !== over.distance) {
-      fail('overshooting.betas', over.betas, `an array of ${over.distance} numbers >= 0`);
+      check.fail('overshooting.betas', over.betas, `an array of ${over.distance} numbers >= 0`);
     }
-    over.betas.forEach((b, i) => nonNegative(`overshooting.betas[${i}]`, b));
+    over.betas.forEach((b, i) => check.number(`overshooting.betas[${i}]`, b, { min: 0 }));
   }
-  if (!Number.isInteger(config.bitDepth) || config.bitDepth < 1 || config.bitDepth > 8) {
-    fail('bitDepth', config.bitDepth, 'an integer in 1..8');
-  }
-  positive('learningRate', config.learningRate);
-  positive('adamEps', config.adamEps);
-  positive('clipNorm', config.clipNorm);
+  check.integer('bitDepth', config.bitDepth, 1, 8);
+  check.number('learningRate', config.learningRate, { min: 0, minOpen: true });
+  check.number('adamEps', config.adamEps, { min: 0, minOpen: true });
+  check.number('clipNorm', config.clipNorm, { min: 0, minOpen: true });
 }
 
 function validateMask(mask: ImageLossMask): void {
-  if (!mask || typeof mask !== 'object') fail('imageLossMask', mask, "{ kind: 'full' } or ...");
+  if (!mask || typeof mask !== 'object') {
+    check.fail('imageLossMask', mask, "{ kind: 'full' } or ...");
+  }
   if (mask.kind === 'full') return;
   if (mask.kind === 'centerCrop') {
-    if (!Number.isInteger(mask.size) || mask.size < 1 || mask.size > 64) {
-      fail('imageLossMask.size', mask.size, 'an integer in 1..64 for centerCrop');
-    }
+    check.integer('imageLossMask.size', mask.size, 1, 64);
     return;
   }
   if (mask.kind === 'resize') {
     if (!Number.isInteger(mask.size) || mask.size < 1 || 64 % mask.size !== 0) {
-      fail('imageLossMask.size', mask.size, 'a divisor of 64 (1, 2, 4, 8, 16, 32, 64) for resize');
+      check.fail(
+        'imageLossMask.size',
+        mask.size,
+        'a divisor of 64 (1, 2, 4, 8, 16, 32, 64) for resize',
+      );
     }
     return;
   }
-  fail('imageLossMask.kind', (mask as { kind: unknown }).kind, 'full, centerCrop, resize');
+  check.fail('imageLossMask.kind', (mask as { kind: unknown }).kind, 'full, centerCrop, resize');
 }
 
 /** beta_1..beta_D for overshooting, filling the default of 1. */

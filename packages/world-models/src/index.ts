@@ -23,14 +23,4 @@ export { LatentWorldModel, type LatentWorldModelOptions } from './world-model.js
 export { selectSequences, trainStep, type TrainableModel } from './train-step.js';
 export { LatentDynamics, latentSequenceScorer } from './dynamics.js';
 export { openLoopPrediction, type OpenLoopOptions, type OpenLoopResult } from './open-loop.js';
-export {
-  encodeGif,
-  encodePng,
-  openLoopFrames,
-  openLoopGrid,
-  type PictureOptions,
-  type RgbPicture,
-  writeOpenLoopGif,
-  writeOpenLoopPng,
-} from './picture.js';
 export { movingSquareBatch, type MovingSquareOptions } from './synthetic.js';

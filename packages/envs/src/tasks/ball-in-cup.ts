@@ -1,10 +1,10 @@
+import type { RandomSource } from '@vmbrl/core';
 /**
  * Ball-in-cup (DeepMind Control Suite): a planar cup driven by two slide motors (gear 5, springy
  * and damped) with a ball tied to it by a 0.3 m string (limited spatial tendon); 0.002 s timestep,
  * ten physics steps per control step. Catch: reward 1 while the ball is inside the cup.
  */
 import type { Physics } from '../mujoco/physics.js';
-import type { RandomSource } from '../rng.js';
 import { SMALL_MEMORY, SUITE_ASSETS, type Task, type TaskSpec, noParams } from './common.js';
 
 const XML = `<mujoco model="ball_in_cup">

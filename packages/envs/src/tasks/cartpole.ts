@@ -1,10 +1,10 @@
+import type { RandomSource } from '@vmbrl/core';
 /**
  * Cart-pole (DeepMind Control Suite): a 1 kg cart on a 3.6 m rail with a 1 m, 0.1 kg pole on a
  * hinge; RK4 at 0.01 s, one physics step per control step, motor gear 10.
  * Tasks: balance (start near upright) and swingup (start hanging down).
  */
 import type { Physics } from '../mujoco/physics.js';
-import type { RandomSource } from '../rng.js';
 import { tolerance } from '../tolerance.js';
 import { SMALL_MEMORY, SUITE_ASSETS, type Task, type TaskSpec, noParams } from './common.js';
 

@@ -1,10 +1,10 @@
+import type { RandomSource } from '@vmbrl/core';
 /**
  * Half-cheetah (DeepMind Control Suite): a planar 14 kg runner (torso, head, two 3-segment legs,
  * springy damped limited hinges), 0.01 s timestep, one physics step per control step.
  * Run: reward rises linearly with forward speed up to 10 m/s.
  */
 import type { Physics } from '../mujoco/physics.js';
-import type { RandomSource } from '../rng.js';
 import { tolerance } from '../tolerance.js';
 import { SMALL_MEMORY, SUITE_ASSETS, type Task, type TaskSpec, noParams } from './common.js';
 

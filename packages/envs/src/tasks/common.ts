@@ -1,9 +1,9 @@
+import type { RandomSource } from '@vmbrl/core';
 /**
  * Pieces shared by the task models: the look of the DeepMind Control Suite (materials, sky,
  * checkered floor, headlight) and the interface every task implements.
  */
 import type { Physics } from '../mujoco/physics.js';
-import type { RandomSource } from '../rng.js';
 
 /**
  * Assets and visual settings common to all tasks. Colours follow the suite: the body is tan

@@ -1,10 +1,10 @@
+import type { RandomSource } from '@vmbrl/core';
 /**
  * Finger (DeepMind Control Suite): a planar two-link finger (motor gears 30 and 15) and a free
  * spinning body on an unactuated hinge; no gravity, elliptic cones, 0.01 s timestep, two physics
  * steps per control step. Spin: reward 1 while the body turns faster than 15 rad/s (negative sense).
  */
 import type { Physics } from '../mujoco/physics.js';
-import type { RandomSource } from '../rng.js';
 import {
   SMALL_MEMORY,
   SUITE_ASSETS,

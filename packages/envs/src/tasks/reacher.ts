@@ -1,9 +1,9 @@
+import type { RandomSource } from '@vmbrl/core';
 /**
  * Reacher (DeepMind Control Suite): a planar two-link arm (0.12 m and 0.1 m links, motor gear 0.05)
  * reaching a target on a 0.6 m square arena, 0.02 s timestep, no contacts. Easy: 5 cm target.
  */
 import type { Physics } from '../mujoco/physics.js';
-import type { RandomSource } from '../rng.js';
 import { tolerance } from '../tolerance.js';
 import { SMALL_MEMORY, SUITE_ASSETS, type Task, type TaskSpec, randomizeJoints } from './common.js';
 

@@ -1,10 +1,10 @@
+import type { RandomSource } from '@vmbrl/core';
 /**
  * Planar walker (DeepMind Control Suite): torso and two 3-segment legs (capsules) on rootz/rootx/
  * rooty, six motors (hip 100, knee 50, ankle 20), 0.0025 s timestep, ten physics steps per control
  * step. Walk: stand tall and upright while moving forward at >= 1 m/s.
  */
 import type { Physics } from '../mujoco/physics.js';
-import type { RandomSource } from '../rng.js';
 import { tolerance } from '../tolerance.js';
 import {
   SMALL_MEMORY,

@@ -2,15 +2,17 @@
  * Environment wrappers: ActionRepeat, TimeLimit, PixelObservation, ActionNoise. Each forwards
  * what it does not change, including `getState`/`setState` when the wrapped env has them.
  */
-import { type RandomSource, childSeed, makeRng } from '../rng.js';
-import type {
-  ArraySpec,
-  Env,
-  ObservationSpec,
-  SimulatorEnv,
-  SimulatorState,
-  TimeStep,
-} from '../types.js';
+import {
+  type ArraySpec,
+  type Env,
+  type ObservationSpec,
+  type RandomSource,
+  Rng,
+  type SimulatorEnv,
+  type SimulatorState,
+  type TimeStep,
+  splitSeed,
+} from '@vmbrl/core';
 
 function hasState(env: Env): env is SimulatorEnv {
   return typeof (env as SimulatorEnv).getState === 'function';
@@ -165,12 +167,12 @@ export class ActionNoise extends EnvWrapper {
     super(env);
     if (!(std >= 0 && Number.isFinite(std)))
       throw new Error(`action noise std must be >= 0, got ${std}`);
-    this.rng = makeRng(childSeed(seed, 'action-noise'));
+    this.rng = new Rng(splitSeed(seed, 'action-noise'));
   }
 
   override reset(seed?: number): TimeStep {
     // A seeded reset also reseeds the noise, so a seed fixes the whole episode.
-    if (seed !== undefined) this.rng = makeRng(childSeed(seed, 'action-noise'));
+    if (seed !== undefined) this.rng = new Rng(splitSeed(seed, 'action-noise'));
     return this.env.reset(seed);
   }
 

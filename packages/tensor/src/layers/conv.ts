@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { validator } from '@vmbrl/core';
 import { type Activation, applyActivation, checkActivation } from './activations.js';
-import { checkPositiveInt } from './dense.js';
 import { constant, glorotUniform } from './init.js';
 import { Module, type ModuleOptions } from './module.js';
 
@@ -114,8 +114,9 @@ export class Conv2DTranspose extends Module {
 }
 
 function checkConvArgs(name: string, inC: number, outC: number, k: number, stride: number) {
-  checkPositiveInt(inC, `${name}: inChannels`);
-  checkPositiveInt(outC, `${name}: outChannels`);
-  checkPositiveInt(k, `${name}: kernelSize`);
-  checkPositiveInt(stride, `${name}: stride`);
+  const check = validator(name);
+  check.integer('inChannels', inC, 1);
+  check.integer('outChannels', outC, 1);
+  check.integer('kernelSize', k, 1);
+  check.integer('stride', stride, 1);
 }

@@ -1,4 +1,4 @@
-/** The environment contract shared by tasks, wrappers and vectorised environments. */
+/** The environment contract shared by tasks, wrappers, vectorised environments and agents. */
 
 /** Shape and bounds of an array. */
 export interface ArraySpec {
@@ -63,26 +63,4 @@ export interface SimulatorState {
 export interface SimulatorEnv extends Env {
   getState(): SimulatorState;
   setState(state: SimulatorState): void;
-}
-
-/** Validates an action against a spec and returns it clipped into bounds as a new array. */
-export function clipAction(action: ArrayLike<number>, spec: ArraySpec): Float64Array {
-  const n = spec.shape[0];
-  if (!action || typeof action.length !== 'number') {
-    throw new Error(`action must be an array of ${n} numbers`);
-  }
-  if (action.length !== n) {
-    throw new Error(`action has length ${action.length}; this environment takes ${n} numbers`);
-  }
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const a = action[i];
-    if (typeof a !== 'number' || Number.isNaN(a)) {
-      throw new Error(
-        `action[${i}] is ${a}; actions must be numbers in [${spec.min}, ${spec.max}]`,
-      );
-    }
-    out[i] = a < spec.min ? spec.min : a > spec.max ? spec.max : a;
-  }
-  return out;
 }

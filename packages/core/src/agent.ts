@@ -1,10 +1,9 @@
 /**
- * The agent contract of DESIGN.md: `policy(obs, state, {explore}) -> {action, state}`,
- * `train(batch) -> metrics`, `save(dir)`, `load(dir)`. The run loop (`runOnline`) only talks to
- * agents through it.
+ * The agent contract: `policy(obs, state, {explore}) -> {action, state}`, `train(batch) ->
+ * metrics`, `save(dir)`, `load(dir)`. The run loop only talks to agents through it.
  */
-import type { SimulatorState } from '@vmbrl/envs';
-import type { SequenceBatch } from '@vmbrl/replay';
+import type { SequenceBatch } from './batch.js';
+import type { SimulatorState } from './env.js';
 
 /** What an agent sees at one step. */
 export interface AgentObservation {
@@ -62,20 +61,4 @@ export interface Agent<S = unknown> {
   load(dir: string): Promise<void>;
   /** Frees tensors and workers. */
   dispose(): Promise<void>;
-}
-
-/** Adds N(0, std^2) noise to each component and clips to [min, max] (PlaNet's exploration). */
-export function addExplorationNoise(
-  action: Float32Array,
-  std: number,
-  normal: () => number,
-  min = -1,
-  max = 1,
-): Float32Array {
-  const out = new Float32Array(action.length);
-  for (let i = 0; i < action.length; i++) {
-    const v = (action[i] as number) + std * normal();
-    out[i] = v < min ? min : v > max ? max : v;
-  }
-  return out;
 }
