@@ -1,4 +1,10 @@
-import type { Episode, ObservationKey, SequenceBatch, TransitionBatch } from '@vmbrl/core';
+import {
+  type Episode,
+  type ObservationKey,
+  type SequenceBatch,
+  type TransitionBatch,
+  validator,
+} from '@vmbrl/core';
 /**
  * In-memory replay: whole episodes kept as typed arrays (images uint8), bounded by a capacity
  * in steps with the oldest episodes evicted first.
@@ -69,11 +75,7 @@ export class EpisodeBuffer implements ChunkSource {
 
   constructor(options: EpisodeBufferOptions) {
     const { capacitySteps } = options;
-    if (!Number.isInteger(capacitySteps) || capacitySteps < 1) {
-      throw new Error(
-        `EpisodeBuffer: capacitySteps must be a positive integer, got ${capacitySteps}`,
-      );
-    }
+    validator('EpisodeBuffer').integer('capacitySteps', capacitySteps, 1);
     this.capacitySteps = capacitySteps;
   }
 

@@ -83,7 +83,7 @@ describe('PrefetchingSampler', () => {
     await expect(sampler.next()).rejects.toThrow(/no stored episode has 500 rows/);
     await expect(sampler.next()).rejects.toThrow(/no stored episode has 500 rows/);
     expect(() => new PrefetchingSampler(() => 1, { depth: 0 })).toThrow(
-      /depth must be a positive integer, got 0/,
+      /depth = 0 is invalid; allowed: an integer >= 1/,
     );
   });
 });

@@ -4,6 +4,7 @@
  * batch is assembled in the gaps and `next()` returns a ready batch. For work that must overlap
  * a trainer that never yields, use the worker-thread sampler (`WorkerDiskSampler`).
  */
+import { validator } from '@vmbrl/core';
 
 /** Options of {@link PrefetchingSampler}. */
 export interface PrefetchOptions {
@@ -46,9 +47,7 @@ export class PrefetchingSampler<T> {
     options: PrefetchOptions = {},
   ) {
     this.depth = options.depth ?? 2;
-    if (!Number.isInteger(this.depth) || this.depth < 1) {
-      throw new Error(`PrefetchingSampler: depth must be a positive integer, got ${options.depth}`);
-    }
+    validator('PrefetchingSampler').integer('depth', this.depth, 1);
     this.schedule();
   }
 

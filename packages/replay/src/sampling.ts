@@ -7,7 +7,14 @@
  * skipped (not padded), so a batch never contains padding or a chunk crossing an episode
  * boundary.
  */
-import type { ImageShape, ObservationKey, SequenceBatch, TransitionBatch } from '@vmbrl/core';
+import {
+  type ImageShape,
+  type ObservationKey,
+  type SequenceBatch,
+  type TransitionBatch,
+  type Validator,
+  validator,
+} from '@vmbrl/core';
 
 /** What is common to all episodes of a source. */
 export interface EpisodeSpec {
@@ -108,11 +115,7 @@ export function resolveKeys(spec: EpisodeSpec, keys?: readonly ObservationKey[])
   return [...keys];
 }
 
-function checkCount(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`sample: ${name} must be a positive integer, got ${value}`);
-  }
-}
+const check: Validator = validator('sample');
 
 /**
  * Draws B (episode index, start) pairs uniformly over all valid starts for chunks of length L.
@@ -124,8 +127,8 @@ export function drawStarts(
   length: number,
   rng: IntSource,
 ): { index: Int32Array; start: Int32Array } {
-  checkCount('batch size', batchSize);
-  checkCount('chunk length', length);
+  check.integer('batchSize', batchSize, 1);
+  check.integer('length', length, 1);
   const cumulative = new Float64Array(lengths.length);
   let total = 0;
   let longest = 0;
@@ -195,7 +198,7 @@ export function sampleTransitions(
   rng: IntSource,
   keys?: readonly ObservationKey[],
 ): TransitionBatch {
-  checkCount('transition steps K', steps);
+  check.integer('steps', steps, 1);
   const chunk = sampleSequences(source, batchSize, steps + 1, rng, keys);
   const B = batchSize;
   const K = steps;

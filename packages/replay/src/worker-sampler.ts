@@ -11,7 +11,12 @@ import {
   Worker,
   receiveMessageOnPort,
 } from 'node:worker_threads';
-import type { ObservationKey, SequenceBatch, TransitionBatch } from '@vmbrl/core';
+import {
+  type ObservationKey,
+  type SequenceBatch,
+  type TransitionBatch,
+  validator,
+} from '@vmbrl/core';
 import { type WorkerSamplerConfig, type WorkerToMain, batchBuffers } from './worker-protocol';
 
 /** Options of {@link WorkerDiskSampler}. */
@@ -62,9 +67,7 @@ export class WorkerDiskSampler<T extends SequenceBatch | TransitionBatch = Seque
 
   constructor(options: WorkerDiskSamplerOptions) {
     const depth = options.depth ?? 2;
-    if (!Number.isInteger(depth) || depth < 1) {
-      throw new Error(`WorkerDiskSampler: depth must be a positive integer, got ${options.depth}`);
-    }
+    validator('WorkerDiskSampler').integer('depth', depth, 1);
     const config: WorkerSamplerConfig = {
       dir: options.dir,
       cacheBytes: options.cacheBytes,
