@@ -9,10 +9,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readMetrics } from '@vmbrl/metrics';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runAlm } from './alm-loop.js';
-import { resolveAlmRunConfig } from './alm-run-config.js';
-import { resolveOnlineConfig } from './config.js';
-import { runOnline } from './online-loop.js';
+import { resolveAlmRunConfig } from './alm/config.js';
+import { runAlm } from './loop/alm-loop.js';
+import { resolveOnlineConfig } from './loop/config.js';
+import { runOnline } from './loop/run.js';
 
 interface RecordedRun {
   episodeReturns: number[];

@@ -3,16 +3,16 @@
  * loop that runs them (PlaNet Algorithm 1): collect, train, evaluate, checkpoint, resume, report.
  */
 export { addExplorationNoise } from './exploration.js';
-export * from './config.js';
-export { PlanetAgent, type PlanetAgentOptions, type PlanetState } from './planet-agent.js';
-export { CemOracleAgent, type CemOracleOptions, type OracleState } from './cem-oracle-agent.js';
-export { DreamerAgent, type DreamerAgentOptions, type DreamerState } from './dreamer-agent.js';
-export * from './dreamer-config.js';
-export { type BeliefState, filterBelief } from './belief-filter.js';
-export { makeAgent, makeEnvAndAgent } from './make-agent.js';
-export { runOnline, type RunOnlineOptions, type RunOnlineResult } from './online-loop.js';
-export type { Budget, OnlinePhase, OnlineProgress } from './progress.js';
-export { playEpisode, Interrupted, type EpisodeMode, type PlayedEpisode } from './episodes.js';
+export * from './loop/config.js';
+export { PlanetAgent, type PlanetAgentOptions, type PlanetState } from './planet/agent.js';
+export { CemOracleAgent, type CemOracleOptions, type OracleState } from './oracle/agent.js';
+export { DreamerAgent, type DreamerAgentOptions, type DreamerState } from './dreamer/agent.js';
+export * from './dreamer/config.js';
+export { type BeliefState, filterBelief } from './planet/belief.js';
+export { makeAgent, makeEnvAndAgent } from './registry.js';
+export { runOnline, type RunOnlineOptions, type RunOnlineResult } from './loop/run.js';
+export type { Budget, OnlinePhase, OnlineProgress } from './loop/progress.js';
+export { playEpisode, Interrupted, type EpisodeMode, type PlayedEpisode } from './loop/episodes.js';
 export {
   type LoopState,
   type SavedConfig,
@@ -21,9 +21,14 @@ export {
   findCheckpoint,
   readLoopState,
   runPaths,
-} from './run-dir.js';
-export { VIDEO_FILES, writeEpisodeVideo, writeOpenLoopVideo, writeReport } from './artifacts.js';
-export { AlmAgent, type AlmAgentOptions } from './alm-agent.js';
+} from './loop/run-dir.js';
+export {
+  VIDEO_FILES,
+  writeEpisodeVideo,
+  writeOpenLoopVideo,
+  writeReport,
+} from './loop/artifacts.js';
+export { AlmAgent, type AlmAgentOptions } from './alm/agent.js';
 export {
   ALM_BUDGET_FIELDS,
   ALM_RUN_PRESETS,
@@ -33,12 +38,12 @@ export {
   type AlmRunPresetName,
   resolveAlmRunConfig,
   validateAlmRunConfig,
-} from './alm-run-config.js';
-export { checkAlmRunConfig, runAlm, type RunAlmOptions } from './alm-loop.js';
+} from './alm/config.js';
+export { checkAlmRunConfig, runAlm, type RunAlmOptions } from './loop/alm-loop.js';
 export {
   type EvaluateRunOptions,
   type EvaluationPolicy,
   type RunEvaluation,
   evaluateRun,
   readRunConfig,
-} from './evaluate-run.js';
+} from './loop/evaluate.js';

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { Rng, splitSeed, writeFileAtomic } from '@vmbrl/core';
 import { meanStd } from '@vmbrl/metrics';
 import { type BackendName, initBackend } from '@vmbrl/tensor';
+import { makeEnvAndAgent } from '../registry.js';
 import type { OnlineConfig } from './config.js';
 import { playEpisode } from './episodes.js';
-import { makeEnvAndAgent } from './make-agent.js';
 import {
   findCheckpoint,
   readLoopState,

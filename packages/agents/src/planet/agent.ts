@@ -21,8 +21,8 @@ import {
   disposeState,
   latentSequenceScorer,
 } from '@vmbrl/world-models';
-import { BeliefActing } from './belief-filter.js';
-import type { OnlineConfig, PlannerConfig } from './config.js';
+import type { OnlineConfig, PlannerConfig } from '../loop/config.js';
+import { BeliefActing } from './belief.js';
 
 /** PlaNet's recurrent state: the filtered posterior and the action that follows it. */
 export interface PlanetState {

@@ -9,11 +9,11 @@ import { type Agent, type SequenceBatch, type SimulatorEnv, splitSeed } from '@v
  */
 import type { MetricsRow } from '@vmbrl/metrics';
 import { type BackendName, initBackend } from '@vmbrl/tensor';
+import { makeEnvAndAgent } from '../registry.js';
 import { writeEpisodeVideo, writeOpenLoopVideo } from './artifacts.js';
 import { type OnlineConfig, agentStepsPerEpisode, validateOnlineConfig } from './config.js';
+import { ResumableRun } from './driver.js';
 import { playEpisode } from './episodes.js';
-import { ResumableRun } from './loop-driver.js';
-import { makeEnvAndAgent } from './make-agent.js';
 import type { OnlineProgress } from './progress.js';
 import { type LoopState, prepareRunDir, saveEpisode } from './run-dir.js';
 

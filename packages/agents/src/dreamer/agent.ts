@@ -25,9 +25,9 @@ import {
   stateFeatures,
   tidyTree,
 } from '@vmbrl/world-models';
-import { BeliefActing, type BeliefState } from './belief-filter.js';
-import type { OnlineConfig } from './config.js';
-import { type DreamerConfig, behaviourOptions, upgradeDreamerConfig } from './dreamer-config.js';
+import type { OnlineConfig } from '../loop/config.js';
+import { BeliefActing, type BeliefState } from '../planet/belief.js';
+import { type DreamerConfig, behaviourOptions, upgradeDreamerConfig } from './config.js';
 
 /** Dreamer's recurrent state while acting: the filtered posterior and the action after it. */
 export type DreamerState = BeliefState;

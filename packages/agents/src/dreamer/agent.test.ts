@@ -9,12 +9,12 @@ import { type MetricsRow, readMetrics } from '@vmbrl/metrics';
 import { EpisodeBuffer } from '@vmbrl/replay';
 import { initBackend, tf } from '@vmbrl/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveOnlineConfig } from './config.js';
-import { DreamerAgent, type DreamerState } from './dreamer-agent.js';
-import { DREAMER_PRESETS } from './dreamer-config.js';
-import { playEpisode } from './episodes.js';
-import { runOnline } from './online-loop.js';
-import { readLoopState } from './run-dir.js';
+import { resolveOnlineConfig } from '../loop/config.js';
+import { playEpisode } from '../loop/episodes.js';
+import { readLoopState } from '../loop/run-dir.js';
+import { runOnline } from '../loop/run.js';
+import { DreamerAgent, type DreamerState } from './agent.js';
+import { DREAMER_PRESETS } from './config.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -354,7 +354,7 @@ describe('runOnline --agent dreamer (debug)', () => {
     // The child runs the built package (turbo builds it before the tests).
     writeFileSync(
       script,
-      `import { runOnline } from ${JSON.stringify(join(here, '..', 'dist', 'index.js'))};
+      `import { runOnline } from ${JSON.stringify(join(here, '..', '..', 'dist', 'index.js'))};
 await runOnline({ config: JSON.parse(process.argv[2]), out: process.argv[3], backend: 'cpu' });`,
     );
     const child = spawn(process.execPath, [script, JSON.stringify(config), out], {

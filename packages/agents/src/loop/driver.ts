@@ -9,7 +9,6 @@ import { MetricsLog, type MetricsRow } from '@vmbrl/metrics';
 import { EpisodeBuffer } from '@vmbrl/replay';
 import { writeReport } from './artifacts.js';
 import { Interrupted } from './episodes.js';
-import type { RunOnlineOptions, RunOnlineResult } from './online-loop.js';
 import { type Budget, ProgressTracker } from './progress.js';
 import {
   type LoopState,
@@ -19,6 +18,7 @@ import {
   runPaths,
   writeCheckpoint,
 } from './run-dir.js';
+import type { RunOnlineOptions, RunOnlineResult } from './run.js';
 
 /** The loop options every run takes (those of `runOnline` without its config). */
 export type LoopOptions = Omit<RunOnlineOptions, 'config' | 'backend' | 'forceConfig'>;

@@ -11,8 +11,8 @@ import {
 } from '@vmbrl/metrics';
 import type { EpisodeBuffer } from '@vmbrl/replay';
 import { openLoopPrediction } from '@vmbrl/world-models';
-import { DreamerAgent } from './dreamer-agent.js';
-import { PlanetAgent } from './planet-agent.js';
+import { DreamerAgent } from '../dreamer/agent.js';
+import { PlanetAgent } from '../planet/agent.js';
 import { runPaths } from './run-dir.js';
 
 const SIZE = { height: 64, width: 64 };

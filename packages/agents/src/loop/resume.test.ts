@@ -15,8 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { type MetricsRow, readMetrics } from '@vmbrl/metrics';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveOnlineConfig } from './config.js';
-import { runOnline } from './online-loop.js';
 import { readLoopState } from './run-dir.js';
+import { runOnline } from './run.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -97,7 +97,7 @@ describe('kill and resume', () => {
     // The child runs the built package (turbo builds it before the tests).
     writeFileSync(
       script,
-      `import { runOnline } from ${JSON.stringify(join(here, '..', 'dist', 'index.js'))};
+      `import { runOnline } from ${JSON.stringify(join(here, '..', '..', 'dist', 'index.js'))};
 const config = JSON.parse(process.argv[2]);
 await runOnline({ config, out: process.argv[3], backend: 'cpu' });`,
     );

@@ -5,8 +5,8 @@ import { readMetrics } from '@vmbrl/metrics';
 import { readEpisode } from '@vmbrl/replay';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveOnlineConfig } from './config.js';
-import { runOnline } from './online-loop.js';
 import { readLoopState } from './run-dir.js';
+import { runOnline } from './run.js';
 
 const dirs: string[] = [];
 function tempDir(): string {

@@ -20,7 +20,7 @@ import {
   resolveDreamerConfig,
   upgradeDreamerConfig,
   validateDreamerConfig,
-} from './dreamer-config.js';
+} from '../dreamer/config.js';
 
 /** Which agent acts. */
 export type AgentKind = 'planet' | 'cem-oracle' | 'dreamer';

@@ -5,7 +5,7 @@ import type { AgentObservation, Rng } from '@vmbrl/core';
  */
 import { type ConvEncoder, imagesToFloat, tf } from '@vmbrl/tensor';
 import { type LatentState, type LatentWorldModel, tidyTree } from '@vmbrl/world-models';
-import { addExplorationNoise } from './exploration.js';
+import { addExplorationNoise } from '../exploration.js';
 
 /** The belief an agent carries between steps: the filtered posterior and the action after it. */
 export interface BeliefState {

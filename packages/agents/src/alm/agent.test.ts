@@ -6,10 +6,10 @@ import { type MetricsRow, readMetrics } from '@vmbrl/metrics';
 import { EpisodeBuffer, EpisodeBuilder } from '@vmbrl/replay';
 import { initBackend, tf } from '@vmbrl/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlmAgent } from './alm-agent.js';
-import { runAlm } from './alm-loop.js';
-import { resolveAlmRunConfig } from './alm-run-config.js';
-import { readLoopState } from './run-dir.js';
+import { runAlm } from '../loop/alm-loop.js';
+import { readLoopState } from '../loop/run-dir.js';
+import { AlmAgent } from './agent.js';
+import { resolveAlmRunConfig } from './config.js';
 
 const dirs: string[] = [];
 function tempDir(): string {

@@ -1,10 +1,10 @@
 import type { Agent, SimulatorEnv } from '@vmbrl/core';
 /** Builds the environment and the agent an online config asks for. */
 import { makeWrappedEnv } from '@vmbrl/envs';
-import { CemOracleAgent } from './cem-oracle-agent.js';
-import type { OnlineConfig } from './config.js';
-import { DreamerAgent } from './dreamer-agent.js';
-import { PlanetAgent } from './planet-agent.js';
+import { DreamerAgent } from './dreamer/agent.js';
+import type { OnlineConfig } from './loop/config.js';
+import { CemOracleAgent } from './oracle/agent.js';
+import { PlanetAgent } from './planet/agent.js';
 
 /** The pixel environment of an online run, and its agent (the caller closes and disposes). */
 export async function makeEnvAndAgent(

@@ -11,11 +11,11 @@ import { makeWrappedEnv } from '@vmbrl/envs';
 import type { MetricsRow } from '@vmbrl/metrics';
 import { EpisodeBuilder } from '@vmbrl/replay';
 import { initBackend } from '@vmbrl/tensor';
-import { AlmAgent } from './alm-agent.js';
-import { type AlmRunConfig, validateAlmRunConfig } from './alm-run-config.js';
-import { ResumableRun, budgetReached } from './loop-driver.js';
-import { type RunOnlineOptions, type RunOnlineResult, yieldToEventLoop } from './online-loop.js';
+import { AlmAgent } from '../alm/agent.js';
+import { type AlmRunConfig, validateAlmRunConfig } from '../alm/config.js';
+import { ResumableRun, budgetReached } from './driver.js';
 import { type LoopState, checkSavedConfig, saveEpisode, writeRunConfig } from './run-dir.js';
+import { type RunOnlineOptions, type RunOnlineResult, yieldToEventLoop } from './run.js';
 
 /** Options of {@link runAlm}: those of `runOnline`, with an ALM run config. */
 export type RunAlmOptions = Omit<RunOnlineOptions, 'config'> & { config: AlmRunConfig };

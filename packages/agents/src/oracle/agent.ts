@@ -15,8 +15,8 @@ import {
 } from '@vmbrl/core';
 import { ParallelSimulatorScorer, SimulatorScorer, makeWrappedEnv } from '@vmbrl/envs';
 import { cem } from '@vmbrl/planners';
-import type { PlannerConfig } from './config.js';
-import { addExplorationNoise } from './exploration.js';
+import { addExplorationNoise } from '../exploration.js';
+import type { PlannerConfig } from '../loop/config.js';
 
 /** Options of {@link CemOracleAgent.create}. */
 export interface CemOracleOptions {

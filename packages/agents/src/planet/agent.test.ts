@@ -4,10 +4,10 @@ import { EpisodeBuffer } from '@vmbrl/replay';
 import { initBackend, tf } from '@vmbrl/tensor';
 import { disposeState } from '@vmbrl/world-models';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resolveOnlineConfig } from './config.js';
-import { playEpisode } from './episodes.js';
-import { addExplorationNoise } from './exploration.js';
-import { PlanetAgent, type PlanetState } from './planet-agent.js';
+import { addExplorationNoise } from '../exploration.js';
+import { resolveOnlineConfig } from '../loop/config.js';
+import { playEpisode } from '../loop/episodes.js';
+import { PlanetAgent, type PlanetState } from './agent.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
