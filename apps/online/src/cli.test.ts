@@ -21,25 +21,25 @@ describe('vmbrl-online', () => {
     const cases: [string[], string][] = [
       [
         ['--agent', 'muzero'],
-        "--agent 'muzero' is not allowed; choose one of: planet, cem-oracle, dreamer",
+        "--agent 'muzero' is not allowed; choose one of: planet, dreamer, cem-oracle, alm, alm-model-free",
       ],
       [
         ['--agent', 'dreamer', '--value-estimate', 'td'],
-        "--value-estimate 'td' is not allowed; choose one of: lambda, reward-sum, n-step",
+        "--value-estimate 'td' is not allowed; choose one of: lambda, reward, n-step",
       ],
-      [['--horizon', '5'], '--value-estimate and --horizon are flags of --agent dreamer only'],
+      [
+        ['--horizon', '5'],
+        '--horizon is a flag of --agent dreamer|alm|alm-model-free, not of planet',
+      ],
       [
         ['--agent', 'dreamer', '--horizon', '1'],
         'dreamer.horizon = 1 is invalid; allowed: an integer >= 2',
       ],
-      [
-        ['--preset', 'fast'],
-        "--preset 'fast' is not allowed; choose one of: paper, quick, debug, cem-oracle",
-      ],
+      [['--preset', 'fast'], "--preset 'fast' is not allowed; choose one of: paper, quick, debug"],
       [['--task', 'pong'], "--task 'pong' is not allowed; choose one of: cartpole-balance"],
       [['--seed', '-1'], '--seed -1 is out of range'],
       [['--minute', '3'], 'unknown flag --minute; allowed: --agent, --task'],
-      [['train'], "unknown command 'train'; allowed: selfcheck"],
+      [['train'], "unknown command 'train'; allowed: presets, compare, evaluate, selfcheck"],
     ];
     for (const [args, message] of cases) {
       const result = cli(args);
@@ -54,13 +54,13 @@ describe('vmbrl-online', () => {
     const out = mkdtempSync(join(tmpdir(), 'vmbrl-online-'));
     dirs.push(out);
     const flags = ['--agent', 'dreamer', '--preset', 'debug', '--backend', 'cpu'];
-    const ablation = ['--value-estimate', 'reward-sum', '--horizon', '2'];
+    const ablation = ['--value-estimate', 'reward', '--horizon', '2'];
     const result = cli([...flags, ...ablation, '--max-episodes', '3', '--out', out]);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('episodes     3 (60 env steps, 2 updates)');
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     expect(config).toMatchObject({ agent: 'dreamer', actionRepeat: 2 });
-    expect(config.dreamer).toMatchObject({ valueEstimate: 'reward-sum', horizon: 2 });
+    expect(config.dreamer).toMatchObject({ valueEstimate: 'reward', horizon: 2 });
   });
 
   it('Ctrl-C stops at a checkpoint; the same command resumes and prints the report path', async () => {

@@ -9,7 +9,7 @@ import { type FlagSpec, UsageError, helpText, parseFlags } from './flags.js';
 
 /** The flags of `vmbrl-online evaluate`. */
 export const EVALUATE_FLAGS: Record<string, FlagSpec> = {
-  out: { type: 'string', doc: 'run directory to evaluate (a PlaNet, Dreamer or CEM-oracle run)' },
+  out: { type: 'string', doc: 'run directory to evaluate (a run of any agent)' },
   episodes: { type: 'int', doc: 'episodes to play', default: 10, min: 1, max: 1000 },
   policy: {
     type: 'enum',

@@ -1,18 +1,17 @@
 /**
  * Behaviour unchanged: PlaNet, Dreamer and ALM `debug` runs (seed 0, cpu backend) give the
  * returns and training losses recorded in fixtures/debug-runs.json before the packages were
- * reorganised. A change of any random stream, update order or loss shows up here.
+ * reorganised. A change of any random stream, update order or loss shows up here. Run
+ * directories written before the reorganisation (fixtures/before-issue-14) resume to the same
+ * numbers.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readMetrics } from '@vmbrl/metrics';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveAlmRunConfig } from './alm/config.js';
-import { runAlm } from './loop/alm-loop.js';
-import { resolveOnlineConfig } from './loop/config.js';
-import { runOnline } from './loop/run.js';
+import { resolveRunConfig, runOnline } from './registry.js';
 
 interface RecordedRun {
   episodeReturns: number[];
@@ -75,22 +74,44 @@ function tempDir(): string {
 describe('debug runs reproduce the recorded returns and losses (cpu, seed 0)', () => {
   it('PlaNet on cartpole-swingup', async () => {
     const out = tempDir();
-    const config = resolveOnlineConfig('debug', 'cartpole-swingup', 0);
+    const config = resolveRunConfig('planet', 'debug', 'cartpole-swingup', 0);
     await runOnline({ config, out, backend: 'cpu' });
     expectSameRun(summarise(out), recorded.planet);
   });
 
   it('Dreamer on cartpole-swingup', async () => {
     const out = tempDir();
-    const config = resolveOnlineConfig('debug', 'cartpole-swingup', 0, { agent: 'dreamer' });
+    const config = resolveRunConfig('dreamer', 'debug', 'cartpole-swingup', 0);
     await runOnline({ config, out, backend: 'cpu' });
     expectSameRun(summarise(out), recorded.dreamer);
   });
 
   it('ALM on hopper', async () => {
     const out = tempDir();
-    const config = resolveAlmRunConfig('debug', 'alm', 'hopper', 0);
-    await runAlm({ config, out, backend: 'cpu' });
+    const config = resolveRunConfig('alm', 'debug', 'hopper', 0);
+    await runOnline({ config, out, backend: 'cpu' });
+    expectSameRun(summarise(out), recorded.alm);
+  });
+});
+
+describe('run directories written before the reorganisation resume exactly', () => {
+  const before = join(here, '..', 'fixtures', 'before-issue-14', 'runs');
+
+  it('PlaNet, stopped after its seed episodes, finishes as the recorded run', async () => {
+    const out = tempDir();
+    cpSync(join(before, 'planet-debug'), out, { recursive: true });
+    const config = resolveRunConfig('planet', 'debug', 'cartpole-swingup', 0);
+    const result = await runOnline({ config, out, backend: 'cpu' });
+    expect(result.resumed).toBe(true);
+    expectSameRun(summarise(out), recorded.planet);
+  });
+
+  it('ALM, interrupted after two episodes (the old layout of its config), finishes as recorded', async () => {
+    const out = tempDir();
+    cpSync(join(before, 'alm-debug'), out, { recursive: true });
+    const config = resolveRunConfig('alm', 'debug', 'hopper', 0);
+    const result = await runOnline({ config, out, backend: 'cpu' });
+    expect(result.resumed).toBe(true);
     expectSameRun(summarise(out), recorded.alm);
   });
 });

@@ -1,6 +1,8 @@
 /**
  * The agent contract: `policy(obs, state, {explore}) -> {action, state}`, `train(batch) ->
- * metrics`, `save(dir)`, `load(dir)`. The run loop only talks to agents through it.
+ * metrics`, `save(dir)`, `load(dir)`. The run loop only talks to agents through it; what a
+ * batch is (chunks of L rows, K-step transitions) is between an agent and the sampler its
+ * definition gives the loop.
  */
 import type { SequenceBatch } from './batch.js';
 import type { SimulatorState } from './env.js';
@@ -15,10 +17,18 @@ export interface AgentObservation {
   simulator?: SimulatorState;
 }
 
+/** Where training stands, for agents whose behaviour follows a schedule (exploration noise). */
+export interface TrainingProgress {
+  /** Control steps of training episodes collected so far. */
+  envStep: number;
+}
+
 /** Options of one `policy` call. */
 export interface PolicyOptions {
   /** Add exploration noise (training episodes) or act greedily (evaluation). */
   explore: boolean;
+  /** Control steps of training collected so far, for scheduled exploration (default 0). */
+  envStep?: number;
 }
 
 /** What `policy` returns. */
@@ -29,8 +39,11 @@ export interface PolicyResult<S> {
   state: S;
 }
 
-/** An agent acting online and, when it learns, training on replayed sequences. */
-export interface Agent<S = unknown> {
+/**
+ * An agent acting online and, when it learns, training on batches drawn from its replay: `S`
+ * is its per-episode state, `B` its training batch.
+ */
+export interface Agent<S = unknown, B = SequenceBatch> {
   /** Action dimension A. */
   readonly actionDim: number;
   /** False for agents without parameters (the simulator oracle): the loop skips updates. */
@@ -48,13 +61,13 @@ export interface Agent<S = unknown> {
   ): Promise<PolicyResult<S>>;
   /** Releases a state the loop no longer needs (end of an episode). */
   disposeState(state: S | null): void;
-  /** One update on a batch of sequences; returns numbers to log (empty for the oracle). */
-  train(batch: SequenceBatch): Record<string, number>;
+  /** One update on a batch; returns numbers to log (empty for the oracle). */
+  train(batch: B, progress: TrainingProgress): Record<string, number>;
   /**
    * One update of the world model alone (pretraining); agents whose `train` is exactly that
    * (PlaNet) leave it out.
    */
-  trainWorldModel?(batch: SequenceBatch): Record<string, number>;
+  trainWorldModel?(batch: B, progress: TrainingProgress): Record<string, number>;
   /** Writes parameters, optimiser and random-stream states into `dir`. */
   save(dir: string): Promise<void>;
   /** Restores what `save` wrote. */

@@ -12,3 +12,4 @@ export * from './atomic.js';
 export * from './image.js';
 export * from './validate.js';
 export * from './stats.js';
+export * from './presets.js';

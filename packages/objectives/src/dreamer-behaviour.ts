@@ -71,26 +71,6 @@ export interface DreamerBehaviourOptions {
   seed?: number;
 }
 
-/** Presets: the paper's appendix B and the reference code's values (danijar/dreamer). */
-export const dreamerBehaviourPresets = {
-  paper: {
-    actorLr: 3e-4,
-    valueLr: 3e-4,
-    targetUpdateEvery: 100,
-    discountWeighting: false,
-    actor: { hidden: [300, 300, 300] },
-    value: { hidden: [300, 300, 300] },
-  },
-  reference: {
-    actorLr: 8e-5,
-    valueLr: 8e-5,
-    targetUpdateEvery: 0,
-    discountWeighting: true,
-    actor: { hidden: [400, 400, 400, 400] },
-    value: { hidden: [400, 400, 400] },
-  },
-} as const satisfies Record<string, DreamerBehaviourOptions>;
-
 /** Tensors of the actor step that the value step reuses. */
 interface Kept {
   features: tf.Tensor;

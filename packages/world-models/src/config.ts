@@ -5,7 +5,15 @@
  * reference code (danijar/planet): GRU 200, latent 30 with min std 0.1, hidden 200, reward head
  * 3 x 300, reward scale 10, 3 free nats, Adam 1e-3 / eps 1e-4 / clip 1000, 5-bit images.
  */
-import { type Validator, validator } from '@vmbrl/core';
+import {
+  type FieldDocs,
+  type Overlay,
+  type PresetName,
+  type PresetTable,
+  type Validator,
+  resolvePreset,
+  validator,
+} from '@vmbrl/core';
 
 /** Which latent transition model to use (PlaNet section 3 and figure 2). */
 export type ModelVariant = 'rssm' | 'ssm' | 'rnn';
@@ -40,116 +48,104 @@ export interface OvershootingConfig {
   betas?: number[];
 }
 
-/** Everything that determines a world model's architecture and loss. */
+/** Everything that determines a world model's architecture and loss (docs: MODEL_DOCS). */
 export interface WorldModelConfig {
   variant: ModelVariant;
-  /** Size of the deterministic GRU state h (ignored by `ssm`). */
   deterSize: number;
-  /** Size of the stochastic latent s. */
   stochSize: number;
-  /** Width of the hidden layers inside the transition, prior and posterior networks. */
   hiddenSize: number;
-  /** Hidden layer widths of the reward head (reference code: 3 x 300). */
   rewardHidden: number[];
-  /** Channel multiplier of the conv encoder/decoder (32 in the paper). */
   cnnDepth: number;
-  /** Lower bound added to softplus for latent standard deviations. */
   minStd: number;
   freeNats: number;
   freeNatsConvention: FreeNatsConvention;
-  /** Multiplier of the KL term. */
   klScale: number;
-  /** Multiplier of the reward log-likelihood (10 in the reference code). */
   rewardScale: number;
-  /** Multiplier of the image log-likelihood. */
   imageScale: number;
   imageLossMask: ImageLossMask;
-  /**
-   * Decode every k-th step of each training chunk (a random phase per update) for the image
-   * term; 1 = every step (PlaNet). The term stays an unbiased per-frame mean, and the decoder,
-   * most of an update's time on a CPU, runs on 1/k of the frames.
-   */
+  // The image term stays an unbiased per-frame mean when only every k-th step is decoded (a
+  // random phase per update), and the decoder, most of an update's time on a CPU, runs on 1/k.
   imageEvery: number;
   overshooting: OvershootingConfig;
-  /** Bits per colour channel fed to the network (5 in PlaNet; 8 = no reduction). */
   bitDepth: number;
   learningRate: number;
   adamEps: number;
-  /** Global gradient-norm clip (1000 in PlaNet). */
   clipNorm: number;
 }
 
-/** Named presets. `paper` is PlaNet's size; `quick` and `debug` are small enough for a CPU. */
-export const PRESETS: Readonly<Record<'paper' | 'quick' | 'debug', WorldModelConfig>> = {
-  paper: {
-    variant: 'rssm',
-    deterSize: 200,
-    stochSize: 30,
-    hiddenSize: 200,
-    rewardHidden: [300, 300, 300],
-    cnnDepth: 32,
-    minStd: 0.1,
-    freeNats: 3,
-    freeNatsConvention: 'clampPerStep',
-    klScale: 1,
-    rewardScale: 10,
-    imageScale: 1,
-    imageLossMask: { kind: 'full' },
-    imageEvery: 1,
-    overshooting: { distance: 1 },
-    bitDepth: 5,
-    learningRate: 1e-3,
-    adamEps: 1e-4,
-    clipNorm: 1000,
-  },
+/** One line per field; they feed `vmbrl-online --help` and `vmbrl-online presets`. */
+export const MODEL_DOCS: FieldDocs<WorldModelConfig> = {
+  variant:
+    'latent transition model: rssm (PlaNet), ssm (stochastic only), rnn (deterministic only)',
+  deterSize: 'size of the deterministic GRU state h (unused by ssm)',
+  stochSize: 'size of the stochastic latent s',
+  hiddenSize: 'width of the hidden layers of the transition, prior and posterior networks',
+  rewardHidden: 'hidden layer widths of the reward head (reference code: 3 x 300)',
+  cnnDepth: 'channel multiplier of the conv encoder and decoder (paper: 32)',
+  minStd: 'lower bound added to softplus for the latent standard deviations',
+  freeNats: 'nats of KL per step that are not penalised (PlaNet: 3)',
+  freeNatsConvention: 'how free nats apply: clampPerStep, hingePerStep or clampMean',
+  klScale: 'multiplier of the KL term',
+  rewardScale: 'multiplier of the reward log-likelihood (reference code: 10)',
+  imageScale: 'multiplier of the image log-likelihood',
+  imageLossMask:
+    'part of the image target in the loss: full, centerCrop or resize ({ kind, size })',
+  imageEvery: 'decode every k-th step of a training chunk for the image term (1 = every step)',
+  overshooting: 'latent overshooting (PlaNet eq. 7): { distance D, betas? }; distance 1 = eq. 3',
+  bitDepth: 'bits per colour channel fed to the network (PlaNet: 5; 8 = no reduction)',
+  learningRate: 'Adam learning rate',
+  adamEps: "Adam's epsilon",
+  clipNorm: 'global gradient-norm clip (PlaNet: 1000)',
+};
+
+/** PlaNet's world model (appendix A and the reference code): the `paper` preset. */
+export const MODEL_DEFAULTS: WorldModelConfig = {
+  variant: 'rssm',
+  deterSize: 200,
+  stochSize: 30,
+  hiddenSize: 200,
+  rewardHidden: [300, 300, 300],
+  cnnDepth: 32,
+  minStd: 0.1,
+  freeNats: 3,
+  freeNatsConvention: 'clampPerStep',
+  klScale: 1,
+  rewardScale: 10,
+  imageScale: 1,
+  imageLossMask: { kind: 'full' },
+  imageEvery: 1,
+  overshooting: { distance: 1 },
+  bitDepth: 5,
+  learningRate: 1e-3,
+  adamEps: 1e-4,
+  clipNorm: 1000,
+};
+
+/** What `quick` and `debug` change: sizes small enough for a CPU. */
+export const MODEL_OVERLAYS: Readonly<Record<PresetName, Overlay<WorldModelConfig>>> = {
+  paper: {},
   // The latent sizes cost little in a CPU update (the conv decoder dominates) but more in CEM;
   // 128/30/128 with 100 updates per episode learned cartpole-swingup where 64/16/64 with 50
   // did not (docs/RESULTS.md); the two were not tried apart.
-  quick: {
-    variant: 'rssm',
-    deterSize: 128,
-    stochSize: 30,
-    hiddenSize: 128,
-    rewardHidden: [128, 128],
-    cnnDepth: 8,
-    minStd: 0.1,
-    freeNats: 3,
-    freeNatsConvention: 'clampPerStep',
-    klScale: 1,
-    rewardScale: 10,
-    imageScale: 1,
-    imageLossMask: { kind: 'full' },
-    imageEvery: 1,
-    overshooting: { distance: 1 },
-    bitDepth: 5,
-    learningRate: 1e-3,
-    adamEps: 1e-4,
-    clipNorm: 1000,
-  },
-  debug: {
-    variant: 'rssm',
-    deterSize: 16,
-    stochSize: 4,
-    hiddenSize: 16,
-    rewardHidden: [16],
-    cnnDepth: 4,
-    minStd: 0.1,
-    freeNats: 3,
-    freeNatsConvention: 'clampPerStep',
-    klScale: 1,
-    rewardScale: 10,
-    imageScale: 1,
-    imageLossMask: { kind: 'full' },
-    imageEvery: 1,
-    overshooting: { distance: 1 },
-    bitDepth: 5,
-    learningRate: 1e-3,
-    adamEps: 1e-4,
-    clipNorm: 1000,
-  },
+  quick: { deterSize: 128, hiddenSize: 128, rewardHidden: [128, 128], cnnDepth: 8 },
+  debug: { deterSize: 16, stochSize: 4, hiddenSize: 16, rewardHidden: [16], cnnDepth: 4 },
 };
 
-export type PresetName = keyof typeof PRESETS;
+/** The world model's preset table (defaults, overlays, docs). */
+export const MODEL_PRESETS: PresetTable<WorldModelConfig> = {
+  defaults: MODEL_DEFAULTS,
+  overlays: MODEL_OVERLAYS,
+  docs: MODEL_DOCS,
+};
+
+/** Every preset resolved (kept for code that reads whole presets). */
+export const PRESETS: Readonly<Record<PresetName, WorldModelConfig>> = {
+  paper: resolvePreset(MODEL_PRESETS, 'paper'),
+  quick: resolvePreset(MODEL_PRESETS, 'quick'),
+  debug: resolvePreset(MODEL_PRESETS, 'debug'),
+};
+
+export type { PresetName };
 
 const VARIANTS: readonly ModelVariant[] = ['rssm', 'ssm', 'rnn'];
 const CONVENTIONS: readonly FreeNatsConvention[] = ['clampPerStep', 'hingePerStep', 'clampMean'];
@@ -183,7 +179,7 @@ export function resolveConfig(
 ): WorldModelConfig {
   const base = PRESETS[preset];
   if (!base) check.fail('preset', preset, Object.keys(PRESETS).join(', '));
-  const config: WorldModelConfig = structuredClone({ ...base, ...overrides });
+  const config: WorldModelConfig = { ...structuredClone(base), ...structuredClone(overrides) };
   validateConfig(config);
   return config;
 }

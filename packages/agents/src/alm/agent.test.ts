@@ -6,10 +6,16 @@ import { type MetricsRow, readMetrics } from '@vmbrl/metrics';
 import { EpisodeBuffer, EpisodeBuilder } from '@vmbrl/replay';
 import { initBackend, tf } from '@vmbrl/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAlm } from '../loop/alm-loop.js';
+import type { OnlineProgress } from '../loop/progress.js';
 import { readLoopState } from '../loop/run-dir.js';
+import { resolveRunConfig, runOnline } from '../registry.js';
 import { AlmAgent } from './agent.js';
-import { resolveAlmRunConfig } from './config.js';
+import type { AlmRunConfig } from './config.js';
+
+/** An ALM run config (`resolveRunConfig` returns the union of every agent's). */
+function almConfig(...args: Parameters<typeof resolveRunConfig>): AlmRunConfig {
+  return resolveRunConfig(...args) as AlmRunConfig;
+}
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -25,12 +31,12 @@ afterAll(() => {
 });
 
 // 90 env steps of 30-step hopper episodes; 40 random warm-up steps, then one update per step.
-const config = resolveAlmRunConfig('debug', 'alm', 'hopper', 5);
+const config = almConfig('alm', 'debug', 'hopper', 5);
 
 /** Rows without wall-clock fields (timings differ between runs; everything else must not). */
 function rowsOf(out: string): MetricsRow[] {
   return readMetrics(join(out, 'metrics.jsonl')).rows.map((row) => {
-    const { updatesPerSecond: _u, ...rest } = row;
+    const { updatesPerSecond: _u, planSecondsPerStep: _p, ...rest } = row;
     return rest as MetricsRow;
   });
 }
@@ -47,7 +53,7 @@ let reference: { out: string; rows: MetricsRow[] } | undefined;
 async function uninterrupted() {
   if (!reference) {
     const out = tempDir();
-    await runAlm({ config, out, backend: 'cpu' });
+    await runOnline({ config, out, backend: 'cpu' });
     reference = { out, rows: rowsOf(out) };
   }
   return reference;
@@ -111,18 +117,18 @@ describe('ALM online run (debug preset, hopper)', () => {
     const out = tempDir();
     const controller = new AbortController();
     // Stop in the middle of an episode after the warm-up: its steps and updates are redone.
-    const first = await runAlm({
+    const first = await runOnline({
       config,
       out,
       backend: 'cpu',
       signal: controller.signal,
-      onProgress: (p) => {
+      onProgress: (p: OnlineProgress) => {
         if (p.updates >= 25 && p.episodeStep > 3) controller.abort();
       },
     });
     expect(first.stoppedBy).toBe('signal');
     expect(first.state.envSteps).toBeLessThan(90);
-    const second = await runAlm({ config, out, backend: 'cpu' });
+    const second = await runOnline({ config, out, backend: 'cpu' });
     expect(second.resumed).toBe(true);
     expect(rowsOf(out)).toEqual(rows);
     expect(readLoopState(join(out, 'checkpoint'))).toEqual(
@@ -133,11 +139,11 @@ describe('ALM online run (debug preset, hopper)', () => {
 
   it('the model-free variant runs without the model losses', async () => {
     const out = tempDir();
-    const freeConfig = resolveAlmRunConfig('debug', 'alm-model-free', 'hopper', 5, {
+    const freeConfig = almConfig('alm-model-free', 'debug', 'hopper', 5, {
       maxEnvSteps: 50,
     });
     expect(freeConfig.learner.modelFree).toBe(true);
-    await runAlm({ config: freeConfig, out, backend: 'cpu' });
+    await runOnline({ config: freeConfig, out, backend: 'cpu' });
     const train = rowsOf(out).filter((r) => r.kind === 'train');
     expect(train.length).toBeGreaterThan(0);
     for (const row of train) {
@@ -150,7 +156,7 @@ describe('ALM online run (debug preset, hopper)', () => {
 
 describe('AlmAgent', () => {
   it('keeps tf.memory().numTensors flat across updates and steps', async () => {
-    const learner = resolveAlmRunConfig('debug', 'alm', 'hopper', 1).learner;
+    const learner = almConfig('alm', 'debug', 'hopper', 1).learner;
     const agent = new AlmAgent({ stateDim: 11, actionDim: 3, config: learner, seed: 1 });
     const rng = new Rng(2);
     const builder = new EpisodeBuilder(3);
@@ -168,7 +174,7 @@ describe('AlmAgent', () => {
     const step = async () => {
       const seq = replay.sampleTransitions(8, learner.horizon, rng, ['state']);
       const one = replay.sampleTransitions(8, 1, rng, ['state']);
-      agent.update(seq, one);
+      agent.train({ sequences: seq, transitions: one }, { envStep: 100 });
       const state = Float32Array.from({ length: 11 }, () => rng.normal());
       const explored = await agent.policy({ state }, null, { explore: true });
       const greedy = await agent.policy({ state }, null, { explore: false });
@@ -183,7 +189,7 @@ describe('AlmAgent', () => {
   });
 
   it('evaluation acts without noise and exploration follows the schedule', async () => {
-    const learner = resolveAlmRunConfig('debug', 'alm', 'hopper', 1).learner;
+    const learner = almConfig('alm', 'debug', 'hopper', 1).learner;
     const agent = new AlmAgent({ stateDim: 11, actionDim: 3, config: learner, seed: 3 });
     const state = Float32Array.from({ length: 11 }, (_, i) => Math.sin(i));
     const a = await agent.policy({ state }, null, { explore: false });
@@ -199,21 +205,20 @@ describe('AlmAgent', () => {
   });
 
   it('rejects bad run configs with the field and what is allowed', () => {
-    expect(() => resolveAlmRunConfig('debug', 'alm', 'no-such-task', 0)).toThrow(/task/);
-    expect(() => resolveAlmRunConfig('debug', 'alm', 'hopper', 0, { updatesPerStep: 0 })).toThrow(
-      /updatesPerStep = 0 is invalid; allowed: an integer >= 1/,
+    expect(() => almConfig('alm', 'debug', 'no-such-task', 0)).toThrow(/task/);
+    expect(() => almConfig('alm', 'debug', 'hopper', 0, { batchSize: 0 })).toThrow(
+      /batchSize = 0 is invalid; allowed: an integer >= 1/,
     );
-    expect(() =>
-      resolveAlmRunConfig('debug', 'alm', 'hopper', 0, { learner: { horizon: 0 } }),
-    ).toThrow(/horizon/);
-    const k5 = resolveAlmRunConfig('paper', 'alm', 'half-cheetah', 0, {
+    expect(() => almConfig('alm', 'debug', 'hopper', 0, { learner: { horizon: 0 } })).toThrow(
+      /horizon = 0 is invalid/,
+    );
+    expect(() => almConfig('alm', 'debug', 'hopper', 0, { learner: { horizon: 30 } })).toThrow(
+      /learner.horizon = 30 is invalid; allowed: an integer < episodeSteps \(30\)/,
+    );
+    const k5 = almConfig('alm', 'paper', 'half-cheetah', 0, {
       learner: { horizon: 5, klTerm: false, valueTerm: false, classifierReward: false },
     });
-    expect(k5.learner).toMatchObject({
-      horizon: 5,
-      klTerm: false,
-      valueTerm: false,
-      batchSize: 512,
-    });
+    expect(k5.learner).toMatchObject({ horizon: 5, klTerm: false, valueTerm: false });
+    expect(k5).toMatchObject({ batchSize: 512, warmupSteps: 5000, replayCapacity: 100_000 });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * ALM (Ghugare et al. 2023) as an {@link Agent} on state observations: the `AlmLearner` of
- * `@vmbrl/objectives` (networks, targets, four Adams, eq. 7-11) plus acting with the policy and
+ * `@vmbrl/objectives` (networks, targets, four Adams, ALM eq. 7-11) plus acting with the policy and
  * the scheduled Gaussian exploration noise, and checkpoints of everything that affects the future.
  */
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import {
   type PolicyResult,
   Rng,
   type RngState,
-  type SequenceBatch,
+  type TrainingProgress,
   type TransitionBatch,
   splitSeed,
 } from '@vmbrl/core';
@@ -23,6 +23,7 @@ import {
   seededNoise,
 } from '@vmbrl/objectives';
 import { loadCheckpoint, saveCheckpoint, tf } from '@vmbrl/tensor';
+import { canonicalJson } from '@vmbrl/world-models';
 
 /** Options of {@link AlmAgent}. */
 export interface AlmAgentOptions {
@@ -34,13 +35,26 @@ export interface AlmAgentOptions {
   seed: number;
 }
 
+/**
+ * One ALM update's data: K-step replayed sequences for the lower bound (ALM eq. 7), and single
+ * transitions for the reward, classifier, critics and policy. They are sampled separately so
+ * that every transition, including the last K - 1 of an episode and its terminal one, reaches
+ * the TD loss.
+ */
+export interface AlmBatch {
+  sequences: TransitionBatch;
+  transitions: TransitionBatch;
+}
+
 /** What `save` writes besides tensors. */
 interface AlmAgentMeta {
   config: AlmConfig;
   learner: ReturnType<AlmLearner['getState']>;
   actingRng: RngState;
-  envStep: number;
 }
+
+/** Learner fields older checkpoints saved that are the run loop's now. */
+const LOOP_FIELDS = ['batchSize', 'warmupSteps', 'replayCapacity'];
 
 /** Replayed rows [B, T, D] (batch-major) as time-major tensors [T, B, D]. */
 function timeMajor(values: Float32Array, shape: number[], from: number, to: number): tf.Tensor {
@@ -54,17 +68,15 @@ function timeMajor(values: Float32Array, shape: number[], from: number, to: numb
 /**
  * ALM on low-dimensional states. `policy` encodes the state, applies the deterministic policy
  * and, when exploring, adds N(0, std(t)^2) with std on Table 3's linear schedule over env steps
- * (`envStep`, set by the loop); evaluation uses the encoder and policy means (no noise at all).
+ * (the loop passes `envStep`); evaluation uses the encoder and policy means (no noise at all).
  * The agent is stateless between steps (`state` is always null).
  */
-export class AlmAgent implements Agent<null> {
+export class AlmAgent implements Agent<null, AlmBatch> {
   readonly learns = true;
   readonly needsSimulatorState = false;
   readonly actionDim: number;
   readonly stateDim: number;
   readonly learner: AlmLearner;
-  /** Env steps collected so far: the position on the exploration schedule. */
-  envStep = 0;
   private readonly actingRng: Rng;
   private readonly actingNoise;
 
@@ -98,7 +110,7 @@ export class AlmAgent implements Agent<null> {
     }
     const action = tf.tidy(() =>
       this.learner.act(tf.tensor2d(state, [1, this.stateDim]), {
-        envStep: this.envStep,
+        envStep: options.envStep ?? 0,
         explore: options.explore,
         noise: options.explore ? this.actingNoise : constantNoise(0),
       }),
@@ -111,62 +123,21 @@ export class AlmAgent implements Agent<null> {
   disposeState(): void {}
 
   /**
-   * One update from a single replayed batch of K+1 rows (the contract's form): the K-step
-   * sequences, and their first transitions for the reward, classifier, critic and policy.
+   * One ALM update (Algorithm 1 lines 6-11): the K-step `sequences` train the encoder and the
+   * latent model on the lower bound (ALM eq. 7); the first transition of each row of
+   * `transitions` trains the reward, classifier, critics and policy.
    */
-  train(batch: SequenceBatch): Record<string, number> {
-    if (!batch.state || !batch.shapes.state)
-      throw new Error('AlmAgent.train: the batch has no state column');
-    const K = batch.length - 1;
-    if (K !== this.config.horizon) {
-      throw new Error(
-        `AlmAgent.train: batch length ${batch.length}, expected K + 1 = ${this.config.horizon + 1}`,
-      );
-    }
-    const A = this.actionDim;
-    const B = batch.batchSize;
-    const action = new Float32Array(B * K * A);
-    const reward = new Float32Array(B * K);
-    const discount = new Float32Array(B * K);
-    for (let b = 0; b < B; b++) {
-      const from = b * (K + 1) + 1; // row 0's action is the one that led into s_0
-      action.set(batch.action.subarray(from * A, (from + K) * A), b * K * A);
-      reward.set(batch.reward.subarray(from, from + K), b * K);
-      discount.set(batch.discount.subarray(from, from + K), b * K);
-    }
-    const transitions: TransitionBatch = {
-      batchSize: B,
-      steps: K,
-      state: batch.state,
-      action,
-      reward,
-      discount,
-      shapes: { action: [B, K, A], reward: [B, K], discount: [B, K], state: batch.shapes.state },
-      episodeIds: batch.episodeIds,
-      starts: batch.starts,
-    };
-    return this.update(transitions, transitions);
-  }
-
-  /**
-   * One ALM update (Algorithm 1 lines 6-11): `sequences` are K-step replayed sequences for the
-   * lower bound (eq. 7); the first transition of each row of `transitions` trains the reward,
-   * classifier, critics and policy. The loop samples them separately, so that every transition,
-   * including the last K - 1 of an episode and its terminal one, reaches the TD loss.
-   */
-  update(sequences: TransitionBatch, transitions: TransitionBatch): Record<string, number> {
+  train({ sequences, transitions }: AlmBatch, progress: TrainingProgress): Record<string, number> {
     const K = this.config.horizon;
     if (sequences.steps !== K) {
-      throw new Error(
-        `AlmAgent.update: sequences have ${sequences.steps} steps, expected K = ${K}`,
-      );
+      throw new Error(`AlmAgent.train: sequences have ${sequences.steps} steps, expected K = ${K}`);
     }
     for (const [name, b] of [
       ['sequences', sequences],
       ['transitions', transitions],
     ] as const) {
       if (!b.state || !b.shapes.state || b.shapes.state[2] !== this.stateDim) {
-        throw new Error(`AlmAgent.update: ${name} need a state column of ${this.stateDim} values`);
+        throw new Error(`AlmAgent.train: ${name} need a state column of ${this.stateDim} values`);
       }
     }
     const S = this.stateDim;
@@ -198,7 +169,7 @@ export class AlmAgent implements Agent<null> {
       const metrics: AlmMetrics = this.learner.update(
         tensors.sequence,
         tensors.batch,
-        this.envStep,
+        progress.envStep,
       );
       const out: Record<string, number> = {};
       for (const [key, value] of Object.entries(metrics)) {
@@ -210,13 +181,12 @@ export class AlmAgent implements Agent<null> {
     }
   }
 
-  /** Weights (targets included), the four Adams, the update and acting RNGs and `envStep`. */
+  /** Weights (targets included), the four Adams, and the update and acting RNGs. */
   async save(dir: string): Promise<void> {
     const meta: AlmAgentMeta = {
       config: this.config,
       learner: this.learner.getState(),
       actingRng: this.actingRng.getState(),
-      envStep: this.envStep,
     };
     await saveCheckpoint(join(dir, 'alm'), {
       variables: this.learner.networks.namedVariables(),
@@ -231,12 +201,16 @@ export class AlmAgent implements Agent<null> {
       optimizers: this.learner.optimizers,
     });
     const saved = meta as AlmAgentMeta;
-    if (JSON.stringify(saved.config) !== JSON.stringify(this.config)) {
+    // Checkpoints written before the loop took over batch size, warm-up and replay capacity
+    // hold them in the learner's config.
+    const savedConfig = Object.fromEntries(
+      Object.entries(saved.config).filter(([key]) => !LOOP_FIELDS.includes(key)),
+    );
+    if (canonicalJson(savedConfig) !== canonicalJson(this.config)) {
       throw new Error(`AlmAgent.load: ${dir} holds an ALM agent with another config`);
     }
     this.learner.setState(saved.learner);
     this.actingRng.setState(saved.actingRng);
-    this.envStep = saved.envStep;
   }
 
   async dispose(): Promise<void> {

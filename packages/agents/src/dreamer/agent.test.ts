@@ -9,12 +9,13 @@ import { type MetricsRow, readMetrics } from '@vmbrl/metrics';
 import { EpisodeBuffer } from '@vmbrl/replay';
 import { initBackend, tf } from '@vmbrl/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveOnlineConfig } from '../loop/config.js';
 import { playEpisode } from '../loop/episodes.js';
+import type { OnlineProgress } from '../loop/progress.js';
 import { readLoopState } from '../loop/run-dir.js';
-import { runOnline } from '../loop/run.js';
+import type { PlanetRunConfig } from '../planet/config.js';
+import { resolveRunConfig, runOnline } from '../registry.js';
 import { DreamerAgent, type DreamerState } from './agent.js';
-import { DREAMER_PRESETS } from './config.js';
+import type { DreamerConfig, DreamerRunConfig } from './config.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -29,14 +30,14 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-const debug = resolveOnlineConfig('debug', 'cartpole-swingup', 5, { agent: 'dreamer' });
+const debug = resolveRunConfig('dreamer', 'debug', 'cartpole-swingup', 5) as DreamerRunConfig;
 
-function debugAgent(overrides: Partial<typeof DREAMER_PRESETS.debug> = {}): DreamerAgent {
+function debugAgent(overrides: Partial<DreamerConfig> = {}): DreamerAgent {
   return new DreamerAgent({
     actionDim: 1,
     seed: 11,
     model: debug.model,
-    dreamer: { ...DREAMER_PRESETS.debug, ...overrides },
+    dreamer: { ...debug.dreamer, ...overrides },
     explorationNoise: 0.3,
   });
 }
@@ -77,7 +78,7 @@ function rowsOf(out: string): MetricsRow[] {
 
 describe('Dreamer config', () => {
   it('paper preset: the values of the Dreamer paper (appendix B)', () => {
-    const paper = resolveOnlineConfig('paper', 'cheetah-run', 0, { agent: 'dreamer' });
+    const paper = resolveRunConfig('dreamer', 'paper', 'cheetah-run', 0) as DreamerRunConfig;
     expect(paper).toMatchObject({
       agent: 'dreamer',
       actionRepeat: 2,
@@ -103,13 +104,14 @@ describe('Dreamer config', () => {
       adamEps: 1e-7,
     });
     // PlaNet's world model and its training (same loss, same batch).
-    const planet = resolveOnlineConfig('paper', 'cheetah-run', 0);
+    const planet = resolveRunConfig('planet', 'paper', 'cheetah-run', 0) as PlanetRunConfig;
     expect(paper.model).toEqual(planet.model);
-    expect(planet.dreamer).toBeUndefined();
+    expect('dreamer' in planet).toBe(false);
+    expect('planner' in paper).toBe(false);
   });
 
   it('quick preset: the settings of the documented runs (docs/RESULTS.md)', () => {
-    const quick = resolveOnlineConfig('quick', 'cartpole-swingup', 0, { agent: 'dreamer' });
+    const quick = resolveRunConfig('dreamer', 'quick', 'cartpole-swingup', 0) as DreamerRunConfig;
     expect(quick).toMatchObject({
       actionRepeat: 2,
       seedEpisodes: 5,
@@ -121,50 +123,43 @@ describe('Dreamer config', () => {
     expect(quick.model).toMatchObject({ deterSize: 128, stochSize: 30, imageEvery: 2 });
     expect(quick.dreamer).toMatchObject({ horizon: 10, actorEntropy: 3e-3, actorInitStd: 1 });
     // PlaNet's quick keeps decoding every step and has no pretraining.
-    const planet = resolveOnlineConfig('quick', 'cartpole-swingup', 0);
+    const planet = resolveRunConfig('planet', 'quick', 'cartpole-swingup', 0) as PlanetRunConfig;
     expect([planet.model.imageEvery, planet.pretrainUpdates]).toEqual([1, 0]);
   });
 
   it('rejects bad ablation values with the field and what is allowed', () => {
     expect(() =>
-      resolveOnlineConfig('debug', 'cartpole-swingup', 0, {
-        agent: 'dreamer',
+      resolveRunConfig('dreamer', 'debug', 'cartpole-swingup', 0, {
         dreamer: { valueEstimate: 'td' as never },
       }),
-    ).toThrow(/dreamer\.valueEstimate = "td" is invalid; allowed: lambda, reward-sum, n-step/);
+    ).toThrow(/dreamer\.valueEstimate = "td" is invalid; allowed: lambda, reward, n-step/);
     expect(() =>
-      resolveOnlineConfig('debug', 'cartpole-swingup', 0, {
-        agent: 'dreamer',
+      resolveRunConfig('dreamer', 'debug', 'cartpole-swingup', 0, {
         dreamer: { horizon: 1 },
       }),
     ).toThrow(/dreamer\.horizon = 1 is invalid; allowed: an integer >= 2/);
     expect(() =>
-      resolveOnlineConfig('debug', 'cartpole-swingup', 0, {
-        agent: 'dreamer',
+      resolveRunConfig('dreamer', 'debug', 'cartpole-swingup', 0, {
         dreamer: { actorEntropy: -0.1, adamEps: 1e-5 },
       }),
-    ).toThrow(/dreamer\.actorEntropy = -0.1 is invalid; allowed: a number >= 0/);
+    ).toThrow(/dreamer\.actorEntropy = -0.1 is invalid; allowed: a finite number >= 0/);
     expect(() =>
-      resolveOnlineConfig('debug', 'cartpole-swingup', 0, {
-        agent: 'dreamer',
+      resolveRunConfig('dreamer', 'debug', 'cartpole-swingup', 0, {
         dreamer: { actorInitStd: 0 },
       }),
     ).toThrow(/dreamer\.actorInitStd = 0 is invalid/);
     expect(() =>
-      resolveOnlineConfig('debug', 'cartpole-swingup', 0, {
-        agent: 'dreamer',
+      resolveRunConfig('dreamer', 'debug', 'cartpole-swingup', 0, {
         dreamer: { adamEps: 0 },
       }),
     ).toThrow(/dreamer\.adamEps = 0 is invalid; allowed: a finite number > 0/);
-    expect(
-      resolveOnlineConfig('debug', 'cartpole-swingup', 0, {
-        agent: 'dreamer',
-        dreamer: { horizon: 2, valueEstimate: 'n-step' },
-      }).dreamer,
-    ).toMatchObject({ horizon: 2, valueEstimate: 'n-step', nStep: 5 });
-    expect(() =>
-      resolveOnlineConfig('cem-oracle', 'cartpole-swingup', 0, { agent: 'dreamer' }),
-    ).toThrow(/preset = "cem-oracle" is invalid/);
+    const nStep = resolveRunConfig('dreamer', 'debug', 'cartpole-swingup', 0, {
+      dreamer: { horizon: 2, valueEstimate: 'n-step' },
+    }) as DreamerRunConfig;
+    expect(nStep.dreamer).toMatchObject({ horizon: 2, valueEstimate: 'n-step', nStep: 5 });
+    expect(() => resolveRunConfig('dreamer', 'fast' as never, 'cartpole-swingup', 0)).toThrow(
+      /preset = "fast" is invalid; allowed: paper, quick, debug/,
+    );
   });
 });
 
@@ -268,14 +263,14 @@ describe('DreamerAgent', () => {
   });
 
   it('an update plus acting steps leaves the tensor count unchanged', async () => {
-    for (const valueEstimate of ['lambda', 'reward-sum', 'n-step'] as const) {
+    for (const valueEstimate of ['lambda', 'reward', 'n-step'] as const) {
       const agent = debugAgent({ valueEstimate });
       const buffer = await collect(agent, 2);
       const rng = new Rng(1);
       const frame = new Uint8Array(64 * 64 * 3).fill(90);
       const round = async () => {
         const metrics = agent.train(buffer.sample(2, 6, rng, ['image']));
-        expect('valueLoss' in metrics).toBe(valueEstimate !== 'reward-sum');
+        expect('valueLoss' in metrics).toBe(valueEstimate !== 'reward');
         let state: DreamerState | null = null;
         for (let t = 0; t < 3; t++) {
           ({ state } = await agent.policy({ image: frame }, state, { explore: t % 2 === 0 }));
@@ -292,10 +287,7 @@ describe('DreamerAgent', () => {
 });
 
 describe('runOnline --agent dreamer (debug)', () => {
-  const config = resolveOnlineConfig('debug', 'cartpole-swingup', 5, {
-    agent: 'dreamer',
-    maxEpisodes: 5,
-  });
+  const config = resolveRunConfig('dreamer', 'debug', 'cartpole-swingup', 5, { maxEpisodes: 5 });
   let reference: MetricsRow[] | undefined;
 
   it('completes and writes the run directory', async () => {
@@ -332,7 +324,7 @@ describe('runOnline --agent dreamer (debug)', () => {
       out,
       backend: 'cpu',
       signal: controller.signal,
-      onProgress: (p) => {
+      onProgress: (p: OnlineProgress) => {
         if (p.phase === 'train' && p.episodes === 3 && p.updates === 3) controller.abort();
       },
     });

@@ -3,103 +3,55 @@
  * and a value model learned by backpropagating value estimates through imagined latent
  * trajectories. Acting filters the belief online (as PlaNet does) and reads the action model.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type Agent,
-  type AgentObservation,
-  type PolicyOptions,
-  Rng,
-  type RngState,
-  type SequenceBatch,
-  writeFileAtomic,
-} from '@vmbrl/core';
+import { type ModelBatch, Rng, type RngState, type SequenceBatch } from '@vmbrl/core';
 import { DreamerBehaviour, type ImaginedTrajectory } from '@vmbrl/objectives';
 import { loadCheckpoint, saveCheckpoint, stopGradient, tf } from '@vmbrl/tensor';
 import {
   type LatentState,
-  LatentWorldModel,
-  type SequenceBatch as ModelBatch,
   canonicalJson,
   disposeState,
   stateFeatures,
   tidyTree,
 } from '@vmbrl/world-models';
-import type { OnlineConfig } from '../loop/config.js';
-import { BeliefActing, type BeliefState } from '../planet/belief.js';
+import type { BeliefState } from '../planet/belief.js';
+import { LatentAgent, type LatentAgentOptions } from '../planet/latent-agent.js';
 import { type DreamerConfig, behaviourOptions, upgradeDreamerConfig } from './config.js';
 
 /** Dreamer's recurrent state while acting: the filtered posterior and the action after it. */
 export type DreamerState = BeliefState;
 
 /** Options of {@link DreamerAgent}. */
-export interface DreamerAgentOptions {
-  actionDim: number;
-  /** Run seed: initialisation and every random stream derive from it. */
-  seed: number;
-  /** The resolved world-model config (from `OnlineConfig.model`), trained exactly as PlaNet's. */
-  model: OnlineConfig['model'];
+export interface DreamerAgentOptions extends LatentAgentOptions {
   /** Behaviour learning: horizon, value estimate, networks, optimisers. */
   dreamer: DreamerConfig;
-  /** Std of the Gaussian noise added to the action model's mode in training episodes (0.3). */
-  explorationNoise: number;
-  /** Largest B*L per forward/backward pass of the world model. */
-  maxFramesPerPass?: number;
 }
 
 /** Dreamer: RSSM world model + actor-critic in imagination. */
-export class DreamerAgent implements Agent<DreamerState> {
-  readonly model: LatentWorldModel;
+export class DreamerAgent extends LatentAgent {
   readonly behaviour: DreamerBehaviour;
-  readonly actionDim: number;
-  readonly learns = true;
-  readonly needsSimulatorState = false;
-  private readonly acting: BeliefActing;
   private readonly maxFramesPerPass: number;
 
   constructor(private readonly options: DreamerAgentOptions) {
     const rng = new Rng(options.seed);
-    this.actionDim = options.actionDim;
+    super('dreamer', options, rng);
     this.maxFramesPerPass = options.maxFramesPerPass ?? 512;
-    // Same stream name as PlanetAgent: with the same seed both start from the same world model.
-    this.model = new LatentWorldModel(options.model, {
-      actionDim: options.actionDim,
-      seed: rng.split('model').seed32(),
-      maxFramesPerPass: this.maxFramesPerPass,
-    });
     this.behaviour = new DreamerBehaviour(
       this.model.featureSize,
       options.actionDim,
       behaviourOptions(options.dreamer, rng.split('behaviour').seed32()),
     );
-    this.acting = new BeliefActing(this.model, rng, options.explorationNoise);
-  }
-
-  /** One online filter step (shared with PlaNet). */
-  filter(image: Uint8Array, previous: DreamerState | null): LatentState {
-    return this.acting.filter(image, previous);
   }
 
   /**
-   * Acts from the filtered belief: the action model's mode tanh(mean), plus N(0, std^2) noise
-   * clipped to [-1, 1] in training episodes (paper appendix B), the mode alone in evaluation.
+   * The action model's mode tanh(mean) at the filtered belief; training episodes add N(0, std^2)
+   * noise clipped to [-1, 1] (paper appendix B), evaluation uses the mode alone.
    */
-  async policy(
-    observation: AgentObservation,
-    state: DreamerState | null,
-    options: PolicyOptions,
-  ): Promise<{ action: Float32Array; state: DreamerState }> {
-    const belief = this.filter(this.acting.image(observation, 'DreamerAgent'), state);
+  protected choose(belief: LatentState): Float32Array {
     const mode = tf.tidy(() => this.behaviour.actor.mode(stateFeatures(belief)));
-    const modeAction = new Float32Array(mode.dataSync());
+    const action = new Float32Array(mode.dataSync());
     mode.dispose();
-    const action = this.acting.explore(modeAction, options.explore);
-    this.disposeState(state);
-    return { action, state: { belief, action } };
-  }
-
-  disposeState(state: DreamerState | null): void {
-    if (state) disposeState(state.belief);
+    return action;
   }
 
   /**
@@ -115,11 +67,6 @@ export class DreamerAgent implements Agent<DreamerState> {
       if (Number.isFinite(value)) out[key] = value;
     }
     return out;
-  }
-
-  /** The world model's step alone (pretraining before behaviour learning starts). */
-  trainWorldModel(batch: SequenceBatch): Record<string, number> {
-    return this.model.trainStep(batch);
   }
 
   /**
@@ -197,23 +144,17 @@ export class DreamerAgent implements Agent<DreamerState> {
     }
   }
 
-  async save(dir: string): Promise<void> {
-    await this.model.save(join(dir, 'model'));
+  override async save(dir: string): Promise<void> {
+    await super.save(dir);
     await saveCheckpoint(join(dir, 'behaviour'), {
       variables: this.behaviour.namedVariables(),
       optimizers: this.behaviour.optimizers(),
       meta: { kind: 'dreamer-behaviour', dreamer: this.options.dreamer },
     });
-    const streams = { exploration: this.acting.noiseRng.getState() };
-    const behaviour = this.behaviour.getState();
-    writeFileAtomic(
-      join(dir, 'agent.json'),
-      `${JSON.stringify({ kind: 'dreamer', streams, behaviour })}\n`,
-    );
   }
 
-  async load(dir: string): Promise<void> {
-    await this.model.load(join(dir, 'model'));
+  override async load(dir: string): Promise<void> {
+    await super.load(dir);
     const { meta } = await loadCheckpoint(join(dir, 'behaviour'), {
       variables: this.behaviour.namedVariables(),
       optimizers: this.behaviour.optimizers(),
@@ -225,20 +166,25 @@ export class DreamerAgent implements Agent<DreamerState> {
         `DreamerAgent.load: ${join(dir, 'behaviour')} was saved with dreamer config ${JSON.stringify(savedConfig)}, this agent has ${JSON.stringify(this.options.dreamer)}`,
       );
     }
-    const saved = JSON.parse(readFileSync(join(dir, 'agent.json'), 'utf8')) as {
-      kind?: string;
-      streams?: { exploration: RngState };
-      behaviour?: Parameters<DreamerBehaviour['setState']>[0];
-    };
-    if (saved.kind !== 'dreamer' || !saved.streams || !saved.behaviour) {
-      throw new Error(`DreamerAgent.load: ${join(dir, 'agent.json')} is not a Dreamer agent state`);
-    }
-    this.acting.noiseRng.setState(saved.streams.exploration);
-    this.behaviour.setState(saved.behaviour);
   }
 
-  async dispose(): Promise<void> {
-    this.model.dispose();
+  protected savedState(): object {
+    const streams = { exploration: this.acting.noiseRng.getState() };
+    return { streams, behaviour: this.behaviour.getState() };
+  }
+
+  protected restoreState(saved: Record<string, unknown>, path: string): void {
+    const streams = saved.streams as { exploration: RngState } | undefined;
+    const behaviour = saved.behaviour as Parameters<DreamerBehaviour['setState']>[0] | undefined;
+    if (!streams || !behaviour) {
+      throw new Error(`DreamerAgent.load: ${path} is not a Dreamer agent state`);
+    }
+    this.acting.noiseRng.setState(streams.exploration);
+    this.behaviour.setState(behaviour);
+  }
+
+  override async dispose(): Promise<void> {
+    await super.dispose();
     this.behaviour.dispose();
   }
 }

@@ -1,7 +1,7 @@
 /** Videos and the report of a run directory, built with @vmbrl/metrics. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Agent, type Episode, Rng, writeGif } from '@vmbrl/core';
+import { type Episode, writeGif } from '@vmbrl/core';
 import {
   type MetricsRow,
   composeOpenLoopVideo,
@@ -9,10 +9,7 @@ import {
   splitFrames,
   writeRunReport,
 } from '@vmbrl/metrics';
-import type { EpisodeBuffer } from '@vmbrl/replay';
-import { openLoopPrediction } from '@vmbrl/world-models';
-import { DreamerAgent } from '../dreamer/agent.js';
-import { PlanetAgent } from '../planet/agent.js';
+import type { OpenLoopFrames } from './definition.js';
 import { runPaths } from './run-dir.js';
 
 const SIZE = { height: 64, width: 64 };
@@ -30,32 +27,22 @@ export function writeEpisodeVideo(out: string, episode: Episode): string {
 }
 
 /**
- * Writes `videos/open-loop.gif` for a PlaNet agent: `examples` replayed chunks, `context`
- * frames filtered, the rest predicted from the actions alone (rows: truth, prediction, error).
- * Returns the path and the mean squared error per pixel, or null for agents without a model.
+ * Writes `videos/open-loop.gif` from an open-loop prediction: one column per replayed chunk,
+ * rows truth, prediction from the actions alone after the context frames, and |error|.
  */
-export function writeOpenLoopVideo(
-  out: string,
-  agent: Agent,
-  replay: EpisodeBuffer,
-  options: { length: number; context: number; seed: number; examples?: number },
-): { path: string; mse: number } | null {
-  if (!(agent instanceof PlanetAgent || agent instanceof DreamerAgent)) return null;
-  const examples = options.examples ?? 3;
-  const batch = replay.sample(examples, options.length, new Rng(options.seed), ['image']);
-  const result = openLoopPrediction(agent.model, batch, { context: options.context });
+export function writeOpenLoopVideo(out: string, frames: OpenLoopFrames): string {
   const truth: Uint8Array[][] = [];
   const prediction: Uint8Array[][] = [];
-  for (let e = 0; e < examples; e++) {
-    const from = e * result.horizon * FRAME;
-    const to = from + result.horizon * FRAME;
-    truth.push(splitFrames(result.truth.subarray(from, to), SIZE));
-    prediction.push(splitFrames(result.prediction.subarray(from, to), SIZE));
+  for (let e = 0; e < frames.examples; e++) {
+    const from = e * frames.horizon * FRAME;
+    const to = from + frames.horizon * FRAME;
+    truth.push(splitFrames(frames.truth.subarray(from, to), SIZE));
+    prediction.push(splitFrames(frames.prediction.subarray(from, to), SIZE));
   }
   const video = composeOpenLoopVideo(truth, prediction, SIZE);
   const path = join(runPaths(out).videos, VIDEO_FILES.openLoop);
   writeGif(path, video.frames, { height: video.height, width: video.width, fps: 8, scale: 2 });
-  return { path, mse: result.meanMse };
+  return path;
 }
 
 /** Mean return of the random seed episodes logged so far (the report's reference line). */
@@ -66,8 +53,11 @@ function randomPolicyReturn(rows: readonly MetricsRow[]): number | null {
   return returns.length > 0 ? returns.reduce((a, b) => a + b, 0) / returns.length : null;
 }
 
-/** Writes plots (SVG + PNG) and `report.html` from the run directory's files. */
-export async function writeReport(out: string): Promise<string> {
+/**
+ * Writes plots (SVG + PNG) and `report.html` from the run directory's files; `lossKeys` are the
+ * loss panels wanted, in order (those the train rows hold are drawn).
+ */
+export async function writeReport(out: string, lossKeys: readonly string[]): Promise<string> {
   const paths = runPaths(out);
   const { rows } = readMetrics(paths.metrics);
   const random = randomPolicyReturn(rows);
@@ -85,12 +75,11 @@ export async function writeReport(out: string): Promise<string> {
     });
   }
   const trainKeys = new Set(rows.filter((r) => r.kind === 'train').flatMap((r) => Object.keys(r)));
-  const almKeys = ['lowerBoundLoss', 'rewardLoss', 'classifierLoss', 'criticLoss', 'policyLoss'];
-  const lossKeys = ['loss', 'image', 'reward', 'kl', ...almKeys].filter((k) => trainKeys.has(k));
+  const drawn = lossKeys.filter((k) => trainKeys.has(k));
   const { reportPath } = await writeRunReport(out, {
     references: random === null ? [] : [{ label: 'random policy (seed episodes)', value: random }],
     videos,
-    lossKeys: lossKeys.length > 0 ? lossKeys : undefined,
+    lossKeys: drawn.length > 0 ? drawn : undefined,
   });
   return reportPath;
 }

@@ -5,19 +5,14 @@
  * The run directory is only read, apart from the summary file written at the end.
  */
 import { join } from 'node:path';
-import { Rng, splitSeed, writeFileAtomic } from '@vmbrl/core';
+import { Rng, splitSeed, validator, writeFileAtomic } from '@vmbrl/core';
 import { meanStd } from '@vmbrl/metrics';
 import { type BackendName, initBackend } from '@vmbrl/tensor';
-import { makeEnvAndAgent } from '../registry.js';
-import type { OnlineConfig } from './config.js';
+import type { LoopConfig } from './config.js';
+import type { AgentDefinition } from './definition.js';
 import { playEpisode } from './episodes.js';
-import {
-  findCheckpoint,
-  readLoopState,
-  readSavedConfig,
-  runPaths,
-  upgradedOnlineConfig,
-} from './run-dir.js';
+import { findCheckpoint, readLoopState } from './run-dir.js';
+import { makeEnvAndAgent } from './run.js';
 
 /**
  * Who acts in {@link evaluateRun}: the checkpointed agent without noise (`agent`) or with the
@@ -27,7 +22,7 @@ export type EvaluationPolicy = 'agent' | 'agent-noise' | 'random';
 
 /** Options of {@link evaluateRun}. */
 export interface EvaluateRunOptions {
-  /** A run directory of `vmbrl-online` (PlaNet, Dreamer or CEM-oracle). */
+  /** A run directory of `vmbrl-online` (any agent). */
   out: string;
   /** Episodes to play (>= 1). */
   episodes: number;
@@ -53,36 +48,24 @@ export interface RunEvaluation {
   path: string;
 }
 
-/** Reads and checks a run's config.json (fields added since it was written filled in). */
-export function readRunConfig(out: string): OnlineConfig {
-  const config = readSavedConfig<OnlineConfig>(
-    out,
-    (saved) => {
-      if ((saved as { learner?: unknown }).learner !== undefined) {
-        throw new Error('it is an ALM run; evaluate ALM runs from their evaluation episodes');
-      }
-      return upgradedOnlineConfig(saved);
-    },
-    'a PlaNet/Dreamer/CEM-oracle run config',
-  );
-  if (config === null) throw new Error(`${out} holds no run: ${runPaths(out).config} is missing`);
-  return config;
-}
-
-/** Plays `episodes` evaluation episodes of the run in `out` and writes their summary. */
-export async function evaluateRun(options: EvaluateRunOptions): Promise<RunEvaluation> {
+/**
+ * Plays `episodes` evaluation episodes of the run in `out`, whose config (read from it) is
+ * `config` and whose agent is `definition`, and writes their summary.
+ */
+export async function evaluateCheckpoint<C extends LoopConfig>(
+  options: EvaluateRunOptions,
+  config: C,
+  definition: AgentDefinition<C, unknown>,
+): Promise<RunEvaluation> {
   const { out, episodes, policy } = options;
-  if (!Number.isInteger(episodes) || episodes < 1) {
-    throw new Error(`evaluateRun: episodes = ${episodes} is invalid; allowed: an integer >= 1`);
-  }
-  const config = readRunConfig(out);
+  validator('evaluateRun').integer('episodes', episodes, 1);
   const acts = policy !== 'random';
   const checkpoint = acts ? findCheckpoint(out) : null;
   if (acts && !checkpoint) {
     throw new Error(`${out} has no checkpoint yet; train it first (or use the random policy)`);
   }
   await initBackend(options.backend ? { backend: options.backend } : {});
-  const { env, agent } = await makeEnvAndAgent(config);
+  const { env, agent } = await makeEnvAndAgent(config, definition);
   try {
     let counters: RunEvaluation['checkpoint'] = null;
     if (checkpoint) {
@@ -101,6 +84,8 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<RunEvalu
         seed: splitSeed(config.seed, `final-eval/${k}`),
         actionRng,
         checkStop: () => {},
+        actionRepeat: config.actionRepeat,
+        envSteps: counters?.envSteps ?? 0,
       });
       returns.push(played.return);
       options.onEpisode?.(k, played.return);

@@ -14,9 +14,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type MetricsRow, readMetrics } from '@vmbrl/metrics';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveOnlineConfig } from './config.js';
+import { resolveRunConfig, runOnline } from '../registry.js';
+import type { OnlineProgress } from './progress.js';
 import { readLoopState } from './run-dir.js';
-import { runOnline } from './run.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -29,7 +29,7 @@ afterAll(() => {
 });
 
 // Five episodes: two random, three planned, evaluations after 2 and 4.
-const config = resolveOnlineConfig('debug', 'cartpole-swingup', 3, { maxEpisodes: 5 });
+const config = resolveRunConfig('planet', 'debug', 'cartpole-swingup', 3, { maxEpisodes: 5 });
 
 /** Rows without wall-clock fields (timings differ between runs; everything else must not). */
 function rowsOf(out: string): MetricsRow[] {
@@ -73,7 +73,7 @@ describe('kill and resume', () => {
       backend: 'cpu',
       signal: controller.signal,
       // Stop in the middle of the fourth episode's updates.
-      onProgress: (p) => {
+      onProgress: (p: OnlineProgress) => {
         if (p.phase === 'train' && p.episodes === 3 && p.updates === 3) controller.abort();
       },
     });

@@ -9,12 +9,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } 
 import { join } from 'node:path';
 import { type Episode, type RngState, writeFileAtomic } from '@vmbrl/core';
 import { readEpisode, writeEpisode } from '@vmbrl/replay';
-import {
-  type OnlineConfig,
-  configDifferences,
-  upgradeSavedConfig,
-  validateOnlineConfig,
-} from './config.js';
+import { configDifferences } from './config.js';
 
 /** Counters and random-stream states of the loop, saved with every checkpoint. */
 export interface LoopState {
@@ -52,47 +47,35 @@ export function runPaths(out: string) {
   };
 }
 
-/** What config.json holds: the resolved config plus the backend it ran on. */
-export type SavedConfig = OnlineConfig & { backend?: string };
-
 /**
  * The config.json of `out` without its backend, through `read` (which upgrades and validates
- * it, throwing on a bad one); null when `out` holds no run. A bad file is reported by path,
- * as `what`.
+ * it, throwing on a bad one); null when `out` holds no run. A bad file is reported by path.
  */
 export function readSavedConfig<T>(
   out: string,
-  read: (saved: T) => T,
-  what = 'a valid run config',
+  read: (saved: Record<string, unknown>) => T,
 ): T | null {
   const path = runPaths(out).config;
   if (!existsSync(path)) return null;
   try {
     const { backend: _backend, ...rest } = JSON.parse(readFileSync(path, 'utf8'));
-    return read(rest as T);
+    return read(rest);
   } catch (error) {
-    throw new Error(`${path} is not ${what}: ${(error as Error).message}`);
+    throw new Error(`${path} is not a valid run config: ${(error as Error).message}`);
   }
-}
-
-/** A saved PlaNet, CEM-oracle or Dreamer config, upgraded to today's fields and validated. */
-export function upgradedOnlineConfig(saved: OnlineConfig): OnlineConfig {
-  const upgraded = upgradeSavedConfig(saved);
-  validateOnlineConfig(upgraded);
-  return upgraded;
 }
 
 /**
  * Checks `config` against the config.json of an existing run in `out`: a different config
  * (budget fields aside) is an error listing the differences, unless `force`. `read` turns the
- * saved JSON into a config (upgrading and validating it; it throws on a bad one). Returns true
- * when the directory already holds a run. Writes nothing.
+ * saved JSON into a config of today's layout (upgrading and validating it). Returns true when
+ * the directory already holds a run. Writes nothing.
  */
-export function checkSavedConfig<T extends object>(
+export function checkSavedConfig(
   out: string,
-  config: T,
+  config: object,
   force: boolean,
-  read: (saved: T) => T,
+  read: (saved: Record<string, unknown>) => object,
 ): boolean {
   const saved = readSavedConfig(out, read);
   if (saved === null) return false;
@@ -103,21 +86,6 @@ export function checkSavedConfig<T extends object>(
     );
   }
   return true;
-}
-
-/** {@link checkSavedConfig} for PlaNet, CEM-oracle and Dreamer runs. */
-export function checkRunConfig(out: string, config: OnlineConfig, force = false): boolean {
-  return checkSavedConfig(out, config, force, upgradedOnlineConfig);
-}
-
-/**
- * Writes config.json for a new run, after {@link checkRunConfig} for an existing one (with
- * `force` the new config replaces the saved one). Returns true when the directory held a run.
- */
-export function prepareRunDir(out: string, config: OnlineConfig, backend: string, force: boolean) {
-  const existed = checkRunConfig(out, config, force);
-  writeRunConfig(out, config, backend);
-  return existed;
 }
 
 /** Creates the run directory and writes config.json (atomically), with the backend it runs on. */

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { readMetrics } from '@vmbrl/metrics';
 import { readEpisode } from '@vmbrl/replay';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveOnlineConfig } from './config.js';
+import { resolveRunConfig, runOnline } from '../registry.js';
 import { readLoopState } from './run-dir.js';
-import { runOnline } from './run.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -21,7 +20,7 @@ afterAll(() => {
 describe('runOnline with the debug preset', () => {
   it('completes and writes every artefact of the run directory', async () => {
     const out = tempDir();
-    const config = resolveOnlineConfig('debug', 'cartpole-swingup', 0);
+    const config = resolveRunConfig('planet', 'debug', 'cartpole-swingup', 0);
     const result = await runOnline({ config, out, backend: 'cpu' });
     // debug: S=2 seed episodes, 4 episodes of 10 agent steps with R=8, C=2, eval every 2.
     expect(result.stoppedBy).toBe('budget');
@@ -76,8 +75,7 @@ describe('runOnline with the debug preset', () => {
 
   it('pretrainUpdates: world-model-only updates once, before the first trained episode', async () => {
     const out = tempDir();
-    const config = resolveOnlineConfig('debug', 'cartpole-swingup', 0, {
-      agent: 'dreamer',
+    const config = resolveRunConfig('dreamer', 'debug', 'cartpole-swingup', 0, {
       pretrainUpdates: 3,
     });
     const result = await runOnline({ config, out, backend: 'cpu' });
@@ -92,16 +90,17 @@ describe('runOnline with the debug preset', () => {
     // Both rows average the C behaviour-learning updates (which log the actor's loss).
     for (const row of train) expect(Number.isFinite(row.actorLoss as number)).toBe(true);
     expect(() =>
-      resolveOnlineConfig('debug', 'cartpole-swingup', 0, { seedEpisodes: 0, pretrainUpdates: 5 }),
+      resolveRunConfig('dreamer', 'debug', 'cartpole-swingup', 0, {
+        seedEpisodes: 0,
+        pretrainUpdates: 5,
+      }),
     ).toThrow(/pretrainUpdates = 5 is invalid; allowed: 0 when there are no seed episodes/);
   });
 
   it('runs the CEM oracle: every episode is an evaluation, nothing is trained', async () => {
     const out = tempDir();
-    const config = resolveOnlineConfig('cem-oracle', 'cartpole-swingup', 1, {
+    const config = resolveRunConfig('cem-oracle', 'debug', 'cartpole-swingup', 1, {
       episodeSteps: 4,
-      maxEpisodes: 2,
-      oracleWorkers: 0,
       planner: { horizon: 3, iterations: 2, candidates: 16, topK: 4 },
     });
     const result = await runOnline({ config, out, backend: 'cpu' });

@@ -1,30 +1,45 @@
-import { type Agent, type SequenceBatch, type SimulatorEnv, splitSeed } from '@vmbrl/core';
 /**
- * PlaNet's Algorithm 1 as a resumable online run: S seed episodes with random actions; then
- * repeat C updates on B chunks of length L and one episode with the planner plus exploration
- * noise; every E episodes an evaluation without noise; until the budget. A checkpoint follows
- * every episode; all metrics rows of an iteration carry that iteration's env step and are
- * appended just before its checkpoint, so a resumed run truncates exactly the rows of the
- * iteration it repeats.
+ * The one run loop, for every agent, as a resumable run. Each iteration collects one training
+ * episode and ends with a checkpoint:
+ * - PlaNet's Algorithm 1 (and Dreamer's): S seed episodes of random actions; then C updates on
+ *   replayed batches before each episode played with exploration noise;
+ * - ALM's Algorithm 1: random actions for the first warm-up steps, then updates after every step;
+ * - evaluations (no noise) every E episodes or every N env steps; the budget ends the run.
+ * All metrics rows of an iteration carry its final env step and are appended just before its
+ * checkpoint, so a resumed run truncates exactly the rows of the iteration it repeats and then
+ * continues as if never stopped (same random streams, weights, optimisers and replay).
  */
-import type { MetricsRow } from '@vmbrl/metrics';
+import { type Agent, Rng, type SimulatorEnv, splitSeed } from '@vmbrl/core';
+import { makeWrappedEnv } from '@vmbrl/envs';
+import { MetricsLog, type MetricsRow } from '@vmbrl/metrics';
+import { EpisodeBuffer } from '@vmbrl/replay';
 import { type BackendName, initBackend } from '@vmbrl/tensor';
-import { makeEnvAndAgent } from '../registry.js';
-import { writeEpisodeVideo, writeOpenLoopVideo } from './artifacts.js';
-import { type OnlineConfig, agentStepsPerEpisode, validateOnlineConfig } from './config.js';
-import { ResumableRun } from './driver.js';
-import { playEpisode } from './episodes.js';
-import type { OnlineProgress } from './progress.js';
-import { type LoopState, prepareRunDir, saveEpisode } from './run-dir.js';
+import { writeEpisodeVideo, writeOpenLoopVideo, writeReport } from './artifacts.js';
+import { type LoopConfig, agentStepsPerEpisode, budgetReached } from './config.js';
+import type { AgentDefinition, BatchPlan } from './definition.js';
+import { Interrupted, type PlayedEpisode, playEpisode } from './episodes.js';
+import { type Budget, type OnlineProgress, ProgressTracker } from './progress.js';
+import {
+  type LoopState,
+  checkSavedConfig,
+  findCheckpoint,
+  loadReplayEpisodes,
+  readLoopState,
+  runPaths,
+  saveEpisode,
+  writeCheckpoint,
+  writeRunConfig,
+} from './run-dir.js';
+import { UpdateStats } from './update-stats.js';
 
-/** Waits one turn of the event loop (signal handlers and timers run; microtasks are not enough). */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** Options of {@link runOnline}. */
-export interface RunOnlineOptions {
-  config: OnlineConfig;
+/** Options of {@link runLoop}. */
+export interface RunLoopOptions<C extends LoopConfig = LoopConfig> {
+  /** The resolved, validated config. */
+  config: C;
+  /** The agent of `config.agent`. */
+  definition: AgentDefinition<C, unknown>;
+  /** Turns a saved config.json into today's layout (upgraded and validated), for the resume check. */
+  readSaved: (saved: Record<string, unknown>) => object;
   /** Run directory; an existing run there is resumed. */
   out: string;
   /** Tensor backend (default: `initBackend`'s choice). */
@@ -41,8 +56,8 @@ export interface RunOnlineOptions {
   log?: (line: string) => void;
 }
 
-/** What {@link runOnline} returns. */
-export interface RunOnlineResult {
+/** What {@link runLoop} returns. */
+export interface RunLoopResult {
   reportPath: string;
   /** Why the call ended. */
   stoppedBy: 'budget' | 'time' | 'signal';
@@ -51,63 +66,140 @@ export interface RunOnlineResult {
   state: LoopState;
 }
 
-/** Runs (or resumes) an online training run in `options.out`. */
-export async function runOnline(options: RunOnlineOptions): Promise<RunOnlineResult> {
-  const { config, out } = options;
-  validateOnlineConfig(config);
-  const backend = await initBackend(options.backend ? { backend: options.backend } : {});
-  prepareRunDir(out, config, backend, options.forceConfig ?? false);
-  const { env, agent } = await makeEnvAndAgent(config);
+const REASONS: Record<RunLoopResult['stoppedBy'], string> = {
+  signal: 'interrupted',
+  time: 'time is up',
+  budget: 'budget reached',
+};
+
+/**
+ * The env a run acts in (the task with the action repeat, rendered when the agent sees images)
+ * and its agent; the caller closes the env and disposes the agent.
+ */
+export async function makeEnvAndAgent<C extends LoopConfig>(
+  config: C,
+  definition: AgentDefinition<C, unknown>,
+): Promise<{ env: SimulatorEnv; agent: Agent<unknown, unknown> }> {
+  const env = await makeWrappedEnv({
+    task: config.task,
+    seed: config.seed,
+    actionRepeat: config.actionRepeat,
+    pixels: definition.observation === 'image',
+    timeLimit: config.episodeSteps ?? undefined,
+  });
   try {
-    return await new OnlineRun(options, env, agent).run();
+    return { env, agent: await definition.create(config, env) };
+  } catch (error) {
+    env.close();
+    throw error;
+  }
+}
+
+/** Runs (or resumes) a training run in `options.out`. */
+export async function runLoop<C extends LoopConfig>(
+  options: RunLoopOptions<C>,
+): Promise<RunLoopResult> {
+  const { config, definition, out } = options;
+  const backend = await initBackend(options.backend ? { backend: options.backend } : {});
+  checkSavedConfig(out, config, options.forceConfig ?? false, options.readSaved);
+  writeRunConfig(out, config, backend);
+  const { env, agent } = await makeEnvAndAgent(config, definition);
+  try {
+    return await new Run(options as RunLoopOptions, env, agent).run();
   } finally {
     env.close();
     await agent.dispose();
   }
 }
 
-/** The state and steps of one `runOnline` call. */
-class OnlineRun extends ResumableRun {
-  private readonly config: OnlineConfig;
+/** The state and steps of one `runLoop` call. */
+class Run {
+  private readonly config: LoopConfig;
+  private readonly definition: AgentDefinition;
+  private readonly batches: BatchPlan<unknown> | null;
+  private readonly actionRng: Rng;
+  private readonly replayRng: Rng;
+  private readonly replay: EpisodeBuffer;
+  private readonly metrics: MetricsLog;
+  private readonly progress: ProgressTracker;
+  private readonly log: (line: string) => void;
+  private state!: LoopState;
 
   constructor(
-    options: RunOnlineOptions,
+    private readonly options: RunLoopOptions,
     private readonly env: SimulatorEnv,
-    private readonly agent: Agent,
+    private readonly agent: Agent<unknown, unknown>,
   ) {
-    super(options, options.config, options.config.replayCapacity, agent);
     this.config = options.config;
+    this.definition = options.definition;
+    this.batches = agent.learns ? this.definition.batches(this.config) : null;
+    const rng = new Rng(this.config.seed);
+    this.actionRng = rng.split('random-actions');
+    this.replayRng = rng.split('replay');
+    this.replay = new EpisodeBuffer({ capacitySteps: this.config.replayCapacity });
+    this.metrics = MetricsLog.open(runPaths(options.out).metrics);
+    this.log = options.log ?? (() => {});
+    const limits: Budget = {
+      episodes: this.config.maxEpisodes,
+      envSteps: this.config.maxEnvSteps,
+      minutes: options.maxMinutes ?? null,
+    };
+    this.progress = new ProgressTracker(limits, options.onProgress);
   }
 
-  /** One iteration of Algorithm 1, ending with a checkpoint. */
-  protected async work(): Promise<void> {
-    const { config, agent, state } = this;
-    const rows: MetricsRow[] = [];
-    const random = state.episodes < config.seedEpisodes;
-    const next: LoopState = structuredClone(state);
-    let trainRow: Record<string, number> | null = null;
-    // Pretraining (world model only) happens once, before the first trained episode.
-    const pretrain = state.episodes === config.seedEpisodes ? config.pretrainUpdates : 0;
-    if (!random && agent.learns && config.updatesPerEpisode + pretrain > 0) {
-      trainRow = await this.train(next, pretrain);
+  /** Restores, runs iterations until a stop, then logs why and writes the report. */
+  async run(): Promise<RunLoopResult> {
+    const resumed = await this.restore();
+    let stoppedBy: RunLoopResult['stoppedBy'] = 'budget';
+    const started = performance.now();
+    const { signal, maxMinutes } = this.options;
+    while (!budgetReached(this.config, this.state)) {
+      if (signal?.aborted) {
+        stoppedBy = 'signal';
+        break;
+      }
+      if (maxMinutes !== undefined && (performance.now() - started) / 60_000 >= maxMinutes) {
+        stoppedBy = 'time';
+        break;
+      }
+      try {
+        await this.iteration();
+      } catch (error) {
+        if (!(error instanceof Interrupted)) throw error;
+        stoppedBy = 'signal';
+        break;
+      }
     }
-    this.progress.emit(random ? 'seed' : 'collect', next);
-    const played = await playEpisode({
-      env: this.env,
-      agent,
-      mode: random ? 'random' : 'explore',
-      seed: splitSeed(config.seed, `train-episode/${state.episodes}`),
-      actionRng: this.actionRng,
-      checkStop: this.checkStop,
-      onStep: (steps) =>
-        this.progress.emit(random ? 'seed' : 'collect', next, steps, this.stepsPerEpisode),
-    });
+    const s = this.state;
+    this.log(
+      `${REASONS[stoppedBy]}: checkpoint at episode ${s.episodes}, ${s.envSteps} env steps, ${s.updates} updates`,
+    );
+    const reportPath = await writeReport(this.options.out, this.definition.lossKeys);
+    this.progress.emit('done', s);
+    return { reportPath, stoppedBy, resumed, state: s };
+  }
+
+  /** One training episode with its updates, then an evaluation if due, then a checkpoint. */
+  private async iteration(): Promise<void> {
+    const { config, agent, state } = this;
+    const next: LoopState = structuredClone(state);
+    const stats = new UpdateStats();
+    const seeding = state.episodes < config.seedEpisodes;
+    // Updates between episodes (PlaNet's C); the pretraining ones once, before the first.
+    if (!seeding && agent.learns) {
+      const pretrain = state.episodes === config.seedEpisodes ? config.pretrainUpdates : 0;
+      const modelOnly = agent.trainWorldModel?.bind(agent) ?? agent.train.bind(agent);
+      await this.updates(next, pretrain, modelOnly, stats.pretraining);
+      await this.updates(next, config.updatesPerEpisode, agent.train.bind(agent), stats.main);
+    }
+    const played = await this.collect(next, seeding, stats);
     const file = saveEpisode(this.options.out, state.episodes, played.episode);
     this.replay.add(played.episode);
     next.replayFiles.push(file);
     next.episodes += 1;
-    next.envSteps += played.steps * config.actionRepeat;
     const step = next.envSteps;
+    const rows: MetricsRow[] = [];
+    const trainRow = stats.row(next.updates);
     if (trainRow) rows.push({ step, kind: 'train', ...trainRow });
     rows.push({
       step,
@@ -115,97 +207,185 @@ class OnlineRun extends ResumableRun {
       episode: next.episodes,
       return: played.return,
       length: played.steps,
-      random,
-      planSecondsPerStep: random ? null : played.policySeconds / played.steps,
+      random: seeding || step <= config.warmupSteps,
+      planSecondsPerStep: seeding ? null : played.policySeconds / played.steps,
     });
     this.progress.lastReturn = played.return;
-    // An episode of an agent that neither learns nor explores is an evaluation already.
-    const isEval = !agent.learns && config.explorationNoise === 0 && !random;
-    if (isEval) {
+    if (!seeding && this.definition.trainingEpisodeIsEvaluation(config)) {
       rows.push(this.evalRow(step, next, [played.return]));
-      writeEpisodeVideo(this.options.out, played.episode);
-    } else if (config.evalEvery > 0 && next.episodes % config.evalEvery === 0) {
+      if (played.episode.image) writeEpisodeVideo(this.options.out, played.episode);
+    } else if (this.evaluationDue(state, next)) {
       rows.push(await this.evaluate(step, next));
     }
     await this.commit(next, rows);
   }
 
-  /**
-   * `pretrain` world-model-only updates, then C updates; returns the mean metrics of the C
-   * updates (of the pretraining when C = 0) plus counters for the `train` row.
-   */
-  private async train(next: LoopState, pretrain: number): Promise<Record<string, number>> {
-    const { updatesPerEpisode } = this.config;
-    const agent = this.agent;
-    const modelOnly = agent.trainWorldModel?.bind(agent) ?? agent.train.bind(agent);
-    // The logged rate counts both phases from the first update of this call.
-    const since = { time: performance.now(), updates: next.updates };
-    const pretrained = await this.updates(next, pretrain, modelOnly, since);
-    const means =
-      updatesPerEpisode > 0
-        ? await this.updates(next, updatesPerEpisode, agent.train.bind(agent), since)
-        : pretrained;
-    means.updates = next.updates;
-    if (pretrain > 0) means.pretrainUpdates = pretrain;
-    means.updatesPerSecond = this.progress.updatesPerSecond ?? 0;
-    return means;
+  /** One training episode; ALM-style updates after its steps; it ends early at the budget. */
+  private collect(next: LoopState, seeding: boolean, stats: UpdateStats): Promise<PlayedEpisode> {
+    const { config, agent } = this;
+    const phase = (envSteps: number) =>
+      seeding || envSteps < config.warmupSteps ? ('seed' as const) : ('collect' as const);
+    this.progress.emit(phase(next.envSteps), next);
+    return playEpisode({
+      env: this.env,
+      agent,
+      mode: seeding ? 'random' : 'explore',
+      seed: splitSeed(config.seed, `train-episode/${next.episodes}`),
+      actionRng: this.actionRng,
+      checkStop: this.checkStop,
+      actionRepeat: config.actionRepeat,
+      envSteps: next.envSteps,
+      randomUntil: config.warmupSteps,
+      afterStep: async (envSteps, steps) => {
+        next.envSteps = envSteps;
+        if (agent.learns && config.updatesPerStep > 0 && envSteps > config.warmupSteps) {
+          await this.updates(next, config.updatesPerStep, agent.train.bind(agent), stats.main);
+        }
+        this.progress.emit(phase(envSteps), next, steps, agentStepsPerEpisode(config));
+        return budgetReached(config, next);
+      },
+    });
   }
 
-  /** `count` updates with `update` on replayed batches; returns their mean metrics. */
+  /**
+   * `count` updates on replayed batches (none until replay holds an episode long enough for a
+   * batch); their metrics go to `sums`.
+   */
   private async updates(
     next: LoopState,
     count: number,
-    update: (batch: SequenceBatch) => Record<string, number>,
-    since: { time: number; updates: number },
-  ): Promise<Record<string, number>> {
-    const { batchSize, chunkLength } = this.config;
-    const sums: Record<string, number> = {};
+    update: (batch: unknown, progress: { envStep: number }) => Record<string, number>,
+    sums: UpdateStats['main'],
+  ): Promise<void> {
+    const batches = this.batches;
+    if (count === 0 || !batches || longestEpisode(this.replay) < batches.rows) return;
     for (let u = 0; u < count; u++) {
-      await yieldToEventLoop(); // lets a Ctrl-C handler run between updates
+      await new Promise((resolve) => setImmediate(resolve)); // lets a Ctrl-C handler run
       this.checkStop();
-      const batch = this.replay.sample(batchSize, chunkLength, this.replayRng, ['image']);
-      const metrics = update(batch);
-      for (const [key, value] of Object.entries(metrics)) sums[key] = (sums[key] ?? 0) + value;
+      const started = performance.now();
+      const metrics = update(batches.sample(this.replay, this.replayRng), {
+        envStep: next.envSteps,
+      });
+      sums.add(metrics, (performance.now() - started) / 1000);
       next.updates += 1;
       this.progress.lastLosses = metrics;
-      const seconds = (performance.now() - since.time) / 1000;
-      this.progress.updatesPerSecond = (next.updates - since.updates) / seconds;
+      this.progress.updatesPerSecond = sums.updatesPerSecond;
       this.progress.emit('train', next);
     }
-    const means: Record<string, number> = {};
-    for (const [key, sum] of Object.entries(sums)) means[key] = sum / count;
-    return means;
   }
 
-  /** Evaluation episodes without noise; writes the eval and open-loop videos. */
+  /** Evaluations follow every `evalEvery` episodes and every `evalEveryEnvSteps` env steps. */
+  private evaluationDue(before: LoopState, after: LoopState): boolean {
+    const { evalEvery, evalEveryEnvSteps } = this.config;
+    const byEpisodes = evalEvery > 0 && after.episodes % evalEvery === 0;
+    const bySteps =
+      evalEveryEnvSteps > 0 &&
+      Math.floor(after.envSteps / evalEveryEnvSteps) >
+        Math.floor(before.envSteps / evalEveryEnvSteps);
+    return byEpisodes || bySteps;
+  }
+
+  /** Evaluation episodes without noise; writes the evaluation and open-loop videos. */
   private async evaluate(step: number, next: LoopState): Promise<MetricsRow> {
+    const { config, agent } = this;
     const returns: number[] = [];
-    for (let k = 0; k < this.config.evalEpisodes; k++) {
+    for (let k = 0; k < config.evalEpisodes; k++) {
       this.progress.emit('eval', next);
       const played = await playEpisode({
         env: this.env,
-        agent: this.agent,
+        agent,
         mode: 'eval',
-        seed: splitSeed(this.config.seed, `eval-episode/${next.evaluations}/${k}`),
+        seed: splitSeed(config.seed, `eval-episode/${next.evaluations}/${k}`),
         actionRng: this.actionRng,
         checkStop: this.checkStop,
-        onStep: (steps) => this.progress.emit('eval', next, steps),
+        actionRepeat: config.actionRepeat,
+        envSteps: next.envSteps,
+        afterStep: (_, steps) => {
+          this.progress.emit('eval', next, steps, agentStepsPerEpisode(config));
+          return false;
+        },
       });
       returns.push(played.return);
-      if (k === 0) writeEpisodeVideo(this.options.out, played.episode);
+      if (k === 0 && played.episode.image) writeEpisodeVideo(this.options.out, played.episode);
     }
-    const openLoop = writeOpenLoopVideo(this.options.out, this.agent, this.replay, {
-      length: this.config.chunkLength,
-      context: this.config.openLoopContext,
-      seed: splitSeed(this.config.seed, `open-loop/${next.evaluations}`),
-    });
+    const seed = splitSeed(config.seed, `open-loop/${next.evaluations}`);
+    const openLoop = this.definition.openLoop?.(agent, config, this.replay, seed);
     const row = this.evalRow(step, next, returns);
-    if (openLoop) row.openLoopMse = openLoop.mse;
+    if (openLoop) {
+      writeOpenLoopVideo(this.options.out, openLoop);
+      row.openLoopMse = openLoop.mse;
+    }
     return row;
   }
 
-  /** Episodes' frames and agent steps, for the progress display. */
-  get stepsPerEpisode(): number {
-    return agentStepsPerEpisode(this.config);
+  /** Throws `Interrupted` once a stop was requested (called between steps and updates). */
+  private readonly checkStop = (): void => {
+    if (this.options.signal?.aborted) throw new Interrupted('stop requested');
+  };
+
+  /**
+   * Ends an iteration: the RNG streams go into `next`, the rows are appended, the checkpoint is
+   * written, `next` becomes the state, and the report is redrawn after an evaluation.
+   */
+  private async commit(next: LoopState, rows: MetricsRow[]): Promise<void> {
+    next.streams = { actions: this.actionRng.getState(), replay: this.replayRng.getState() };
+    this.progress.emit('checkpoint', next);
+    for (const row of rows) this.metrics.append(row);
+    await writeCheckpoint(this.options.out, next, (dir) => this.agent.save(dir));
+    this.state = next;
+    if (rows.some((r) => r.kind === 'eval')) {
+      await writeReport(this.options.out, this.definition.lossKeys);
+    }
   }
+
+  /** The `eval` row of an evaluation's returns; advances the evaluation counters of `next`. */
+  private evalRow(step: number, next: LoopState, returns: number[]): MetricsRow {
+    const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+    next.evaluations += 1;
+    next.lastEvalReturn = mean;
+    this.log(
+      `eval ${next.evaluations} after episode ${next.episodes} (${step} env steps): return ${mean.toFixed(1)}`,
+    );
+    return { step, kind: 'eval', episode: next.episodes, return: mean, episodes: returns.length };
+  }
+
+  /**
+   * Restores the last checkpoint (agent weights and optimisers, RNG streams, counters, the
+   * replay's episode files) and drops metrics rows written after it; without a checkpoint,
+   * clears what a run killed before its first checkpoint left behind and starts fresh counters.
+   */
+  private async restore(): Promise<boolean> {
+    const { out } = this.options;
+    const checkpoint = findCheckpoint(out);
+    if (!checkpoint) {
+      loadReplayEpisodes(out, []); // removes episodes of a run killed before its first checkpoint
+      this.metrics.truncateAfter(-1);
+      this.state = {
+        episodes: 0,
+        envSteps: 0,
+        updates: 0,
+        evaluations: 0,
+        lastEvalReturn: null,
+        streams: { actions: this.actionRng.getState(), replay: this.replayRng.getState() },
+        replayFiles: [],
+      };
+      return false;
+    }
+    const state = readLoopState(checkpoint);
+    await this.agent.load(`${checkpoint}/agent`);
+    this.actionRng.setState(state.streams.actions);
+    this.replayRng.setState(state.streams.replay);
+    for (const episode of loadReplayEpisodes(out, state.replayFiles)) this.replay.add(episode);
+    const { dropped } = this.metrics.truncateAfter(state.envSteps);
+    this.state = state;
+    this.log(
+      `resuming ${out}: episode ${state.episodes}, ${state.envSteps} env steps, ${state.updates} updates, ${this.replay.numEpisodes} replay episodes${dropped ? `, ${dropped} metrics rows after the checkpoint dropped` : ''}`,
+    );
+    return true;
+  }
+}
+
+/** Rows of the longest episode in `replay` (0 when empty). */
+function longestEpisode(replay: EpisodeBuffer): number {
+  return replay.episodeLengths().reduce((a, b) => Math.max(a, b), 0);
 }

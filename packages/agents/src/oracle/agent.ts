@@ -16,7 +16,7 @@ import {
 import { ParallelSimulatorScorer, SimulatorScorer, makeWrappedEnv } from '@vmbrl/envs';
 import { cem } from '@vmbrl/planners';
 import { addExplorationNoise } from '../exploration.js';
-import type { PlannerConfig } from '../loop/config.js';
+import type { PlannerConfig } from '../planet/config.js';
 
 /** Options of {@link CemOracleAgent.create}. */
 export interface CemOracleOptions {
@@ -25,7 +25,7 @@ export interface CemOracleOptions {
   actionRepeat: number;
   seed: number;
   planner: PlannerConfig;
-  /** Exploration noise std for training episodes (0 in the `cem-oracle` preset). */
+  /** Exploration noise std for training episodes (0 in the oracle's presets). */
   explorationNoise: number;
   /** Worker threads scoring candidates (0 = this thread). */
   workers: number;

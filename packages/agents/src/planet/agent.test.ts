@@ -5,16 +5,19 @@ import { initBackend, tf } from '@vmbrl/tensor';
 import { disposeState } from '@vmbrl/world-models';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addExplorationNoise } from '../exploration.js';
-import { resolveOnlineConfig } from '../loop/config.js';
 import { playEpisode } from '../loop/episodes.js';
+import { resolveRunConfig } from '../registry.js';
 import { PlanetAgent, type PlanetState } from './agent.js';
+import type { PlanetRunConfig } from './config.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
 });
 
 function debugAgent(bitDepth = 5): PlanetAgent {
-  const config = resolveOnlineConfig('debug', 'cartpole-swingup', 0, { model: { bitDepth } });
+  const config = resolveRunConfig('planet', 'debug', 'cartpole-swingup', 0, {
+    model: { bitDepth },
+  }) as PlanetRunConfig;
   return new PlanetAgent({
     actionDim: 1,
     seed: 7,

@@ -1,8 +1,8 @@
-import type { AgentObservation, Rng } from '@vmbrl/core';
 /**
  * Online belief filtering shared by the latent-model agents (PlaNet, Dreamer): one RSSM
  * posterior step per new image, never re-running the whole episode.
  */
+import type { AgentObservation, Rng } from '@vmbrl/core';
 import { type ConvEncoder, imagesToFloat, tf } from '@vmbrl/tensor';
 import { type LatentState, type LatentWorldModel, tidyTree } from '@vmbrl/world-models';
 import { addExplorationNoise } from '../exploration.js';

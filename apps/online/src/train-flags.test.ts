@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isAlmCommand } from './train-alm.js';
 
 // The built CLI (turbo builds the app before its tests).
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
@@ -17,56 +16,68 @@ function cli(args: string[]): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 }
 
-describe('vmbrl-online --agent alm', () => {
-  it('recognises the ALM agents in both flag spellings', () => {
-    expect(isAlmCommand(['--agent', 'alm'])).toBe(true);
-    expect(isAlmCommand(['--task', 'hopper', '--agent=alm-model-free'])).toBe(true);
-    expect(isAlmCommand(['--agent', 'planet', '--task', 'alm'])).toBe(false);
-  });
-
+describe('vmbrl-online --agent alm (the same command and loop as every agent)', () => {
   it('runs a debug ALM run with the ablation flags in its config', () => {
     const out = mkdtempSync(join(tmpdir(), 'vmbrl-online-alm-'));
     dirs.push(out);
     const flags = ['--agent', 'alm', '--task', 'hopper', '--preset', 'debug', '--backend', 'cpu'];
     const ablation = ['--no-kl', '--no-classifier-reward', '--horizon', '5'];
-    ablation.push('--set', 'learner.batchSize=6', '--set', 'evalEpisodes=2');
-    const result = cli([...flags, ...ablation, '--max-env-steps', '60', '--out', out]);
+    ablation.push('--set', 'batchSize=6', '--set=evalEpisodes=2');
+    const result = cli([...flags, ...ablation, '--max-env-steps=60', '--out', out]);
     expect(result.status, result.stderr).toBe(0);
+    // 40 random warm-up steps, then one update after each of the remaining 20.
     expect(result.stdout).toContain('60 env steps, 20 updates');
     expect(existsSync(join(out, 'report.html'))).toBe(true);
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
-    expect(config).toMatchObject({ agent: 'alm', preset: 'debug', task: 'hopper' });
+    expect(config).toMatchObject({ agent: 'alm', preset: 'debug', task: 'hopper', batchSize: 6 });
     expect(config.learner).toMatchObject({
       klTerm: false,
       valueTerm: true,
       classifierReward: false,
       horizon: 5,
       modelFree: false,
-      batchSize: 6,
     });
     expect(config.evalEpisodes).toBe(2);
+    // evaluate reads any agent's run: the ALM checkpoint plays a noiseless episode.
+    const evaluated = cli(['evaluate', '--out', out, '--episodes', '1', '--backend', 'cpu']);
+    expect(evaluated.status, evaluated.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'evaluation-agent.json'), 'utf8'));
+    expect(summary).toMatchObject({ task: 'hopper', actionRepeat: 1 });
+    expect(summary.checkpoint).toMatchObject({ envSteps: 60, updates: 20 });
   });
 
-  it('bad ALM flags print one line naming them, exit code 2', () => {
+  it('bad flags print one line naming them, exit code 2, before anything is written', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'vmbrl-online-bad-')), 'run');
     const cases: [string[], string][] = [
       [
-        ['--agent', 'alm', '--horizon', '4'],
-        "--horizon '4' is not allowed; choose one of: 1, 3, 5",
+        ['--agent', 'alm', '--horizon', '0'],
+        '--horizon 0 is out of range; allowed: an integer >= 1',
       ],
-      [['--agent', 'alm-model-free', '--no-kl'], 'ablations of --agent alm'],
-      [['--agent', 'alm', '--candidates', '5'], 'unknown flag --candidates'],
+      [
+        ['--agent', 'alm-model-free', '--no-kl'],
+        '--no-kl is a flag of --agent alm, not of alm-model-free',
+      ],
+      [
+        ['--agent', 'alm', '--candidates', '5'],
+        '--candidates is a flag of --agent planet|cem-oracle',
+      ],
       [['--agent', 'alm', '--set', 'learner.bs=5'], "'learner' has no field 'bs'; allowed: gamma"],
       [
-        ['--agent', 'alm', '--set', 'learner.batchSize=0'],
-        'ALM config: batchSize = 0 is invalid; allowed: an integer >= 1',
+        ['--agent', 'alm', '--set', 'batchSize=0'],
+        'run config: batchSize = 0 is invalid; allowed: an integer >= 1',
+      ],
+      [
+        ['--set', 'model.bitDepth=9'],
+        'world-models config: bitDepth = 9 is invalid; allowed: an integer in 1..8',
       ],
     ];
     for (const [args, message] of cases) {
-      const result = cli(args);
+      const result = cli([...args, '--out', out]);
       expect(result.status, args.join(' ')).toBe(2);
       const lines = result.stderr.trim().split('\n');
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(message);
+      expect(existsSync(out), args.join(' ')).toBe(false);
     }
   });
 });
