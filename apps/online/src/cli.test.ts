@@ -17,6 +17,47 @@ function cli(args: string[]): SpawnSyncReturns<string> {
 }
 
 describe('vmbrl-online', () => {
+  it('--help and -h of every command print its usage and flags, exit code 0', () => {
+    const cases: [string[], string][] = [
+      [['--help'], 'config fields of --agent planet'],
+      [['-h'], 'usage: vmbrl-online [--agent'],
+      [['--agent=alm', '--help'], 'learner.horizon'],
+      [['presets', '--help'], 'usage: vmbrl-online presets'],
+      [['compare', '-h'], '--random-reference'],
+      [['evaluate', '--help'], '--policy'],
+      [['selfcheck', '--help'], '--steps'],
+    ];
+    for (const [args, text] of cases) {
+      const result = cli(args);
+      expect(result.status, args.join(' ')).toBe(0);
+      expect(result.stdout).toContain(text);
+    }
+    // Without arguments the usage goes out too, but as a usage error.
+    expect(cli([]).status).toBe(2);
+  });
+
+  it('presets lists every field of an agent per preset, from its one table', () => {
+    const result = cli(['presets', '--agent', 'dreamer']);
+    expect(result.status, result.stderr).toBe(0);
+    const row = (field: string) =>
+      result.stdout.split('\n').find((line) => line.startsWith(`${field} `)) ?? '';
+    // paper, quick and debug values of Dreamer's horizon and the world model's GRU size.
+    expect(row('dreamer.horizon').split(/\s+/).slice(0, 4)).toEqual([
+      'dreamer.horizon',
+      '20',
+      '10',
+      '3',
+    ]);
+    expect(row('model.deterSize').split(/\s+/).slice(0, 4)).toEqual([
+      'model.deterSize',
+      '200',
+      '128',
+      '16',
+    ]);
+    expect(row('actionRepeat').split(/\s+/).slice(0, 4)).toEqual(['actionRepeat', '2', '2', '2']);
+    expect(row('dreamer.horizon')).toContain('imagination horizon H');
+  });
+
   it('a bad flag or value prints one line naming it and the allowed values, exit code 2', () => {
     const cases: [string[], string][] = [
       [

@@ -1,3 +1,4 @@
+import { type FlagSpec, UsageError, helpText, parseFlags, runMain, wantsHelp } from '@vmbrl/core';
 /**
  * vmbrl-online: train any agent online (`vmbrl-online --agent planet --task ...`),
  * `vmbrl-online presets` (an agent's config fields per preset), `vmbrl-online compare` (several
@@ -7,7 +8,6 @@
 import { listTasks } from '@vmbrl/envs';
 import { compareCommand } from './compare.js';
 import { evaluateCommand } from './evaluate.js';
-import { type FlagSpec, UsageError, helpText, parseFlags } from './flags.js';
 import { presetsCommand } from './presets.js';
 import { selfCheck } from './selfcheck.js';
 import { train, trainHelp } from './train.js';
@@ -27,8 +27,7 @@ const USAGE = 'usage: vmbrl-online selfcheck [flags]';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const help = (args: readonly string[]) => args.includes('--help') || args.includes('-h');
-  if (command === undefined || command === 'help' || (command.startsWith('-') && help(argv))) {
+  if (command === undefined || command === 'help' || (command.startsWith('-') && wantsHelp(argv))) {
     console.log(trainHelp(argv));
     return command === undefined ? 2 : 0;
   }
@@ -41,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
       `unknown command '${command}'; allowed: presets, compare, evaluate, selfcheck, or flags to train (--help)`,
     );
   }
-  if (help(rest)) {
+  if (wantsHelp(rest)) {
     console.log(helpText(USAGE, SELFCHECK_FLAGS));
     return 0;
   }
@@ -65,14 +64,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      console.error(`vmbrl-online: ${error.message}`);
-      process.exit(2);
-    }
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exit(1);
-  },
-);
+runMain('vmbrl-online', () => main(process.argv.slice(2)));

@@ -1,6 +1,6 @@
+import { UsageError } from '@vmbrl/core';
 import { describe, expect, it } from 'vitest';
 import { applyConfigSets } from './config-set.js';
-import { UsageError } from './flags.js';
 
 const base = {
   updatesPerEpisode: 25,

@@ -3,9 +3,16 @@
  * preset and its doc, from the agent's one preset table.
  */
 import { AGENT_KINDS, type AgentKind, definitionOf, resolveRunConfig } from '@vmbrl/agents';
-import { PRESET_NAMES, documentedFields, valueAt } from '@vmbrl/core';
+import {
+  type FlagSpec,
+  PRESET_NAMES,
+  documentedFields,
+  helpText,
+  parseFlags,
+  valueAt,
+  wantsHelp,
+} from '@vmbrl/core';
 import { listTasks } from '@vmbrl/envs';
-import { type FlagSpec, helpText, parseFlags } from './flags.js';
 import { defaultTask } from './train.js';
 
 /** The flags of `vmbrl-online presets`. */
@@ -47,7 +54,7 @@ export function presetsTable(agent: AgentKind, task: string): string[] {
 
 /** Runs `vmbrl-online presets <flags>`; returns the exit code. */
 export function presetsCommand(argv: readonly string[]): number {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  if (wantsHelp(argv)) {
     console.log(helpText(PRESETS_USAGE, PRESETS_FLAGS));
     return 0;
   }

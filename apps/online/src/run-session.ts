@@ -4,8 +4,8 @@
  */
 import { resolve } from 'node:path';
 import type { OnlineProgress, RunLoopResult } from '@vmbrl/agents';
+import { type FlagSpec, UsageError } from '@vmbrl/core';
 import type { BackendName } from '@vmbrl/tensor';
-import { type FlagSpec, UsageError } from './flags.js';
 import { ProgressDisplay } from './progress-display.js';
 
 /** Flags every training command takes: budgets, and what `runSession` reads itself. */

@@ -14,10 +14,17 @@ import {
   runOnline,
   validateRunConfig,
 } from '@vmbrl/agents';
-import { type Overlay, type PresetName, documentedFields } from '@vmbrl/core';
+import {
+  type FlagSpec,
+  type Overlay,
+  type PresetName,
+  UsageError,
+  documentedFields,
+  helpText,
+  parseFlags,
+} from '@vmbrl/core';
 import { listTasks } from '@vmbrl/envs';
 import { resolveWithSets } from './config-set.js';
-import { type FlagSpec, UsageError, helpText, parseFlags } from './flags.js';
 import { SESSION_FLAGS, runSession } from './run-session.js';
 
 /** Flags of the training command. */

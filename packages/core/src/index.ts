@@ -13,3 +13,4 @@ export * from './image.js';
 export * from './validate.js';
 export * from './stats.js';
 export * from './presets.js';
+export * from './cli.js';

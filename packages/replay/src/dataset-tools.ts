@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Rng, percentiles, writeFileAtomic } from '@vmbrl/core';
+import { FileError, Rng, percentiles, writeFileAtomic } from '@vmbrl/core';
 import { listEpisodeFiles } from './disk-store';
 import { episodeReturn } from './episode';
 import { indexEpisodeFile } from './episode-index';
@@ -39,7 +39,7 @@ export function scanDirectory(
   dir: string,
   options: { verify?: boolean; keepContent?: boolean } = {},
 ): ScanResult {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir}: not a directory`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new FileError(dir, 'not a directory');
   const verify = options.verify ?? true;
   const result: ScanResult = { dir, episodes: [], skipped: [] };
   for (const file of listEpisodeFiles(dir)) {

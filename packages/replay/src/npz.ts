@@ -1,4 +1,4 @@
-import { type Episode, type ImageShape, writeFileAtomic } from '@vmbrl/core';
+import { type Episode, FileError, type ImageShape, writeFileAtomic } from '@vmbrl/core';
 /**
  * `.npz` archives (a zip of `<key>.npy` entries, as `numpy.savez` / `numpy.savez_compressed`
  * write them) and the episode file format built on them.
@@ -14,15 +14,9 @@ import {
   readZipEntry,
 } from './zip-directory';
 
-/** An error about one file; the message starts with the file's path. */
-export class EpisodeFileError extends Error {
-  constructor(
-    readonly file: string,
-    readonly reason: string,
-  ) {
-    super(`${file}: ${reason}`);
-    this.name = 'EpisodeFileError';
-  }
+/** An error about one episode file; the message starts with the file's path. */
+export class EpisodeFileError extends FileError {
+  override name = 'EpisodeFileError';
 }
 
 /** Options for writing archives. */

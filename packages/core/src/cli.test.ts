@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type FlagSpec, UsageError, helpText, parseFlags } from './flags.js';
+import { type FlagSpec, UsageError, helpText, parseCommand, parseFlags, wantsHelp } from './cli.js';
 
 const specs: Record<string, FlagSpec> = {
   task: {
@@ -60,5 +60,32 @@ describe('parseFlags', () => {
     const text = helpText('usage: x', specs);
     expect(text).toContain('--seed');
     expect(text).toContain('(default cartpole-swingup)');
+  });
+});
+
+describe('parseCommand', () => {
+  it('takes positional arguments within the allowed count', () => {
+    const spec = { json: { type: 'boolean', doc: 'json', default: false } } as const;
+    const range = { min: 1, max: 1, what: 'a directory' };
+    expect(parseCommand(['dir', '--json'], spec, range)).toEqual({
+      flags: { json: true },
+      positionals: ['dir'],
+    });
+    expect(() => parseCommand([], spec, range)).toThrow(
+      '0 arguments given; allowed: a directory (1)',
+    );
+    expect(() => parseCommand(['a', 'b'], spec, { min: 2, max: 3, what: 'x' })).not.toThrow();
+    expect(() => parseFlags(['extra'], specs)).toThrow(
+      "unexpected argument 'extra'; flags look like --name value",
+    );
+  });
+
+  it('reads --name=value, negative numbers as values, and knows -h from unknown short flags', () => {
+    expect(parseFlags(['--seed=4', '--out=a=b'], specs)).toMatchObject({ seed: 4, out: 'a=b' });
+    expect(() => parseFlags(['--seed', '-1'], specs)).toThrow('--seed -1 is out of range');
+    expect(() => parseFlags(['-x'], specs)).toThrow('unknown flag -x');
+    expect(wantsHelp(['--seed', '1', '-h'])).toBe(true);
+    expect(wantsHelp(['--', '--help'])).toBe(false);
+    expect(helpText('usage: x', specs)).toContain('--help, -h');
   });
 });
