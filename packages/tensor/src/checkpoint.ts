@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { writeFileAtomic } from '@vmbrl/core';
 import type { Adam, AdamState } from './adam.js';
 

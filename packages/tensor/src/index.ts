@@ -2,7 +2,9 @@
  * @vmbrl/tensor: backend selection, seeded randomness, distributions, layers, Adam,
  * checkpoints and image helpers on TensorFlow.js, shared by every vmbrl package.
  */
-import * as tf from '@tensorflow/tfjs';
+// The registrations first (gradients, chained ops, CPU kernels); `tf` is tfjs-core's namespace.
+import './tf.js';
+import * as tf from '@tensorflow/tfjs-core';
 
 export { tf };
 export {

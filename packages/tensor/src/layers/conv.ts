@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { validator } from '@vmbrl/core';
 import { type Activation, applyActivation, checkActivation } from './activations.js';
 import { constant, glorotUniform } from './init.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { validator } from '@vmbrl/core';
 import { constant, glorotUniform } from './init.js';
 import { Module, type ModuleOptions } from './module.js';

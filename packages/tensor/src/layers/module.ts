@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { Rng, splitSeed } from '@vmbrl/core';
 
 /** Options shared by every layer. */
