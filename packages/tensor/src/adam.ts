@@ -1,5 +1,5 @@
-import * as tf from './tf.js';
 import { validator } from '@vmbrl/core';
+import * as tf from './tf.js';
 
 /** Options of {@link Adam}. */
 export interface AdamOptions {

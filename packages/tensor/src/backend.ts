@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as tf from './tf.js';
 import { registerFastConvKernels } from './kernels/register.js';
+import * as tf from './tf.js';
 import {
   defaultWasmThreads,
   parseWasmThreads,

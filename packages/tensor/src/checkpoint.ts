@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import * as tf from './tf.js';
 import { writeFileAtomic } from '@vmbrl/core';
 import type { Adam, AdamState } from './adam.js';
+import * as tf from './tf.js';
 
 /** What a checkpoint holds. */
 export interface CheckpointContents {

@@ -1,5 +1,5 @@
-import * as tf from '../tf.js';
 import { validator } from '@vmbrl/core';
+import * as tf from '../tf.js';
 import { type Activation, applyActivation, checkActivation } from './activations.js';
 import { constant, glorotUniform } from './init.js';
 import { Module, type ModuleOptions } from './module.js';

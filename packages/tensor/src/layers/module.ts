@@ -1,5 +1,5 @@
-import * as tf from '../tf.js';
 import { Rng, splitSeed } from '@vmbrl/core';
+import * as tf from '../tf.js';
 
 /** Options shared by every layer. */
 export interface ModuleOptions {
