@@ -22,7 +22,7 @@ export interface AlmConfig {
   klTerm: boolean;
   valueTerm: boolean;
   classifierReward: boolean;
-  // The paper's eq. 7 discounts its terms by gamma^i; the reference code does not (paper
+  // ALM eq. 7 discounts its terms by gamma^i; the reference code does not (paper
   // footnote 2), so the default is false.
   discountLowerBound: boolean;
   modelFree: boolean;

@@ -158,12 +158,12 @@ export class AlmNetworks {
     };
   }
 
-  /** Variables trained by the lower bound (eq. 7): encoder and latent model. */
+  /** Variables trained by the lower bound (ALM eq. 7): encoder and latent model. */
   representationVariables(): tf.Variable[] {
     return [...this.encoder.trainableVariables(), ...this.model.trainableVariables()];
   }
 
-  /** Variables trained by the reward and classifier losses (eq. 9, 11). */
+  /** Variables trained by the reward and classifier losses (ALM eq. 9, 11). */
   rewardVariables(): tf.Variable[] {
     return [...this.reward.trainableVariables(), ...this.classifier.trainableVariables()];
   }

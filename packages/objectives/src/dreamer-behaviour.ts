@@ -30,7 +30,10 @@ export type ImaginationPolicy = (features: tf.Tensor) => tf.Tensor;
  */
 export type Imagine = (policy: ImaginationPolicy) => ImaginedTrajectory;
 
-/** Value estimate the actor maximises: V_lambda (eq. 6), V_R (eq. 4, no value model), V_N^k (eq. 5). */
+/**
+ * Value estimate the actor maximises: V_lambda (Dreamer eq. 6), V_R (Dreamer eq. 4, no value
+ * model), V_N^k (Dreamer eq. 5).
+ */
 export type ValueEstimate = 'lambda' | 'reward' | { nStep: number };
 
 /** Options of {@link DreamerBehaviour}; defaults follow the paper (appendix B). */

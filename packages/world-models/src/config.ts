@@ -19,11 +19,11 @@ import {
 export type ModelVariant = 'rssm' | 'ssm' | 'rnn';
 
 /**
- * How free nats are applied to the KL term (PAPERS.md lists all three in use):
+ * How free nats are applied to the KL term (all three are in use):
  * - `clampPerStep`: mean over (batch, time) of max(KL_t, free) — the PlaNet reference code
  *   (`compute_losses`) and the PyTorch anchor;
  * - `hingePerStep`: mean over (batch, time) of max(0, KL_t - free) — same gradient as
- *   `clampPerStep`, the value is lower by `free` (the convention PAPERS.md gives for the reference);
+ *   `clampPerStep`, the value is lower by `free`;
  * - `clampMean`: max(mean KL, free) — Dreamer clamps the averaged KL.
  */
 export type FreeNatsConvention = 'clampPerStep' | 'hingePerStep' | 'clampMean';
@@ -40,7 +40,7 @@ export type ImageLossMask =
   | { kind: 'centerCrop'; size: number }
   | { kind: 'resize'; size: number };
 
-/** Latent overshooting (PlaNet eq. 7). `distance` 1 is the standard bound (eq. 3). */
+/** Latent overshooting (PlaNet eq. 7). `distance` 1 is the standard bound (PlaNet eq. 3). */
 export interface OvershootingConfig {
   /** Largest prediction distance D (>= 1). */
   distance: number;
