@@ -12,6 +12,7 @@ export {
   checkRunConfig,
   definitionOf,
   evaluateRun,
+  makeEnvAndAgent,
   readRunConfig,
   resolveRunConfig,
   runOnline,

@@ -22,7 +22,12 @@ import {
   evaluateCheckpoint,
 } from './loop/evaluate.js';
 import { checkSavedConfig, readSavedConfig, runPaths } from './loop/run-dir.js';
-import { type RunLoopOptions, type RunLoopResult, runLoop } from './loop/run.js';
+import {
+  type RunLoopOptions,
+  type RunLoopResult,
+  makeEnvAndAgent as makeRunEnvAndAgent,
+  runLoop,
+} from './loop/run.js';
 import type { OracleRunConfig } from './oracle/config.js';
 import { CEM_ORACLE } from './oracle/definition.js';
 import type { PlanetRunConfig } from './planet/config.js';
@@ -133,6 +138,11 @@ export function runOnline(options: RunOnlineOptions): Promise<RunLoopResult> {
     definition: definitionOf(options.config.agent),
     readSaved: upgradeRunConfig,
   });
+}
+
+/** The env a run of `config` acts in and its agent (the caller closes and disposes them). */
+export function makeEnvAndAgent(config: RunConfig) {
+  return makeRunEnvAndAgent(config, definitionOf(config.agent));
 }
 
 /** Plays `episodes` evaluation episodes of the run in `out` and writes their summary. */

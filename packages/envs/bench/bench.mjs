@@ -9,7 +9,7 @@
  * Flags: --seconds S (per timed run, default 1.5), --repeat R (default 8), --envs N (default 2).
  */
 import { cpus, loadavg } from 'node:os';
-import { VectorEnv, listTasks, makeEnv, makeWrappedEnv } from '../dist/index.js';
+import { VectorEnv, listTasks, makeEnv, makeWrappedEnv } from '@vmbrl/envs';
 
 const args = {};
 for (let i = 2; i < process.argv.length; i += 2)

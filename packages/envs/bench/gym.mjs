@@ -8,7 +8,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { Rng, splitSeed } from '@vmbrl/core';
-import { makeEnv } from '../dist/index.js';
+import { makeEnv } from '@vmbrl/envs';
 
 const args = {};
 for (let i = 2; i < process.argv.length; i += 2)

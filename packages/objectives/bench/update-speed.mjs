@@ -3,8 +3,8 @@
 // behaviour update on a cheap stand-in dynamics (the world model's own cost is not included).
 // Run after `pnpm build`: node bench/update-speed.mjs [--repeats 5] [--quick]
 import os from 'node:os';
+import { AlmLearner, DreamerBehaviour, resolveAlmConfig } from '@vmbrl/objectives';
 import { initBackend, tf } from '@vmbrl/tensor';
-import { AlmLearner, DreamerBehaviour, resolveAlmConfig } from '../dist/index.js';
 
 const args = process.argv.slice(2);
 const repeats = Number(args[args.indexOf('--repeats') + 1]) || 5;

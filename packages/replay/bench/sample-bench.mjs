@@ -18,7 +18,7 @@ import {
   WorkerDiskSampler,
   makeEpisode,
   writeEpisode,
-} from '../dist/index.js';
+} from '@vmbrl/replay';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {

@@ -5,9 +5,9 @@
  * reward error (scale 1) + KL clamped per step at 3 free nats, each averaged over batch and time;
  * Adam lr 1e-3, eps 1e-4, global-norm clip 1000; action dim 6; uniform random images and actions
  * in [-1, 1], standard normal rewards. w1 is B = 8, L = 16; w1big is B = 50, L = 50.
- * Needs a built package: npx turbo run build --filter=@vmbrl/world-models
+ * Needs built packages: npx -y pnpm@10 exec turbo run build --filter=@vmbrl/world-models...
  */
-import { LatentWorldModel, resolveConfig } from '../dist/index.js';
+import { LatentWorldModel, resolveConfig } from '@vmbrl/world-models';
 
 export const W1_ACTION_DIM = 6;
 

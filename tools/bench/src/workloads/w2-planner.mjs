@@ -1,3 +1,4 @@
+import { cem } from '@vmbrl/planners';
 /**
  * Workload w2 as the PyTorch anchor defines it (../shared/anchors/torch_reference/planet_bench.py,
  * `cem_plan`): one CEM action selection, J = 1000, H = 12, I = 10, K = 100, action dim 6, under a
@@ -7,10 +8,9 @@
  *   return += reward(relu(relu([h', s'] W1) W2) W3)
  * from one start state (h0, s0) ~ N(0, 1) tiled over J. Everything stays on the tensor backend
  * (a TensorSequenceScorer); only the chosen action is downloaded.
- * Needs a built package: npx turbo run build --filter=@vmbrl/planners
+ * Needs built packages: npx -y pnpm@10 exec turbo run build --filter=@vmbrl/planners...
  */
 import { Dense, GRUCell, Rng, tf } from '@vmbrl/tensor';
-import { cem } from '../dist/index.js';
 
 export const W2 = {
   J: 1000,
