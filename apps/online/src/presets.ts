@@ -12,17 +12,12 @@ import {
   valueAt,
   wantsHelp,
 } from '@vmbrl/core';
-import { listTasks } from '@vmbrl/envs';
-import { defaultTask } from './train.js';
+import { TRAIN_FLAGS, defaultTask } from './train.js';
 
-/** The flags of `vmbrl-online presets`. */
+/** The flags of `vmbrl-online presets`: the agent, and the task that sets the action repeat. */
 export const PRESETS_FLAGS: Record<string, FlagSpec> = {
-  agent: { type: 'enum', doc: 'whose presets', choices: AGENT_KINDS, default: 'planet' },
-  task: {
-    type: 'enum',
-    doc: 'task the values are resolved for (it sets the action repeat; default as training)',
-    choices: listTasks(),
-  },
+  agent: TRAIN_FLAGS.agent as FlagSpec,
+  task: TRAIN_FLAGS.task as FlagSpec,
 };
 
 /** Usage line of `vmbrl-online presets`. */

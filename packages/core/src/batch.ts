@@ -78,18 +78,9 @@ export type ModelBatch = Pick<
 /**
  * K-step transition sequences (ALM): observations at rows s..s+K ([B,K+1,...]) and the K
  * transitions between them; `action[b,k]`, `reward[b,k]`, `discount[b,k]` belong to the step from
- * observation k to observation k+1.
+ * observation k to observation k+1 ([B,K,...]).
  */
-export interface TransitionBatch {
-  batchSize: number;
+export interface TransitionBatch extends Omit<SequenceBatch, 'length'> {
+  /** K, the transitions per sequence. */
   steps: number;
-  image?: Uint8Array;
-  state?: Float32Array;
-  action: Float32Array;
-  reward: Float32Array;
-  discount: Float32Array;
-  shapes: Record<'action' | 'reward' | 'discount', number[]> &
-    Partial<Record<ObservationKey, number[]>>;
-  episodeIds: Int32Array;
-  starts: Int32Array;
 }

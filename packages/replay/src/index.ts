@@ -3,6 +3,7 @@ export * from './npy';
 export * from './npz';
 export * from './zip-directory';
 export * from './sampling';
+export * from './episode-store';
 export * from './episode-buffer';
 export * from './prefetch';
 export * from './episode-index';

@@ -11,6 +11,7 @@ import {
   type LatentState,
   canonicalJson,
   disposeState,
+  selectSequences,
   stateFeatures,
   tidyTree,
 } from '@vmbrl/world-models';
@@ -110,7 +111,7 @@ export class DreamerAgent extends LatentAgent {
     try {
       for (let first = 0; first < b; first += perGroup) {
         const count = Math.min(perGroup, b - first);
-        const observed = this.model.observe(sequencesOf(batch, first, count, this.actionDim));
+        const observed = this.model.observe(selectSequences(batch, this.actionDim, first, count));
         parts.push(
           tidyTree(() => {
             const flat = (x: tf.Tensor3D) =>
@@ -187,24 +188,4 @@ export class DreamerAgent extends LatentAgent {
     await super.dispose();
     this.behaviour.dispose();
   }
-}
-
-/** Sequences [first, first + count) of a batch, sharing the arrays' memory. */
-function sequencesOf(
-  batch: ModelBatch,
-  first: number,
-  count: number,
-  actionDim: number,
-): ModelBatch {
-  if (first === 0 && count === batch.batchSize) return batch;
-  const l = batch.length;
-  const frame = 64 * 64 * 3;
-  const image = batch.image as Uint8Array;
-  return {
-    image: image.subarray(first * l * frame, (first + count) * l * frame),
-    action: batch.action.subarray(first * l * actionDim, (first + count) * l * actionDim),
-    reward: batch.reward.subarray(first * l, (first + count) * l),
-    batchSize: count,
-    length: l,
-  };
 }

@@ -2,9 +2,8 @@
 import type { SequenceBatch } from '@vmbrl/core';
 import type { AgentDefinition } from '../loop/definition.js';
 import {
-  MODEL_LOSS_KEYS,
-  imageChunks,
-  latentOpenLoop,
+  LATENT_MODEL_PARTS,
+  latentAgentOptions,
   upgradeLatentConfig,
 } from '../planet/definition.js';
 import { DreamerAgent } from './agent.js';
@@ -19,7 +18,6 @@ import {
 
 export const DREAMER: AgentDefinition<DreamerRunConfig, SequenceBatch> = {
   summary: "Dreamer: PlaNet's world model, actor and value learned in imagination",
-  observation: 'image',
   presets: DREAMER_PRESETS,
   actionRepeat: () => DREAMER_ACTION_REPEAT,
   validate: validateDreamerRunConfig,
@@ -30,18 +28,7 @@ export const DREAMER: AgentDefinition<DreamerRunConfig, SequenceBatch> = {
     }
     return out;
   },
-  async create(config, env) {
-    return new DreamerAgent({
-      actionDim: env.actionSpec.shape[0] as number,
-      seed: config.seed,
-      model: config.model,
-      dreamer: config.dreamer,
-      explorationNoise: config.explorationNoise,
-      maxFramesPerPass: config.maxFramesPerPass,
-    });
-  },
-  batches: imageChunks,
-  trainingEpisodeIsEvaluation: () => false,
-  openLoop: latentOpenLoop,
-  lossKeys: MODEL_LOSS_KEYS,
+  create: async (config, env) =>
+    new DreamerAgent({ ...latentAgentOptions(config, env), dreamer: config.dreamer }),
+  ...LATENT_MODEL_PARTS,
 };

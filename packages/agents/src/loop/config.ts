@@ -64,12 +64,10 @@ export function validateLoopConfig(check: Validator, config: LoopConfig): void {
   check.oneOf('preset', config.preset, ['paper', 'quick', 'debug']);
   check.oneOf('task', config.task, listTasks());
   check.integer('seed', config.seed, 0, 2 ** 32 - 1);
-  check.integer('actionRepeat', config.actionRepeat, 1);
-  check.integerOrNull('episodeSteps', config.episodeSteps, 1);
-  check.integer('seedEpisodes', config.seedEpisodes, 0);
-  check.integer('warmupSteps', config.warmupSteps, 0);
-  check.integer('updatesPerEpisode', config.updatesPerEpisode, 0);
-  check.integer('pretrainUpdates', config.pretrainUpdates, 0);
+  for (const [field, min] of INTEGER_FIELDS) check.integer(field, config[field], min);
+  for (const field of ['episodeSteps', 'maxEpisodes', 'maxEnvSteps'] as const) {
+    check.integerOrNull(field, config[field], 1);
+  }
   if (config.pretrainUpdates > 0 && config.seedEpisodes < 1) {
     check.fail(
       'pretrainUpdates',
@@ -77,17 +75,24 @@ export function validateLoopConfig(check: Validator, config: LoopConfig): void {
       '0 when there are no seed episodes to fit',
     );
   }
-  check.integer('updatesPerStep', config.updatesPerStep, 0);
-  check.integer('evalEvery', config.evalEvery, 0);
-  check.integer('evalEveryEnvSteps', config.evalEveryEnvSteps, 0);
-  check.integer('evalEpisodes', config.evalEpisodes, 1);
-  check.integerOrNull('maxEpisodes', config.maxEpisodes, 1);
-  check.integerOrNull('maxEnvSteps', config.maxEnvSteps, 1);
   if (config.maxEpisodes === null && config.maxEnvSteps === null) {
     check.fail('maxEpisodes', null, 'a number when maxEnvSteps is null too (a run needs a budget)');
   }
-  check.integer('replayCapacity', config.replayCapacity, 1);
 }
+
+/** The loop's integer fields with their least value. */
+const INTEGER_FIELDS: readonly (readonly [keyof LoopConfig & string, number])[] = [
+  ['actionRepeat', 1],
+  ['seedEpisodes', 0],
+  ['warmupSteps', 0],
+  ['updatesPerEpisode', 0],
+  ['pretrainUpdates', 0],
+  ['updatesPerStep', 0],
+  ['evalEvery', 0],
+  ['evalEveryEnvSteps', 0],
+  ['evalEpisodes', 1],
+  ['replayCapacity', 1],
+];
 
 /** Agent steps of one episode: `episodeSteps`, or 1000 control steps / R. */
 export function agentStepsPerEpisode(config: LoopConfig): number {

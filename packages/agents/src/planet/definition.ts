@@ -1,7 +1,8 @@
 /** PlaNet as the run loop and the command line see it. */
-import type { Agent, SequenceBatch } from '@vmbrl/core';
+import type { Agent, SequenceBatch, SimulatorEnv } from '@vmbrl/core';
 import type { EpisodeBuffer } from '@vmbrl/replay';
 import { upgradeConfig as upgradeModelConfig } from '@vmbrl/world-models';
+import type { LoopConfig } from '../loop/config.js';
 import type { AgentDefinition, BatchPlan, OpenLoopFrames } from '../loop/definition.js';
 import { PlanetAgent } from './agent.js';
 import {
@@ -14,30 +15,42 @@ import {
 } from './config.js';
 import { type LatentAgent, openLoopFrames } from './latent-agent.js';
 
-/** The world model's loss terms, the report's loss panels of PlaNet and Dreamer. */
-export const MODEL_LOSS_KEYS = ['loss', 'image', 'reward', 'kl'] as const;
-
-/** Training batches of the latent-model agents: B chunks of L image rows. */
-export function imageChunks(config: LatentModelFields): BatchPlan<SequenceBatch> {
+/** The options every latent-model agent takes from its run config and env. */
+export function latentAgentOptions(config: LoopConfig & LatentModelFields, env: SimulatorEnv) {
   return {
-    rows: config.chunkLength,
-    sample: (replay, rng) => replay.sample(config.batchSize, config.chunkLength, rng, ['image']),
+    actionDim: env.actionSpec.shape[0] as number,
+    seed: config.seed,
+    model: config.model,
+    explorationNoise: config.explorationNoise,
+    maxFramesPerPass: config.maxFramesPerPass,
   };
 }
 
-/** The open-loop video of a latent-model agent: chunks of L rows, the configured context. */
-export function latentOpenLoop(
-  agent: Agent<unknown, SequenceBatch>,
-  config: LatentModelFields,
-  replay: EpisodeBuffer,
-  seed: number,
-): OpenLoopFrames {
-  return openLoopFrames((agent as LatentAgent).model, replay, {
-    length: config.chunkLength,
-    context: config.openLoopContext,
-    seed,
-  });
-}
+/**
+ * What PlaNet's and Dreamer's definitions share: image observations, training batches of B
+ * chunks of L image rows, the open-loop video (L rows, the configured context) and the world
+ * model's loss panels.
+ */
+export const LATENT_MODEL_PARTS = {
+  observation: 'image',
+  batches: (config: LatentModelFields): BatchPlan<SequenceBatch> => ({
+    rows: config.chunkLength,
+    sample: (replay, rng) => replay.sample(config.batchSize, config.chunkLength, rng, ['image']),
+  }),
+  trainingEpisodeIsEvaluation: () => false,
+  openLoop: (
+    agent: Agent<unknown, SequenceBatch>,
+    config: LatentModelFields,
+    replay: EpisodeBuffer,
+    seed: number,
+  ): OpenLoopFrames =>
+    openLoopFrames((agent as LatentAgent).model, replay, {
+      length: config.chunkLength,
+      context: config.openLoopContext,
+      seed,
+    }),
+  lossKeys: ['loss', 'image', 'reward', 'kl'],
+} as const;
 
 /**
  * A PlaNet or Dreamer config.json in today's layout: `modelPreset` (now the preset itself),
@@ -56,7 +69,6 @@ export function upgradeLatentConfig(
 
 export const PLANET: AgentDefinition<PlanetRunConfig, SequenceBatch> = {
   summary: 'PlaNet: latent world model from pixels, CEM planning in latent space',
-  observation: 'image',
   presets: PLANET_PRESETS,
   actionRepeat: planetActionRepeat,
   validate(check, config) {
@@ -64,18 +76,7 @@ export const PLANET: AgentDefinition<PlanetRunConfig, SequenceBatch> = {
     validatePlanner(check, config.planner);
   },
   upgrade: (saved) => upgradeLatentConfig(saved, 'dreamer'),
-  async create(config, env) {
-    return new PlanetAgent({
-      actionDim: env.actionSpec.shape[0] as number,
-      seed: config.seed,
-      model: config.model,
-      planner: config.planner,
-      explorationNoise: config.explorationNoise,
-      maxFramesPerPass: config.maxFramesPerPass,
-    });
-  },
-  batches: imageChunks,
-  trainingEpisodeIsEvaluation: () => false,
-  openLoop: latentOpenLoop,
-  lossKeys: MODEL_LOSS_KEYS,
+  create: async (config, env) =>
+    new PlanetAgent({ ...latentAgentOptions(config, env), planner: config.planner }),
+  ...LATENT_MODEL_PARTS,
 };
