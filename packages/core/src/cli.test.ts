@@ -1,5 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { type FlagSpec, UsageError, helpText, parseCommand, parseFlags, wantsHelp } from './cli.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  type FlagSpec,
+  UsageError,
+  helpText,
+  parseCommand,
+  parseFlags,
+  scriptFlags,
+  wantsHelp,
+} from './cli.js';
 
 const specs: Record<string, FlagSpec> = {
   task: {
@@ -87,5 +95,39 @@ describe('parseCommand', () => {
     expect(wantsHelp(['--seed', '1', '-h'])).toBe(true);
     expect(wantsHelp(['--', '--help'])).toBe(false);
     expect(helpText('usage: x', specs)).toContain('--help, -h');
+  });
+});
+
+describe('scriptFlags', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /** Runs scriptFlags with process.exit and the output streams captured. */
+  function run(argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((text) => out.push(String(text)) > 0);
+    vi.spyOn(process.stderr, 'write').mockImplementation((text) => err.push(String(text)) > 0);
+    vi.spyOn(process, 'exit').mockImplementation((code) => {
+      throw new Error(`exit ${code}`);
+    });
+    let result: unknown;
+    try {
+      result = scriptFlags('usage: bench [flags]', specs, argv);
+    } catch (error) {
+      result = (error as Error).message;
+    }
+    vi.restoreAllMocks();
+    return { result, out: out.join(''), err: err.join('') };
+  }
+
+  it('returns the flags, prints help with exit 0, and a usage error in one line with exit 2', () => {
+    expect(run(['--seed=2']).result).toMatchObject({ seed: 2, task: 'cartpole-swingup' });
+    const help = run(['-h']);
+    expect(help.result).toBe('exit 0');
+    expect(help.out).toContain('usage: bench [flags]');
+    expect(help.out).toContain('--seed');
+    const bad = run(['--seed', 'x']);
+    expect(bad.result).toBe('exit 2');
+    expect(bad.err).toBe("--seed 'x' is not an integer >= 0\n");
   });
 });

@@ -175,6 +175,28 @@ export function helpText(usage: string, specs: Record<string, FlagSpec>): string
   return lines.join('\n');
 }
 
+/**
+ * The flags of a script (a benchmark, a generator): `--help` or `-h` prints `usage` and the
+ * flags and exits 0; a usage error prints one line and exits 2.
+ */
+export function scriptFlags(
+  usage: string,
+  specs: Record<string, FlagSpec>,
+  argv: readonly string[] = process.argv.slice(2),
+): FlagValues {
+  if (wantsHelp(argv)) {
+    process.stdout.write(`${helpText(usage, specs)}\n`);
+    return process.exit(0);
+  }
+  try {
+    return parseFlags(argv, specs);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return process.exit(2);
+  }
+}
+
 /** The exit code of an error: 2 for usage and validation errors, 1 for anything else. */
 export function exitCodeOf(error: unknown): 1 | 2 {
   return error instanceof UsageError || error instanceof ValidationError ? 2 : 1;

@@ -60,6 +60,11 @@ const REFERENCE_COLOURS = ['#666666', '#9d2a2a', '#222222', '#a0a0a0'];
 // Axis labels with SI prefixes (20k, 1.5M), but a plain 0 rather than d3's '0k'.
 const SI_LABELS = "datum.value === 0 ? '0' : format(datum.value, '~s')";
 
+/** The x encoding of every plot: steps on a quantitative axis labelled in SI units. */
+function stepAxis(title: string) {
+  return { field: 'x', type: 'quantitative', title, axis: { labelExpr: SI_LABELS } } as const;
+}
+
 function frame(options: PlotFrame) {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -139,12 +144,7 @@ export function learningCurveSpec(options: LearningCurveOptions): VegaLiteSpec {
     ...references.map((_, i) => REFERENCE_COLOURS[i % REFERENCE_COLOURS.length]),
   ];
   const color = { field: 'series', type: 'nominal', scale: { domain, range } } as const;
-  const x = {
-    field: 'x',
-    type: 'quantitative',
-    title: options.xLabel ?? 'environment steps',
-    axis: { labelExpr: SI_LABELS },
-  } as const;
+  const x = stepAxis(options.xLabel ?? 'environment steps');
   const yTitle = options.yLabel ?? 'evaluation return';
   const layer: unknown[] = [
     {
@@ -228,12 +228,7 @@ export function lossCurvesSpec(options: LossCurvesOptions): VegaLiteSpec {
   }
   const yScale = options.logScale ? { type: 'log' } : { zero: false };
   const yTitle = options.yLabel ?? (options.logScale ? 'loss (log scale)' : 'loss');
-  const x = {
-    field: 'x',
-    type: 'quantitative',
-    title: options.xLabel ?? 'update step',
-    axis: { labelExpr: SI_LABELS },
-  } as const;
+  const x = stepAxis(options.xLabel ?? 'update step');
   // Panels are titled by term, so they need no legend.
   const color = {
     field: 'term',
