@@ -5,7 +5,7 @@ import type { RandomSource } from '@vmbrl/core';
  * ten physics steps per control step. Catch: reward 1 while the ball is inside the cup.
  */
 import type { Physics } from '../mujoco/physics.js';
-import { SMALL_MEMORY, SUITE_ASSETS, type Task, type TaskSpec, noParams } from './common.js';
+import { SMALL_MEMORY, SUITE_ASSETS, type Task, noParams, taskModel, taskSpec } from './common.js';
 
 const XML = `<mujoco model="ball_in_cup">
   ${SMALL_MEMORY}
@@ -113,14 +113,7 @@ class BallInCup implements Task {
   }
 }
 
+const MODEL = taskModel('ball_in_cup', XML, 10, 0.02);
+
 /** Swing the ball up and catch it in the cup. */
-export const ballInCupCatch: TaskSpec = {
-  name: 'ball_in_cup-catch',
-  domain: 'ball_in_cup',
-  xml: XML,
-  substeps: 10,
-  controlTimestep: 0.02,
-  episodeSteps: 1000,
-  observationSize: 8,
-  create: (physics) => new BallInCup(physics),
-};
+export const ballInCupCatch = taskSpec('ball_in_cup-catch', MODEL, 8, (p) => new BallInCup(p));

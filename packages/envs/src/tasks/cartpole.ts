@@ -6,7 +6,15 @@ import type { RandomSource } from '@vmbrl/core';
  */
 import type { Physics } from '../mujoco/physics.js';
 import { tolerance } from '../tolerance.js';
-import { SMALL_MEMORY, SUITE_ASSETS, type Task, type TaskSpec, noParams } from './common.js';
+import {
+  SMALL_MEMORY,
+  SUITE_ASSETS,
+  type Task,
+  type TaskSpec,
+  noParams,
+  taskModel,
+  taskSpec,
+} from './common.js';
 
 const XML = `<mujoco model="cartpole">
   ${SMALL_MEMORY}
@@ -89,17 +97,10 @@ class Cartpole implements Task {
   }
 }
 
+const MODEL = taskModel('cartpole', XML, 1, 0.01);
+
 function spec(name: string, swingUp: boolean): TaskSpec {
-  return {
-    name,
-    domain: 'cartpole',
-    xml: XML,
-    substeps: 1,
-    controlTimestep: 0.01,
-    episodeSteps: 1000,
-    observationSize: 5,
-    create: (physics) => new Cartpole(physics, swingUp),
-  };
+  return taskSpec(name, MODEL, 5, (physics) => new Cartpole(physics, swingUp));
 }
 
 /** Keep the pole upright from a near-upright start. */

@@ -6,7 +6,7 @@ import type { RandomSource } from '@vmbrl/core';
  */
 import type { Physics } from '../mujoco/physics.js';
 import { tolerance } from '../tolerance.js';
-import { SMALL_MEMORY, SUITE_ASSETS, type Task, type TaskSpec, noParams } from './common.js';
+import { SMALL_MEMORY, SUITE_ASSETS, type Task, noParams, taskModel, taskSpec } from './common.js';
 
 const XML = `<mujoco model="cheetah">
   ${SMALL_MEMORY}
@@ -126,14 +126,7 @@ class Cheetah implements Task {
   }
 }
 
+const MODEL = taskModel('cheetah', XML, 1, 0.01);
+
 /** Run forward as fast as possible. */
-export const cheetahRun: TaskSpec = {
-  name: 'cheetah-run',
-  domain: 'cheetah',
-  xml: XML,
-  substeps: 1,
-  controlTimestep: 0.01,
-  episodeSteps: 1000,
-  observationSize: 17,
-  create: (physics) => new Cheetah(physics),
-};
+export const cheetahRun = taskSpec('cheetah-run', MODEL, 17, (p) => new Cheetah(p));

@@ -78,6 +78,32 @@ export interface TaskSpec {
   create(physics: Physics): Task;
 }
 
+/** What the tasks of one domain share: the model and its control timing. */
+export type TaskModel = Pick<TaskSpec, 'domain' | 'xml' | 'substeps' | 'controlTimestep'>;
+
+/** The model of `domain`: `substeps` physics steps per control step of `controlTimestep` s. */
+export function taskModel(
+  domain: string,
+  xml: string,
+  substeps: number,
+  controlTimestep: number,
+): TaskModel {
+  return { domain, xml, substeps, controlTimestep };
+}
+
+/** Control steps per episode of every task (the suite's and Gym's time limit). */
+export const EPISODE_STEPS = 1000;
+
+/** A task named `name` on `model`, observing `observationSize` numbers, for 1000 control steps. */
+export function taskSpec(
+  name: string,
+  model: TaskModel,
+  observationSize: number,
+  create: (physics: Physics) => Task,
+): TaskSpec {
+  return { name, ...model, episodeSteps: EPISODE_STEPS, observationSize, create };
+}
+
 /** Sets every limited hinge/slide joint uniformly in its range and every unlimited hinge in [-pi, pi]. */
 export function randomizeJoints(physics: Physics, rng: RandomSource): void {
   const m = physics.model;

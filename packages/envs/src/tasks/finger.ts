@@ -9,9 +9,10 @@ import {
   SMALL_MEMORY,
   SUITE_ASSETS,
   type Task,
-  type TaskSpec,
   noParams,
   randomizeJoints,
+  taskModel,
+  taskSpec,
 } from './common.js';
 
 const XML = `<mujoco model="finger">
@@ -130,14 +131,7 @@ class FingerSpin implements Task {
   }
 }
 
+const MODEL = taskModel('finger', XML, 2, 0.02);
+
 /** Spin the free body with the finger. */
-export const fingerSpin: TaskSpec = {
-  name: 'finger-spin',
-  domain: 'finger',
-  xml: XML,
-  substeps: 2,
-  controlTimestep: 0.02,
-  episodeSteps: 1000,
-  observationSize: 9,
-  create: (physics) => new FingerSpin(physics),
-};
+export const fingerSpin = taskSpec('finger-spin', MODEL, 9, (p) => new FingerSpin(p));

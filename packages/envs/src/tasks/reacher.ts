@@ -5,7 +5,14 @@ import type { RandomSource } from '@vmbrl/core';
  */
 import type { Physics } from '../mujoco/physics.js';
 import { tolerance } from '../tolerance.js';
-import { SMALL_MEMORY, SUITE_ASSETS, type Task, type TaskSpec, randomizeJoints } from './common.js';
+import {
+  SMALL_MEMORY,
+  SUITE_ASSETS,
+  type Task,
+  randomizeJoints,
+  taskModel,
+  taskSpec,
+} from './common.js';
 
 const XML = `<mujoco model="reacher">
   ${SMALL_MEMORY}
@@ -111,14 +118,7 @@ class Reacher implements Task {
   }
 }
 
+const MODEL = taskModel('reacher', XML, 1, 0.02);
+
 /** Reach a 5 cm target with the fingertip (sparse reward). */
-export const reacherEasy: TaskSpec = {
-  name: 'reacher-easy',
-  domain: 'reacher',
-  xml: XML,
-  substeps: 1,
-  controlTimestep: 0.02,
-  episodeSteps: 1000,
-  observationSize: 6,
-  create: (physics) => new Reacher(physics, 0.05),
-};
+export const reacherEasy = taskSpec('reacher-easy', MODEL, 6, (p) => new Reacher(p, 0.05));

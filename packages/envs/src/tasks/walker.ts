@@ -10,9 +10,10 @@ import {
   SMALL_MEMORY,
   SUITE_ASSETS,
   type Task,
-  type TaskSpec,
   noParams,
   randomizeJoints,
+  taskModel,
+  taskSpec,
 } from './common.js';
 
 function leg(side: 'right' | 'left', y: string): string {
@@ -136,14 +137,7 @@ class WalkerWalk implements Task {
   }
 }
 
+const MODEL = taskModel('walker', XML, 10, 0.025);
+
 /** Walk forward at 1 m/s or faster while staying upright. */
-export const walkerWalk: TaskSpec = {
-  name: 'walker-walk',
-  domain: 'walker',
-  xml: XML,
-  substeps: 10,
-  controlTimestep: 0.025,
-  episodeSteps: 1000,
-  observationSize: 24,
-  create: (physics) => new WalkerWalk(physics),
-};
+export const walkerWalk = taskSpec('walker-walk', MODEL, 24, (p) => new WalkerWalk(p));

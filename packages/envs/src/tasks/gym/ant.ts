@@ -9,7 +9,7 @@
  * the 14 bodies (84): 111 numbers. `ant-truncated` (MBPO's) drops the contact forces: 27.
  */
 import type { Physics } from '../../mujoco/physics.js';
-import type { TaskSpec } from '../common.js';
+import { type TaskSpec, taskModel, taskSpec } from '../common.js';
 import {
   DerivedForces,
   GYM_ASSETS,
@@ -127,22 +127,14 @@ class Ant extends LocomotionTask {
   }
 }
 
+const MODEL = taskModel('ant', ANT_XML, 5, 0.05);
+
+function spec(name: string, observationSize: number, withContacts: boolean): TaskSpec {
+  return taskSpec(name, MODEL, observationSize, (p) => new Ant(p, 0.05, withContacts));
+}
+
 /** Ant: walk forward in +x; ends when the torso leaves 0.2..1 m. 111 observations. */
-export const ant: TaskSpec = {
-  name: 'ant',
-  domain: 'ant',
-  xml: ANT_XML,
-  substeps: 5,
-  controlTimestep: 0.05,
-  episodeSteps: 1000,
-  observationSize: 111,
-  create: (physics) => new Ant(physics, 0.05, true),
-};
+export const ant = spec('ant', 111, true);
 
 /** Ant with MBPO's truncated observation (qpos without x, y, then qvel: 27); same dynamics and reward. */
-export const antTruncated: TaskSpec = {
-  ...ant,
-  name: 'ant-truncated',
-  observationSize: 27,
-  create: (physics) => new Ant(physics, 0.05, false),
-};
+export const antTruncated = spec('ant-truncated', 27, false);

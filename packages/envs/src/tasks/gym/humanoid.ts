@@ -10,7 +10,7 @@
  * qfrc_actuator (23) and cfrc_ext (84): 376. `humanoid-truncated` (MBPO's) keeps the first 45.
  */
 import type { Physics } from '../../mujoco/physics.js';
-import type { TaskSpec } from '../common.js';
+import { type TaskSpec, taskModel, taskSpec } from '../common.js';
 import {
   DerivedForces,
   GYM_ASSETS,
@@ -200,22 +200,14 @@ class Humanoid extends LocomotionTask {
   }
 }
 
+const MODEL = taskModel('humanoid', HUMANOID_XML, 5, 0.015);
+
+function spec(name: string, observationSize: number, withContacts: boolean): TaskSpec {
+  return taskSpec(name, MODEL, observationSize, (p) => new Humanoid(p, 0.015, withContacts));
+}
+
 /** Humanoid: walk forward; ends when the torso height leaves [1, 2] m. 376 observations. */
-export const humanoid: TaskSpec = {
-  name: 'humanoid',
-  domain: 'humanoid',
-  xml: HUMANOID_XML,
-  substeps: 5,
-  controlTimestep: 0.015,
-  episodeSteps: 1000,
-  observationSize: 376,
-  create: (physics) => new Humanoid(physics, 0.015, true),
-};
+export const humanoid = spec('humanoid', 376, true);
 
 /** Humanoid with MBPO's truncated observation (qpos without x, y, then qvel: 45). */
-export const humanoidTruncated: TaskSpec = {
-  ...humanoid,
-  name: 'humanoid-truncated',
-  observationSize: 45,
-  create: (physics) => new Humanoid(physics, 0.015, false),
-};
+export const humanoidTruncated = spec('humanoid-truncated', 45, false);

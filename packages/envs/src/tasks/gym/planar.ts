@@ -4,7 +4,7 @@
  * the observation is qpos without x, then qvel (clipped to [-10, 10] for hopper and walker2d).
  */
 import type { Physics } from '../../mujoco/physics.js';
-import type { TaskSpec } from '../common.js';
+import { taskModel, taskSpec } from '../common.js';
 import {
   GYM_ASSETS,
   GYM_FLOOR,
@@ -96,17 +96,10 @@ class HalfCheetah extends LocomotionTask {
   }
 }
 
+const CHEETAH = taskModel('half-cheetah', HALF_CHEETAH_XML, 5, 0.05);
+
 /** Half-cheetah: run forward; never terminates. 5 x 0.01 s physics steps per control step. */
-export const halfCheetah: TaskSpec = {
-  name: 'half-cheetah',
-  domain: 'half-cheetah',
-  xml: HALF_CHEETAH_XML,
-  substeps: 5,
-  controlTimestep: 0.05,
-  episodeSteps: 1000,
-  observationSize: 17,
-  create: (physics) => new HalfCheetah(physics, 0.05),
-};
+export const halfCheetah = taskSpec('half-cheetah', CHEETAH, 17, (p) => new HalfCheetah(p, 0.05));
 
 // --- hopper and walker2d ------------------------------------------------------------------------
 
@@ -241,26 +234,12 @@ class Walker2d extends PlanarWalker {
   }
 }
 
+const HOPPER = taskModel('hopper', HOPPER_XML, 4, 0.008);
+
 /** Hopper: hop forward; ends when it falls (height <= 0.7 or |pitch| >= 0.2). dt 4 x 0.002 s. */
-export const hopper: TaskSpec = {
-  name: 'hopper',
-  domain: 'hopper',
-  xml: HOPPER_XML,
-  substeps: 4,
-  controlTimestep: 0.008,
-  episodeSteps: 1000,
-  observationSize: 11,
-  create: (physics) => new Hopper(physics, 0.008),
-};
+export const hopper = taskSpec('hopper', HOPPER, 11, (p) => new Hopper(p, 0.008));
+
+const WALKER2D = taskModel('walker2d', WALKER2D_XML, 4, 0.008);
 
 /** Walker2d: walk forward; ends when the torso leaves 0.8..2 m or tilts beyond 1 rad. dt 4 x 0.002 s. */
-export const walker2d: TaskSpec = {
-  name: 'walker2d',
-  domain: 'walker2d',
-  xml: WALKER2D_XML,
-  substeps: 4,
-  controlTimestep: 0.008,
-  episodeSteps: 1000,
-  observationSize: 17,
-  create: (physics) => new Walker2d(physics, 0.008),
-};
+export const walker2d = taskSpec('walker2d', WALKER2D, 17, (p) => new Walker2d(p, 0.008));
