@@ -7,14 +7,15 @@
  *   - physics and control steps/s (random actions through Env.step, one process, median of 3).
  */
 import { cpus, loadavg } from 'node:os';
-import { Rng, splitSeed } from '@vmbrl/core';
+import { Rng, scriptFlags, splitSeed } from '@vmbrl/core';
 import { makeEnv } from '@vmbrl/envs';
 
-const args = {};
-for (let i = 2; i < process.argv.length; i += 2)
-  args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
-const SEEDS = Number(args.seeds ?? 10);
-const SECONDS = Number(args.seconds ?? 1.5);
+const flags = scriptFlags('usage: node packages/envs/bench/gym.mjs [flags]', {
+  seeds: { type: 'int', doc: 'episodes of the random policy per task', default: 10, min: 1 },
+  seconds: { type: 'float', doc: 'length of one timed run (s)', default: 1.5, min: 0.01 },
+});
+const SEEDS = flags.seeds;
+const SECONDS = flags.seconds;
 const TASKS = [
   'half-cheetah',
   'hopper',

@@ -6,19 +6,11 @@ import type { RandomSource } from '@vmbrl/core';
  */
 import type { Physics } from '../mujoco/physics.js';
 import { tolerance } from '../tolerance.js';
-import {
-  SMALL_MEMORY,
-  SUITE_ASSETS,
-  type Task,
-  type TaskSpec,
-  noParams,
-  taskModel,
-  taskSpec,
-} from './common.js';
+import { type Task, type TaskSpec, noParams } from './common.js';
+import { MODEL_HEADER, taskModel, taskSpec } from './model.js';
 
 const XML = `<mujoco model="cartpole">
-  ${SMALL_MEMORY}
-  ${SUITE_ASSETS}
+  ${MODEL_HEADER}
   <option timestep="0.01" integrator="RK4">
     <flag contact="disable" energy="enable"/>
   </option>

@@ -5,18 +5,11 @@ import type { RandomSource } from '@vmbrl/core';
  */
 import type { Physics } from '../mujoco/physics.js';
 import { tolerance } from '../tolerance.js';
-import {
-  SMALL_MEMORY,
-  SUITE_ASSETS,
-  type Task,
-  randomizeJoints,
-  taskModel,
-  taskSpec,
-} from './common.js';
+import { type Task, randomizeJoints } from './common.js';
+import { MODEL_HEADER, motors, taskModel, taskSpec } from './model.js';
 
 const XML = `<mujoco model="reacher">
-  ${SMALL_MEMORY}
-  ${SUITE_ASSETS}
+  ${MODEL_HEADER}
   <option timestep="0.02">
     <flag contact="disable"/>
   </option>
@@ -46,10 +39,7 @@ const XML = `<mujoco model="reacher">
     </body>
     <geom name="target" type="sphere" pos="0 0 0.01" size="0.05" material="target"/>
   </worldbody>
-  <actuator>
-    <motor name="shoulder" joint="shoulder"/>
-    <motor name="wrist" joint="wrist"/>
-  </actuator>
+  ${motors(['shoulder', 'wrist'])}
 </mujoco>`;
 
 class Reacher implements Task {

@@ -10,14 +10,9 @@
  * qfrc_actuator (23) and cfrc_ext (84): 376. `humanoid-truncated` (MBPO's) keeps the first 45.
  */
 import type { Physics } from '../../mujoco/physics.js';
-import { type TaskSpec, taskModel, taskSpec } from '../common.js';
-import {
-  DerivedForces,
-  GYM_ASSETS,
-  GYM_FLOOR,
-  LocomotionTask,
-  positionsAndVelocities,
-} from './locomotion.js';
+import type { TaskSpec } from '../common.js';
+import { MODEL_HEADER, motors, taskModel, taskSpec } from '../model.js';
+import { DerivedForces, GYM_FLOOR, LocomotionTask, positionsAndVelocities } from './locomotion.js';
 
 /** A hinge with its own stiffness/damping/armature (the model's defaults elsewhere). */
 function hinge(
@@ -107,7 +102,7 @@ const abdomen = { stiffness: 10, damping: 5, armature: 0.02 };
 
 const HUMANOID_XML = `<mujoco model="humanoid">
   <compiler angle="degree"/>
-  ${GYM_ASSETS}
+  ${MODEL_HEADER}
   <option timestep="0.003" integrator="RK4" solver="PGS" iterations="50"/>
   <default>
     <joint type="hinge" limited="true" armature="1" damping="1"/>
@@ -133,9 +128,7 @@ const HUMANOID_XML = `<mujoco model="humanoid">
       </body>${arm('right')}${arm('left')}
     </body>
   </worldbody>
-  <actuator>
-    ${MOTORS.map(([j, gear]) => `<motor name="${j}" joint="${j}" gear="${gear}"/>`).join('\n    ')}
-  </actuator>
+  ${motors(MOTORS)}
 </mujoco>`;
 
 class Humanoid extends LocomotionTask {

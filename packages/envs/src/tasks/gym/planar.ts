@@ -4,14 +4,8 @@
  * the observation is qpos without x, then qvel (clipped to [-10, 10] for hopper and walker2d).
  */
 import type { Physics } from '../../mujoco/physics.js';
-import { taskModel, taskSpec } from '../common.js';
-import {
-  GYM_ASSETS,
-  GYM_FLOOR,
-  LocomotionTask,
-  positionsAndVelocities,
-  stateIsFinite,
-} from './locomotion.js';
+import { MODEL_HEADER, motors, taskModel, taskSpec } from '../model.js';
+import { GYM_FLOOR, LocomotionTask, positionsAndVelocities, stateIsFinite } from './locomotion.js';
 
 /** Root joints of a planar body; `ref` makes qpos[1] the absolute height of the torso frame. */
 function planarRoot(height: number): string {
@@ -54,7 +48,7 @@ function cheetahLeg(segments: Segment[]): string {
 
 const HALF_CHEETAH_XML = `<mujoco model="half-cheetah">
   <compiler angle="radian" settotalmass="14"/>
-  ${GYM_ASSETS}
+  ${MODEL_HEADER}
   <option timestep="0.01"/>
   <default>
     <joint type="hinge" axis="0 1 0" limited="true" armature="0.1" damping="0.01" stiffness="8"
@@ -71,9 +65,7 @@ const HALF_CHEETAH_XML = `<mujoco model="half-cheetah">
       <geom name="head" type="capsule" pos="0.6 0 0.1" axisangle="0 1 0 0.87" size="0.046 0.15"/>${cheetahLeg(BACK_LEG)}${cheetahLeg(FRONT_LEG)}
     </body>
   </worldbody>
-  <actuator>
-    ${[...BACK_LEG, ...FRONT_LEG].map((s) => `<motor name="${s[0]}" joint="${s[0]}" gear="${s[8]}"/>`).join('\n    ')}
-  </actuator>
+  ${motors([...BACK_LEG, ...FRONT_LEG].map((s) => [s[0], s[8]] as const))}
 </mujoco>`;
 
 class HalfCheetah extends LocomotionTask {
@@ -134,12 +126,12 @@ function planarWalkerXml(
   model: string,
   defaults: string,
   legs: string,
-  motors: string[],
+  joints: string[],
   gear: number,
 ): string {
   return `<mujoco model="${model}">
   <compiler angle="degree"/>
-  ${GYM_ASSETS}
+  ${MODEL_HEADER}
   <option timestep="0.002" integrator="RK4"/>
   <default>
     ${defaults}
@@ -152,9 +144,7 @@ function planarWalkerXml(
       <geom name="torso_geom" fromto="0 0 0.2 0 0 -0.2" size="0.05" friction="0.9" material="self"/>${legs}
     </body>
   </worldbody>
-  <actuator>
-    ${motors.map((j) => `<motor name="${j}" joint="${j}"/>`).join('\n    ')}
-  </actuator>
+  ${motors(joints)}
 </mujoco>`;
 }
 
