@@ -2,15 +2,17 @@
  * What the in-memory buffer and the disk store share: the shapes their episodes must agree on,
  * the episodes' lengths in sampling order, and drawing chunks and transition sequences.
  */
-import type { ObservationKey, SequenceBatch, TransitionBatch } from '@vmbrl/core';
+import type { SequenceBatch, TransitionBatch } from '@vmbrl/core';
 import {
   type ChunkSource,
   type EpisodeSpec,
-  type IntSource,
   sampleSequences,
   sampleTransitions,
   specMismatch,
 } from './sampling';
+
+/** The parameters of a sampling function after its source. */
+type AfterSource<F> = F extends (source: ChunkSource, ...rest: infer R) => unknown ? R : never;
 
 /** A set of episodes to sample from; subclasses store them and copy their rows. */
 export abstract class EpisodeStore implements ChunkSource {
@@ -50,27 +52,16 @@ export abstract class EpisodeStore implements ChunkSource {
   }
 
   /**
-   * B chunks of L rows, every valid start equally likely (see `sampleSequences`). Pass a batch
-   * you are done with as `reuse` to overwrite its memory instead of allocating.
+   * B chunks of L rows, every valid start equally likely: `sampleSequences(this, ...args)` (pass
+   * a batch you are done with as `reuse` to overwrite its memory instead of allocating).
    */
-  sample(
-    batchSize: number,
-    length: number,
-    rng: IntSource,
-    keys?: readonly ObservationKey[],
-    reuse?: SequenceBatch,
-  ): SequenceBatch {
-    return this.draw(() => sampleSequences(this, batchSize, length, rng, keys, reuse));
+  sample(...args: AfterSource<typeof sampleSequences>): SequenceBatch {
+    return this.draw(() => sampleSequences(this, ...args));
   }
 
-  /** B sequences of K transitions for ALM (see `sampleTransitions`). */
-  sampleTransitions(
-    batchSize: number,
-    steps: number,
-    rng: IntSource,
-    keys?: readonly ObservationKey[],
-  ): TransitionBatch {
-    return this.draw(() => sampleTransitions(this, batchSize, steps, rng, keys));
+  /** B sequences of K transitions for ALM: `sampleTransitions(this, ...args)`. */
+  sampleTransitions(...args: AfterSource<typeof sampleTransitions>): TransitionBatch {
+    return this.draw(() => sampleTransitions(this, ...args));
   }
 
   /** Runs one draw of a batch (the disk store retries after dropping a damaged file). */

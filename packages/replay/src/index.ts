@@ -5,6 +5,7 @@ export * from './zip-directory';
 export * from './sampling';
 export * from './episode-store';
 export * from './episode-buffer';
+export * from './ready-queue';
 export * from './prefetch';
 export * from './episode-index';
 export * from './disk-store';
