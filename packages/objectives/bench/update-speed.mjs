@@ -3,12 +3,15 @@
 // behaviour update on a cheap stand-in dynamics (the world model's own cost is not included).
 // Run after `pnpm build`: node bench/update-speed.mjs [--repeats 5] [--quick]
 import os from 'node:os';
+import { scriptFlags } from '@vmbrl/core';
 import { AlmLearner, DreamerBehaviour, resolveAlmConfig } from '@vmbrl/objectives';
 import { initBackend, tf } from '@vmbrl/tensor';
 
-const args = process.argv.slice(2);
-const repeats = Number(args[args.indexOf('--repeats') + 1]) || 5;
-const quick = args.includes('--quick');
+const flags = scriptFlags('usage: node bench/update-speed.mjs [flags]', {
+  repeats: { type: 'int', doc: 'timed updates per measurement', default: 5, min: 1 },
+  quick: { type: 'boolean', doc: "the agent's quick sizes and batch 64", default: false },
+});
+const { repeats, quick } = flags;
 const backend = await initBackend();
 
 function median(xs) {

@@ -84,6 +84,8 @@ export interface MLPOptions extends ModuleOptions {
   layerNorm?: boolean;
   /** Activation of the output layer. Default 'linear'. */
   outActivation?: Activation;
+  /** Activation and layer norm of the first hidden layer, where they differ from the others. */
+  firstLayer?: { activation?: Activation; layerNorm?: boolean };
 }
 
 /** Multi-layer perceptron: hidden Dense layers `h0, h1, ...` then a linear layer `out`. */
@@ -103,6 +105,7 @@ export class MLP extends Module {
         ...this.childOptions(`h${i}`),
         activation: options.activation ?? 'relu',
         layerNorm: options.layerNorm ?? false,
+        ...(i === 0 ? options.firstLayer : {}),
       });
       this.layers.push(this.addChild(layer));
       dim = size;
