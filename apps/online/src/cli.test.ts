@@ -1,4 +1,4 @@
-import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
+import { type SpawnSyncReturns, execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,8 +16,24 @@ function cli(args: string[]): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 }
 
+/** Runs the CLI once per argument list, all at once. */
+function cliAll(
+  cases: string[][],
+): Promise<{ status: number | null; stdout: string; stderr: string }[]> {
+  return Promise.all(
+    cases.map(
+      (args) =>
+        new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+          execFile(process.execPath, [CLI, ...args], (error, stdout, stderr) =>
+            resolve({ status: error ? (error.code as number) : 0, stdout, stderr }),
+          );
+        }),
+    ),
+  );
+}
+
 describe('vmbrl-online', () => {
-  it('--help and -h of every command print its usage and flags, exit code 0', () => {
+  it('--help and -h of every command print its usage and flags, exit code 0', async () => {
     const cases: [string[], string][] = [
       [['--help'], 'config fields of --agent planet'],
       [['-h'], 'usage: vmbrl-online [--agent'],
@@ -27,13 +43,13 @@ describe('vmbrl-online', () => {
       [['evaluate', '--help'], '--policy'],
       [['selfcheck', '--help'], '--steps'],
     ];
-    for (const [args, text] of cases) {
-      const result = cli(args);
-      expect(result.status, args.join(' ')).toBe(0);
-      expect(result.stdout).toContain(text);
-    }
+    const results = await cliAll([...cases.map(([args]) => args), []]);
+    cases.forEach(([args, text], i) => {
+      expect(results[i].status, args.join(' ')).toBe(0);
+      expect(results[i].stdout).toContain(text);
+    });
     // Without arguments the usage goes out too, but as a usage error.
-    expect(cli([]).status).toBe(2);
+    expect(results[cases.length].status).toBe(2);
   });
 
   it('presets lists every field of an agent per preset, from its one table', () => {
@@ -58,7 +74,7 @@ describe('vmbrl-online', () => {
     expect(row('dreamer.horizon')).toContain('imagination horizon H');
   });
 
-  it('a bad flag or value prints one line naming it and the allowed values, exit code 2', () => {
+  it('a bad flag or value prints one line naming it and the allowed values, exit code 2', async () => {
     const cases: [string[], string][] = [
       [
         ['--agent', 'muzero'],
@@ -82,13 +98,13 @@ describe('vmbrl-online', () => {
       [['--minute', '3'], 'unknown flag --minute; allowed: --agent, --task'],
       [['train'], "unknown command 'train'; allowed: presets, compare, evaluate, selfcheck"],
     ];
-    for (const [args, message] of cases) {
-      const result = cli(args);
-      expect(result.status, args.join(' ')).toBe(2);
-      const lines = result.stderr.trim().split('\n');
+    const results = await cliAll(cases.map(([args]) => args));
+    cases.forEach(([args, message], i) => {
+      expect(results[i].status, args.join(' ')).toBe(2);
+      const lines = results[i].stderr.trim().split('\n');
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(message);
-    }
+    });
   });
 
   it('--agent dreamer runs with the ablation flags in its config', () => {
