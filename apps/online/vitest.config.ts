@@ -1,12 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { packageTests } from '@vmbrl/tsconfig/vitest.mjs';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts'],
-    pool: 'forks',
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-    reporters: ['default', 'json'],
-    outputFile: { json: '.vitest/report.json' },
-  },
-});
+export default packageTests();

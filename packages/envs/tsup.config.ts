@@ -1,11 +1,7 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '@vmbrl/tsconfig/tsup.mjs';
 
-export default defineConfig({
+export default packageBuild({
   // worker.ts is a separate entry: VectorEnv starts it as dist/worker.js.
   entry: ['src/index.ts', 'src/worker.ts', 'src/cli.ts'],
-  format: ['esm'],
   dts: { entry: 'src/index.ts' },
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
 });

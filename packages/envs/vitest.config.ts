@@ -1,14 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { packageTests } from '@vmbrl/tsconfig/vitest.mjs';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts'],
-    pool: 'forks',
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-    globalSetup: ['./vitest.global-setup.ts'],
-    // The JSON report feeds the workspace summary printed at the end of `pnpm test`.
-    reporters: ['default', 'json'],
-    outputFile: { json: '.vitest/report.json' },
-  },
-});
+// VectorEnv tests start dist/worker.js: the global setup builds it when it is stale.
+export default packageTests({ globalSetup: ['./vitest.global-setup.ts'] });

@@ -1,11 +1,7 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '@vmbrl/tsconfig/tsup.mjs';
 
-export default defineConfig({
+export default packageBuild({
   // The worker and the CLI are separate entry points: a worker thread needs a script file.
   entry: ['src/index.ts', 'src/disk-sampler-worker.ts', 'src/cli.ts'],
-  format: ['esm'],
   dts: { entry: 'src/index.ts' },
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
 });

@@ -33,8 +33,7 @@ for (const entry of values.set) {
 }
 const horizon = Number(values.horizon);
 await T.initBackend({});
-const config = A.resolveOnlineConfig('quick', values.task, 0, {
-  agent: 'dreamer',
+const config = A.resolveRunConfig('dreamer', 'quick', values.task, 0, {
   actionRepeat: Number(values.repeat),
   model,
 });

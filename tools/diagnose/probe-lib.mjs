@@ -2,11 +2,12 @@
  * Shared by the diagnose scripts: real states with the simulator's reward sums under constant
  * actions, and a world model's imagined sums from the same frames.
  */
-const root = new URL('../../packages/', import.meta.url);
-export const A = await import(new URL('agents/dist/index.js', root).href);
-export const E = await import(new URL('envs/dist/index.js', root).href);
-export const R = await import(new URL('replay/dist/index.js', root).href);
-export const T = await import(new URL('tensor/dist/index.js', root).href);
+import * as A from '@vmbrl/agents';
+import * as E from '@vmbrl/envs';
+import * as R from '@vmbrl/replay';
+import * as T from '@vmbrl/tensor';
+
+export { A, E, R, T };
 const tf = T.tf;
 
 /** The constant actions compared. */

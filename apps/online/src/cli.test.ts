@@ -1,4 +1,4 @@
-import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
+import { type SpawnSyncReturns, execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,51 +16,108 @@ function cli(args: string[]): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 }
 
+/** Runs the CLI once per argument list, all at once. */
+function cliAll(
+  cases: string[][],
+): Promise<{ status: number | null; stdout: string; stderr: string }[]> {
+  return Promise.all(
+    cases.map(
+      (args) =>
+        new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+          execFile(process.execPath, [CLI, ...args], (error, stdout, stderr) =>
+            resolve({ status: error ? (error.code as number) : 0, stdout, stderr }),
+          );
+        }),
+    ),
+  );
+}
+
 describe('vmbrl-online', () => {
-  it('a bad flag or value prints one line naming it and the allowed values, exit code 2', () => {
+  it('--help and -h of every command print its usage and flags, exit code 0', async () => {
+    const cases: [string[], string][] = [
+      [['--help'], 'config fields of --agent planet'],
+      [['-h'], 'usage: vmbrl-online [--agent'],
+      [['--agent=alm', '--help'], 'learner.horizon'],
+      [['presets', '--help'], 'usage: vmbrl-online presets'],
+      [['compare', '-h'], '--random-reference'],
+      [['evaluate', '--help'], '--policy'],
+      [['selfcheck', '--help'], '--steps'],
+    ];
+    const results = await cliAll([...cases.map(([args]) => args), []]);
+    cases.forEach(([args, text], i) => {
+      expect(results[i].status, args.join(' ')).toBe(0);
+      expect(results[i].stdout).toContain(text);
+    });
+    // Without arguments the usage goes out too, but as a usage error.
+    expect(results[cases.length].status).toBe(2);
+  });
+
+  it('presets lists every field of an agent per preset, from its one table', () => {
+    const result = cli(['presets', '--agent', 'dreamer']);
+    expect(result.status, result.stderr).toBe(0);
+    const row = (field: string) =>
+      result.stdout.split('\n').find((line) => line.startsWith(`${field} `)) ?? '';
+    // paper, quick and debug values of Dreamer's horizon and the world model's GRU size.
+    expect(row('dreamer.horizon').split(/\s+/).slice(0, 4)).toEqual([
+      'dreamer.horizon',
+      '20',
+      '10',
+      '3',
+    ]);
+    expect(row('model.deterSize').split(/\s+/).slice(0, 4)).toEqual([
+      'model.deterSize',
+      '200',
+      '128',
+      '16',
+    ]);
+    expect(row('actionRepeat').split(/\s+/).slice(0, 4)).toEqual(['actionRepeat', '2', '2', '2']);
+    expect(row('dreamer.horizon')).toContain('imagination horizon H');
+  });
+
+  it('a bad flag or value prints one line naming it and the allowed values, exit code 2', async () => {
     const cases: [string[], string][] = [
       [
         ['--agent', 'muzero'],
-        "--agent 'muzero' is not allowed; choose one of: planet, cem-oracle, dreamer",
+        "--agent 'muzero' is not allowed; choose one of: planet, dreamer, cem-oracle, alm, alm-model-free",
       ],
       [
         ['--agent', 'dreamer', '--value-estimate', 'td'],
-        "--value-estimate 'td' is not allowed; choose one of: lambda, reward-sum, n-step",
+        "--value-estimate 'td' is not allowed; choose one of: lambda, reward, n-step",
       ],
-      [['--horizon', '5'], '--value-estimate and --horizon are flags of --agent dreamer only'],
+      [
+        ['--horizon', '5'],
+        '--horizon is a flag of --agent dreamer|alm|alm-model-free, not of planet',
+      ],
       [
         ['--agent', 'dreamer', '--horizon', '1'],
         'dreamer.horizon = 1 is invalid; allowed: an integer >= 2',
       ],
-      [
-        ['--preset', 'fast'],
-        "--preset 'fast' is not allowed; choose one of: paper, quick, debug, cem-oracle",
-      ],
+      [['--preset', 'fast'], "--preset 'fast' is not allowed; choose one of: paper, quick, debug"],
       [['--task', 'pong'], "--task 'pong' is not allowed; choose one of: cartpole-balance"],
       [['--seed', '-1'], '--seed -1 is out of range'],
       [['--minute', '3'], 'unknown flag --minute; allowed: --agent, --task'],
-      [['train'], "unknown command 'train'; allowed: selfcheck"],
+      [['train'], "unknown command 'train'; allowed: presets, compare, evaluate, selfcheck"],
     ];
-    for (const [args, message] of cases) {
-      const result = cli(args);
-      expect(result.status, args.join(' ')).toBe(2);
-      const lines = result.stderr.trim().split('\n');
+    const results = await cliAll(cases.map(([args]) => args));
+    cases.forEach(([args, message], i) => {
+      expect(results[i].status, args.join(' ')).toBe(2);
+      const lines = results[i].stderr.trim().split('\n');
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(message);
-    }
+    });
   });
 
   it('--agent dreamer runs with the ablation flags in its config', () => {
     const out = mkdtempSync(join(tmpdir(), 'vmbrl-online-'));
     dirs.push(out);
     const flags = ['--agent', 'dreamer', '--preset', 'debug', '--backend', 'cpu'];
-    const ablation = ['--value-estimate', 'reward-sum', '--horizon', '2'];
+    const ablation = ['--value-estimate', 'reward', '--horizon', '2'];
     const result = cli([...flags, ...ablation, '--max-episodes', '3', '--out', out]);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('episodes     3 (60 env steps, 2 updates)');
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     expect(config).toMatchObject({ agent: 'dreamer', actionRepeat: 2 });
-    expect(config.dreamer).toMatchObject({ valueEstimate: 'reward-sum', horizon: 2 });
+    expect(config.dreamer).toMatchObject({ valueEstimate: 'reward', horizon: 2 });
   });
 
   it('Ctrl-C stops at a checkpoint; the same command resumes and prints the report path', async () => {

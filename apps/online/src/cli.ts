@@ -1,16 +1,16 @@
+import { type FlagSpec, UsageError, helpText, parseFlags, runMain, wantsHelp } from '@vmbrl/core';
 /**
- * vmbrl-online: train and evaluate agents online (`vmbrl-online --agent planet --task ...`),
- * `vmbrl-online compare` (several runs on one plot and in one table), `vmbrl-online evaluate`
- * (a trained run's checkpoint, or a random policy, over N fresh episodes), and
- * `vmbrl-online selfcheck`, the installation self-check.
+ * vmbrl-online: train any agent online (`vmbrl-online --agent planet --task ...`),
+ * `vmbrl-online presets` (an agent's config fields per preset), `vmbrl-online compare` (several
+ * runs on one plot and in one table), `vmbrl-online evaluate` (a trained run's checkpoint, or a
+ * random policy, over N fresh episodes), and `vmbrl-online selfcheck`, the installation check.
  */
 import { listTasks } from '@vmbrl/envs';
 import { compareCommand } from './compare.js';
 import { evaluateCommand } from './evaluate.js';
-import { type FlagSpec, UsageError, helpText, parseFlags } from './flags.js';
+import { presetsCommand } from './presets.js';
 import { selfCheck } from './selfcheck.js';
-import { isAlmCommand, trainAlm } from './train-alm.js';
-import { TRAIN_FLAGS, train } from './train.js';
+import { train, trainHelp } from './train.js';
 
 const SELFCHECK_FLAGS: Record<string, FlagSpec> = {
   task: {
@@ -24,30 +24,23 @@ const SELFCHECK_FLAGS: Record<string, FlagSpec> = {
   out: { type: 'string', doc: 'output directory', default: 'runs/selfcheck' },
 };
 const USAGE = 'usage: vmbrl-online selfcheck [flags]';
-const TRAIN_USAGE =
-  'usage: vmbrl-online [--agent planet|cem-oracle|dreamer|alm|alm-model-free] [--task T] [--preset P] [--seed N] [--out DIR] [flags]\n       vmbrl-online compare --group "LABEL=RUN_DIR,..." [--group ...] --out BASE (compare --help)\n       vmbrl-online evaluate --out RUN_DIR [--episodes 10] [--policy agent|random] (evaluate --help)\n       vmbrl-online selfcheck --help';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  // ALM runs its own per-step loop with its own flags (`--agent alm --help`).
-  if (command?.startsWith('--') && isAlmCommand(argv)) return trainAlm(argv);
-  if (
-    command === undefined ||
-    command === 'help' ||
-    (command.startsWith('--') && argv.includes('--help'))
-  ) {
-    console.log(helpText(TRAIN_USAGE, TRAIN_FLAGS));
+  if (command === undefined || command === 'help' || (command.startsWith('-') && wantsHelp(argv))) {
+    console.log(trainHelp(argv));
     return command === undefined ? 2 : 0;
   }
   if (command.startsWith('--')) return train(argv);
+  if (command === 'presets') return presetsCommand(rest);
   if (command === 'compare') return compareCommand(rest);
   if (command === 'evaluate') return evaluateCommand(rest);
   if (command !== 'selfcheck') {
     throw new UsageError(
-      `unknown command '${command}'; allowed: selfcheck, compare, evaluate, or flags to train (--help)`,
+      `unknown command '${command}'; allowed: presets, compare, evaluate, selfcheck, or flags to train (--help)`,
     );
   }
-  if (rest.includes('--help')) {
+  if (wantsHelp(rest)) {
     console.log(helpText(USAGE, SELFCHECK_FLAGS));
     return 0;
   }
@@ -71,14 +64,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      console.error(`vmbrl-online: ${error.message}`);
-      process.exit(2);
-    }
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exit(1);
-  },
-);
+runMain('vmbrl-online', () => main(process.argv.slice(2)));

@@ -1,9 +1,9 @@
+import { type FlagSpec, UsageError, helpText, parseFlags, runMain, wantsHelp } from '@vmbrl/core';
 /**
  * `vmbrl-online compare`: several seeds of several methods from their run directories on one
  * learning-curve plot (SVG and PNG) and in one markdown table printed to stdout.
  */
 import { type RunGroup, compareRuns, summaryMarkdown } from '@vmbrl/metrics';
-import { type FlagSpec, UsageError, helpText, parseFlags } from './flags.js';
 
 /** The flags of `vmbrl-online compare`; --group and --reference may be given several times. */
 export const COMPARE_FLAGS: Record<string, FlagSpec> = {
@@ -72,7 +72,7 @@ export function parseReference(text: string): { label: string; value: number } {
 
 /** Runs `vmbrl-online compare <flags>`; returns the exit code. */
 export async function compareCommand(argv: readonly string[]): Promise<number> {
-  if (argv.includes('--help')) {
+  if (wantsHelp(argv)) {
     console.log(helpText(COMPARE_USAGE, COMPARE_FLAGS));
     return 0;
   }
@@ -93,22 +93,16 @@ export async function compareCommand(argv: readonly string[]): Promise<number> {
   if (out === undefined || out.trim() === '') {
     throw new UsageError('compare needs --out BASE (the plot goes to BASE.svg and BASE.png)');
   }
-  let summary: Awaited<ReturnType<typeof compareRuns>>;
-  try {
-    summary = await compareRuns({
-      groups,
-      references,
-      title: flags.title as string | undefined,
-      outBase: out,
-      range: flags.range as 'common' | 'all',
-      png: flags.png as boolean,
-      randomReference: flags['random-reference'] as boolean,
-    });
-  } catch (error) {
-    // Unreadable runs (missing file, malformed line, no evaluation yet): one line naming them.
-    console.error(`vmbrl-online compare: ${error instanceof Error ? error.message : error}`);
-    return 1;
-  }
+  // An unreadable run (missing file, malformed line, no evaluation yet) is named, exit code 1.
+  const summary = await compareRuns({
+    groups,
+    references,
+    title: flags.title as string | undefined,
+    outBase: out,
+    range: flags.range as 'common' | 'all',
+    png: flags.png as boolean,
+    randomReference: flags['random-reference'] as boolean,
+  });
   console.log(summaryMarkdown(summary));
   console.log(`plot         ${summary.svgPath}`);
   if (summary.pngPath) console.log(`             ${summary.pngPath}`);

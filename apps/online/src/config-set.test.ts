@@ -1,6 +1,6 @@
+import { UsageError } from '@vmbrl/core';
 import { describe, expect, it } from 'vitest';
 import { applyConfigSets } from './config-set.js';
-import { UsageError } from './flags.js';
 
 const base = {
   updatesPerEpisode: 25,
@@ -16,14 +16,14 @@ describe('applyConfigSets', () => {
       'planner.candidates=1000',
       'dreamer.actorLr=8e-5',
       'dreamer.actorHidden=[400,400,400]',
-      'dreamer.valueEstimate=reward-sum',
+      'dreamer.valueEstimate=reward',
       'maxEpisodes=30',
     ]);
     expect(out).toEqual({
       updatesPerEpisode: 50,
       maxEpisodes: 30,
       planner: { horizon: 12, candidates: 1000 },
-      dreamer: { actorLr: 8e-5, actorHidden: [400, 400, 400], valueEstimate: 'reward-sum' },
+      dreamer: { actorLr: 8e-5, actorHidden: [400, 400, 400], valueEstimate: 'reward' },
     });
     // The input is not modified.
     expect(base.planner.candidates).toBe(100);

@@ -4,7 +4,7 @@
  * JSON when it parses (numbers, true/false, null, lists) and as text otherwise. The path must
  * name an existing field and the value must keep its type, so a typo fails before a run starts.
  */
-import { UsageError } from './flags.js';
+import { UsageError } from '@vmbrl/core';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -97,7 +97,7 @@ describe('vmbrl-online evaluate', () => {
     const noRun = cli(['evaluate', '--out', missing]);
     expect(noRun.status).toBe(1);
     expect(noRun.stderr.trim()).toBe(
-      `vmbrl-online evaluate: ${missing} holds no run: ${join(missing, 'config.json')} is missing`,
+      `vmbrl-online: ${missing} holds no run: ${join(missing, 'config.json')} is missing`,
     );
     const zero = cli(['evaluate', '--out', out, '--episodes', '0']);
     expect(zero.status).toBe(2);

@@ -4,12 +4,12 @@
  * each return and mean ± std, and writes RUN_DIR/evaluation-<policy>.json.
  */
 import { type EvaluationPolicy, evaluateRun } from '@vmbrl/agents';
+import { type FlagSpec, UsageError, helpText, parseFlags, runMain, wantsHelp } from '@vmbrl/core';
 import type { BackendName } from '@vmbrl/tensor';
-import { type FlagSpec, UsageError, helpText, parseFlags } from './flags.js';
 
 /** The flags of `vmbrl-online evaluate`. */
 export const EVALUATE_FLAGS: Record<string, FlagSpec> = {
-  out: { type: 'string', doc: 'run directory to evaluate (a PlaNet, Dreamer or CEM-oracle run)' },
+  out: { type: 'string', doc: 'run directory to evaluate (a run of any agent)' },
   episodes: { type: 'int', doc: 'episodes to play', default: 10, min: 1, max: 1000 },
   policy: {
     type: 'enum',
@@ -30,7 +30,7 @@ export const EVALUATE_USAGE =
 
 /** Runs `vmbrl-online evaluate <flags>`; returns the exit code. */
 export async function evaluateCommand(argv: readonly string[]): Promise<number> {
-  if (argv.includes('--help')) {
+  if (wantsHelp(argv)) {
     console.log(helpText(EVALUATE_USAGE, EVALUATE_FLAGS));
     return 0;
   }
@@ -40,27 +40,22 @@ export async function evaluateCommand(argv: readonly string[]): Promise<number> 
     throw new UsageError('evaluate needs --out RUN_DIR (the run directory to evaluate)');
   }
   const policy = flags.policy as EvaluationPolicy;
-  try {
-    const result = await evaluateRun({
-      out,
-      episodes: flags.episodes as number,
-      policy,
-      backend: flags.backend as BackendName | undefined,
-      onEpisode: (k, value) => console.log(`episode ${k + 1}  return ${value.toFixed(1)}`),
-    });
-    const c = result.checkpoint;
-    const noise = policy === 'agent-noise' ? ', with exploration noise' : '';
-    const who = c
-      ? `checkpoint after ${c.episodes} episodes (${c.envSteps} env steps, ${c.updates} updates)${noise}`
-      : `uniform random actions, action repeat ${result.actionRepeat}`;
-    console.log(`policy       ${who}`);
-    console.log(
-      `return       ${result.mean.toFixed(1)} ± ${result.std.toFixed(1)} over ${result.returns.length} episodes (${result.task})`,
-    );
-    console.log(`written      ${result.path}`);
-    return 0;
-  } catch (error) {
-    console.error(`vmbrl-online evaluate: ${error instanceof Error ? error.message : error}`);
-    return 1;
-  }
+  const result = await evaluateRun({
+    out,
+    episodes: flags.episodes as number,
+    policy,
+    backend: flags.backend as BackendName | undefined,
+    onEpisode: (k, value) => console.log(`episode ${k + 1}  return ${value.toFixed(1)}`),
+  });
+  const c = result.checkpoint;
+  const noise = policy === 'agent-noise' ? ', with exploration noise' : '';
+  const who = c
+    ? `checkpoint after ${c.episodes} episodes (${c.envSteps} env steps, ${c.updates} updates)${noise}`
+    : `uniform random actions, action repeat ${result.actionRepeat}`;
+  console.log(`policy       ${who}`);
+  console.log(
+    `return       ${result.mean.toFixed(1)} ± ${result.std.toFixed(1)} over ${result.returns.length} episodes (${result.task})`,
+  );
+  console.log(`written      ${result.path}`);
+  return 0;
 }

@@ -3,9 +3,9 @@
  * config check against it, the progress display, Ctrl-C handling and the closing lines.
  */
 import { resolve } from 'node:path';
-import type { OnlineProgress, RunOnlineResult } from '@vmbrl/agents';
+import type { OnlineProgress, RunLoopResult } from '@vmbrl/agents';
+import { type FlagSpec, UsageError } from '@vmbrl/core';
 import type { BackendName } from '@vmbrl/tensor';
-import { type FlagSpec, UsageError } from './flags.js';
 import { ProgressDisplay } from './progress-display.js';
 
 /** Flags every training command takes: budgets, and what `runSession` reads itself. */
@@ -55,7 +55,7 @@ export interface SessionOptions {
   maxEpisodes: number | null;
   /** Throws when the run directory holds another config (unless `force`). */
   checkConfig: (out: string, force: boolean) => void;
-  run: (hooks: SessionHooks) => Promise<RunOnlineResult>;
+  run: (hooks: SessionHooks) => Promise<RunLoopResult>;
 }
 
 /** Runs one training session; returns the process exit code. */

@@ -3,11 +3,10 @@
  * images rendered from a MuJoCo task, and writes what it saw. It is the main job until the PlaNet
  * agent lands; everything it runs is a real part of the library.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { Rng, writePng } from '@vmbrl/core';
 import { makeEnv } from '@vmbrl/envs';
-import { Adam, ConvEncoder, Dense, Rng, initBackend, tf } from '@vmbrl/tensor';
-import { PNG } from 'pngjs';
+import { Adam, ConvEncoder, Dense, initBackend, tf } from '@vmbrl/tensor';
 
 export interface SelfCheckOptions {
   task: string;
@@ -49,7 +48,7 @@ export async function selfCheck(options: SelfCheckOptions): Promise<SelfCheckRes
     }
   }
   const framePath = resolve(options.out, 'frame.png');
-  await writePngAtomic(framePath, env.render(256), 256);
+  writePng(framePath, { data: env.render(256), height: 256, width: 256 });
   env.close();
   process.stderr.write(
     `selfcheck: ${options.task}: ${envSteps} control steps, random-policy return ${episodeReturn.toFixed(1)}\n`,
@@ -77,18 +76,4 @@ export async function selfCheck(options: SelfCheckOptions): Promise<SelfCheckRes
   }
   tf.dispose([images, targets]);
   return { backend, episodeReturn, envSteps, losses, framePath };
-}
-
-async function writePngAtomic(path: string, rgb: Uint8Array, size: number): Promise<void> {
-  const png = new PNG({ width: size, height: size });
-  for (let i = 0; i < size * size; i++) {
-    png.data[4 * i] = rgb[3 * i];
-    png.data[4 * i + 1] = rgb[3 * i + 1];
-    png.data[4 * i + 2] = rgb[3 * i + 2];
-    png.data[4 * i + 3] = 255;
-  }
-  await mkdir(join(path, '..'), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, PNG.sync.write(png));
-  await rename(tmp, path);
 }

@@ -1,47 +1,71 @@
 /**
  * `vmbrl-online --agent planet --task cartpole-swingup --preset quick --seed 0 --out runs/x`:
- * builds the config from flags, runs `runOnline` (which resumes an existing `--out`), shows
- * progress on stderr and prints where the report is. Ctrl-C stops at the last checkpoint.
+ * builds the run config of any agent from its preset, the shortcut flags and `--set`, validates
+ * all of it, runs `runOnline` (which resumes an existing `--out`), shows progress on stderr and
+ * prints where the report is. Ctrl-C stops at the last checkpoint.
  */
 import {
+  AGENT_KINDS,
   type AgentKind,
-  type DreamerValueEstimate,
-  type OnlineOverrides,
-  type OnlinePresetName,
+  type RunConfig,
   checkRunConfig,
-  resolveOnlineConfig,
+  definitionOf,
+  resolveRunConfig,
   runOnline,
-  validateOnlineConfig,
+  validateRunConfig,
 } from '@vmbrl/agents';
+import {
+  type FlagSpec,
+  type Overlay,
+  type PresetName,
+  UsageError,
+  documentedFields,
+  helpText,
+  parseFlags,
+} from '@vmbrl/core';
 import { listTasks } from '@vmbrl/envs';
 import { resolveWithSets } from './config-set.js';
-import { type FlagSpec, UsageError, parseFlags } from './flags.js';
 import { SESSION_FLAGS, runSession } from './run-session.js';
 
 /** Flags of the training command. */
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
-  agent: {
+  agent: { type: 'enum', doc: 'who acts', choices: AGENT_KINDS, default: 'planet' },
+  task: {
     type: 'enum',
-    doc: 'who acts',
-    choices: ['planet', 'cem-oracle', 'dreamer'],
-    default: 'planet',
+    doc: 'control task (default cartpole-swingup; half-cheetah for the ALM agents)',
+    choices: listTasks(),
   },
-  task: { type: 'enum', doc: 'control task', choices: listTasks(), default: 'cartpole-swingup' },
   preset: {
     type: 'enum',
-    doc: 'config preset (default: quick for planet and dreamer, cem-oracle for cem-oracle)',
-    choices: ['paper', 'quick', 'debug', 'cem-oracle'],
+    doc: "the agent's preset (`vmbrl-online presets --agent A` lists them)",
+    choices: ['paper', 'quick', 'debug'],
+    default: 'quick',
   },
   seed: { type: 'int', doc: 'run seed', default: 0, min: 0, max: 2 ** 32 - 1 },
   out: { type: 'string', doc: 'run directory (default runs/<agent>-<task>-<preset>-seed<seed>)' },
-  candidates: { type: 'int', doc: 'CEM candidates J (overrides the preset)', min: 1 },
+  candidates: { type: 'int', doc: 'planet, cem-oracle: CEM candidates J (K = J / 10)', min: 1 },
   workers: { type: 'int', doc: 'cem-oracle: simulator worker threads (0 = main thread)', min: 0 },
   'value-estimate': {
     type: 'enum',
-    doc: 'dreamer: what the actor maximises (reward-sum = no value model)',
-    choices: ['lambda', 'reward-sum', 'n-step'],
+    doc: 'dreamer: what the actor maximises (reward = no value model)',
+    choices: ['lambda', 'reward', 'n-step'],
   },
-  horizon: { type: 'int', doc: 'dreamer: imagination horizon H (overrides the preset)', min: 1 },
+  horizon: {
+    type: 'int',
+    doc: 'dreamer: imagination horizon H; alm: rollout length K of ALM eq. 7 and 8',
+    min: 1,
+  },
+  'no-kl': { type: 'boolean', doc: 'alm: drop the KL term of ALM eq. 7', default: false },
+  'no-value': {
+    type: 'boolean',
+    doc: 'alm: drop the value term gamma^K Q of ALM eq. 7 and 8',
+    default: false,
+  },
+  'no-classifier-reward': {
+    type: 'boolean',
+    doc: 'alm: drop the classifier reward of ALM eq. 8',
+    default: false,
+  },
   set: {
     type: 'string',
     doc: 'override any config field: PATH=VALUE, e.g. dreamer.actorLr=8e-5 (repeatable)',
@@ -50,39 +74,90 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   ...SESSION_FLAGS,
 };
 
+/** Usage line of the training command. */
+export const TRAIN_USAGE = `usage: vmbrl-online [--agent ${AGENT_KINDS.join('|')}] [--task T] [--preset paper|quick|debug] [--seed N] [--out DIR] [flags]
+       vmbrl-online presets [--agent A] (presets --help)
+       vmbrl-online compare --group "LABEL=RUN_DIR,..." [--group ...] --out BASE (compare --help)
+       vmbrl-online evaluate --out RUN_DIR [--episodes 10] [--policy agent|agent-noise|random] (evaluate --help)
+       vmbrl-online selfcheck (selfcheck --help)`;
+
+/** Which agents each shortcut flag applies to. */
+const FLAG_AGENTS: Record<string, readonly AgentKind[]> = {
+  candidates: ['planet', 'cem-oracle'],
+  workers: ['cem-oracle'],
+  'value-estimate': ['dreamer'],
+  horizon: ['dreamer', 'alm', 'alm-model-free'],
+  'no-kl': ['alm'],
+  'no-value': ['alm'],
+  'no-classifier-reward': ['alm'],
+};
+
+/** `--help` of the training command: flags, then every config field of `--agent`. */
+export function trainHelp(argv: readonly string[]): string {
+  const i = argv.findIndex((t) => t === '--agent' || t.startsWith('--agent='));
+  const value = i < 0 ? 'planet' : argv[i].includes('=') ? argv[i].slice(8) : argv[i + 1];
+  const agent = (AGENT_KINDS as readonly string[]).includes(value ?? '') ? value : 'planet';
+  const fields = documentedFields(definitionOf(agent as string).presets.docs);
+  const width = Math.max(...fields.map((f) => f.path.length));
+  return [
+    helpText(TRAIN_USAGE, TRAIN_FLAGS),
+    '',
+    `config fields of --agent ${agent} (--set PATH=VALUE; values per preset: vmbrl-online presets --agent ${agent}):`,
+    ...fields.map((f) => `  ${f.path.padEnd(width)}  ${f.doc}`),
+  ].join('\n');
+}
+
+/** The task when `--task` is not given: cartpole-swingup, or half-cheetah for state-based agents. */
+export function defaultTask(agent: AgentKind): string {
+  return definitionOf(agent).observation === 'state' ? 'half-cheetah' : 'cartpole-swingup';
+}
+
+/** The overrides the shortcut flags ask for (after checking they apply to `agent`). */
+function shortcutOverrides(agent: AgentKind, flags: Record<string, unknown>): Overlay<RunConfig> {
+  for (const [flag, agents] of Object.entries(FLAG_AGENTS)) {
+    const given = flags[flag] !== undefined && flags[flag] !== false;
+    if (given && !agents.includes(agent)) {
+      throw new UsageError(`--${flag} is a flag of --agent ${agents.join('|')}, not of ${agent}`);
+    }
+  }
+  const overrides: Record<string, unknown> = {};
+  if (flags['max-episodes'] !== undefined) overrides.maxEpisodes = flags['max-episodes'];
+  if (flags['max-env-steps'] !== undefined) overrides.maxEnvSteps = flags['max-env-steps'];
+  if (flags.workers !== undefined) overrides.oracleWorkers = flags.workers;
+  if (flags.candidates !== undefined) {
+    const candidates = flags.candidates as number;
+    // Keep the presets' elite fraction (PlaNet: K = J / 10).
+    overrides.planner = { candidates, topK: Math.max(1, Math.round(candidates / 10)) };
+  }
+  if (agent === 'dreamer') {
+    const dreamer: Record<string, unknown> = {};
+    if (flags['value-estimate'] !== undefined) dreamer.valueEstimate = flags['value-estimate'];
+    if (flags.horizon !== undefined) dreamer.horizon = flags.horizon;
+    overrides.dreamer = dreamer;
+  }
+  if (agent === 'alm' || agent === 'alm-model-free') {
+    const learner: Record<string, unknown> = {};
+    if (flags['no-kl']) learner.klTerm = false;
+    if (flags['no-value']) learner.valueTerm = false;
+    if (flags['no-classifier-reward']) learner.classifierReward = false;
+    if (flags.horizon !== undefined) learner.horizon = flags.horizon;
+    overrides.learner = learner;
+  }
+  return overrides as Overlay<RunConfig>;
+}
+
 /** Runs the training command; returns the exit code. */
 export async function train(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, TRAIN_FLAGS);
   const agent = flags.agent as AgentKind;
-  const preset =
-    (flags.preset as OnlinePresetName | undefined) ??
-    (agent === 'cem-oracle' ? 'cem-oracle' : 'quick');
-  const task = flags.task as string;
+  const preset = flags.preset as PresetName;
+  const task = (flags.task as string | undefined) ?? defaultTask(agent);
   const seed = flags.seed as number;
-  const overrides: OnlineOverrides = { agent };
-  if (flags['max-episodes'] !== undefined) overrides.maxEpisodes = flags['max-episodes'] as number;
-  if (flags['max-env-steps'] !== undefined)
-    overrides.maxEnvSteps = flags['max-env-steps'] as number;
-  if (flags.workers !== undefined) overrides.oracleWorkers = flags.workers as number;
-  if (flags.candidates !== undefined) {
-    const candidates = flags.candidates as number;
-    // Keep the preset's elite fraction (PlaNet: K = J / 10).
-    overrides.planner = { candidates, topK: Math.max(1, Math.round(candidates / 10)) };
-  }
-  if (flags['value-estimate'] !== undefined || flags.horizon !== undefined) {
-    if (agent !== 'dreamer') {
-      throw new UsageError('--value-estimate and --horizon are flags of --agent dreamer only');
-    }
-    overrides.dreamer = {};
-    if (flags['value-estimate'] !== undefined) {
-      overrides.dreamer.valueEstimate = flags['value-estimate'] as DreamerValueEstimate;
-    }
-    if (flags.horizon !== undefined) overrides.dreamer.horizon = flags.horizon as number;
-  }
+  const overrides = shortcutOverrides(agent, flags);
   const config = resolveWithSets(
-    () => resolveOnlineConfig(preset, task, seed, overrides),
+    () => resolveRunConfig(agent, preset, task, seed, overrides),
     flags.set as string[],
-    validateOnlineConfig,
+    validateRunConfig,
   );
   return runSession({
     agent,

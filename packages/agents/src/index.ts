@@ -1,44 +1,81 @@
 /**
- * @vmbrl/agents — PlaNet and the CEM-oracle composed from the vmbrl packages, and the online
- * loop that runs them (PlaNet Algorithm 1): collect, train, evaluate, checkpoint, resume, report.
+ * @vmbrl/agents — PlaNet, Dreamer, the CEM oracle and ALM composed from the vmbrl packages, each
+ * with one preset table, and the one run loop that runs any of them: collect, train, evaluate,
+ * checkpoint, resume, report.
  */
-export * from './agent.js';
-export * from './config.js';
-export { PlanetAgent, type PlanetAgentOptions, type PlanetState } from './planet-agent.js';
-export { CemOracleAgent, type CemOracleOptions, type OracleState } from './cem-oracle-agent.js';
-export { DreamerAgent, type DreamerAgentOptions, type DreamerState } from './dreamer-agent.js';
-export * from './dreamer-config.js';
-export { type BeliefState, filterBelief } from './belief-filter.js';
-export { makeAgent, makeEnvAndAgent } from './make-agent.js';
-export { runOnline, type RunOnlineOptions, type RunOnlineResult } from './online-loop.js';
-export type { Budget, OnlinePhase, OnlineProgress } from './progress.js';
-export { playEpisode, Interrupted, type EpisodeMode, type PlayedEpisode } from './episodes.js';
+export {
+  AGENTS,
+  AGENT_KINDS,
+  type AgentKind,
+  type RunConfig,
+  type RunOnlineOptions,
+  checkRunConfig,
+  definitionOf,
+  evaluateRun,
+  makeEnvAndAgent,
+  readRunConfig,
+  resolveRunConfig,
+  runOnline,
+  upgradeRunConfig,
+  validateRunConfig,
+} from './registry.js';
+export {
+  BUDGET_FIELDS,
+  LOOP_DOCS,
+  type LoopConfig,
+  agentStepsPerEpisode,
+  configDifferences,
+  episodeRows,
+} from './loop/config.js';
+export type {
+  AgentDefinition,
+  AgentPresets,
+  BatchPlan,
+  OpenLoopFrames,
+  PresetBody,
+} from './loop/definition.js';
+export { type RunLoopOptions, type RunLoopResult, runLoop } from './loop/run.js';
+export type { Budget, OnlinePhase, OnlineProgress } from './loop/progress.js';
+export { playEpisode, Interrupted, type EpisodeMode, type PlayedEpisode } from './loop/episodes.js';
 export {
   type LoopState,
-  type SavedConfig,
-  checkRunConfig,
   episodeFileName,
   findCheckpoint,
   readLoopState,
   runPaths,
-} from './run-dir.js';
-export { VIDEO_FILES, writeEpisodeVideo, writeOpenLoopVideo, writeReport } from './artifacts.js';
-export { AlmAgent, type AlmAgentOptions } from './alm-agent.js';
+} from './loop/run-dir.js';
 export {
-  ALM_BUDGET_FIELDS,
-  ALM_RUN_PRESETS,
-  type AlmAgentKind,
-  type AlmRunConfig,
-  type AlmRunOverrides,
-  type AlmRunPresetName,
-  resolveAlmRunConfig,
-  validateAlmRunConfig,
-} from './alm-run-config.js';
-export { checkAlmRunConfig, runAlm, type RunAlmOptions } from './alm-loop.js';
+  VIDEO_FILES,
+  writeEpisodeVideo,
+  writeOpenLoopVideo,
+  writeReport,
+} from './loop/artifacts.js';
+export type { EvaluateRunOptions, EvaluationPolicy, RunEvaluation } from './loop/evaluate.js';
+export { addExplorationNoise } from './exploration.js';
+export { PlanetAgent, type PlanetAgentOptions, type PlanetState } from './planet/agent.js';
+export { type BeliefState, filterBelief } from './planet/belief.js';
+export { LatentAgent, type LatentAgentOptions } from './planet/latent-agent.js';
 export {
-  type EvaluateRunOptions,
-  type EvaluationPolicy,
-  type RunEvaluation,
-  evaluateRun,
-  readRunConfig,
-} from './evaluate-run.js';
+  ACTION_REPEAT,
+  PLANET_PRESETS,
+  type PlannerConfig,
+  type PlanetRunConfig,
+} from './planet/config.js';
+export { PLANET } from './planet/definition.js';
+export { DreamerAgent, type DreamerAgentOptions, type DreamerState } from './dreamer/agent.js';
+export {
+  DREAMER_ACTION_REPEAT,
+  DREAMER_DEFAULTS,
+  DREAMER_DOCS,
+  DREAMER_PRESETS,
+  type DreamerConfig,
+  type DreamerRunConfig,
+  type DreamerValueEstimate,
+} from './dreamer/config.js';
+export { DREAMER } from './dreamer/definition.js';
+export { CemOracleAgent, type CemOracleOptions, type OracleState } from './oracle/agent.js';
+export { ORACLE_PRESETS, type OracleRunConfig } from './oracle/config.js';
+export { CEM_ORACLE } from './oracle/definition.js';
+export { AlmAgent, type AlmAgentOptions, type AlmBatch } from './alm/agent.js';
+export { ALM_PRESETS, type AlmAgentKind, type AlmRunConfig } from './alm/config.js';
+export { ALM } from './alm/definition.js';

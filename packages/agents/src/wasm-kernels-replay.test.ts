@@ -4,10 +4,7 @@ import { join } from 'node:path';
 import { type MetricsRow, readMetrics } from '@vmbrl/metrics';
 import { KERNEL_GROUPS, type KernelGroup, initBackend, setWasmKernels } from '@vmbrl/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAlm } from './alm-loop.js';
-import { resolveAlmRunConfig } from './alm-run-config.js';
-import { resolveOnlineConfig } from './config.js';
-import { runOnline } from './online-loop.js';
+import { resolveRunConfig, runOnline } from './registry.js';
 
 /**
  * Every agent's debug run on wasm, replayed with tfjs' own kernels (and this package's older
@@ -70,7 +67,7 @@ const agents: Record<string, { run: (out: string) => Promise<unknown>; tolerance
   planet: {
     run: (out) =>
       runOnline({
-        config: resolveOnlineConfig('debug', 'cartpole-swingup', 0),
+        config: resolveRunConfig('planet', 'debug', 'cartpole-swingup', 0),
         out,
         backend: 'wasm',
       }),
@@ -79,7 +76,7 @@ const agents: Record<string, { run: (out: string) => Promise<unknown>; tolerance
   dreamer: {
     run: (out) =>
       runOnline({
-        config: resolveOnlineConfig('debug', 'cartpole-swingup', 0, { agent: 'dreamer' }),
+        config: resolveRunConfig('dreamer', 'debug', 'cartpole-swingup', 0),
         out,
         backend: 'wasm',
       }),
@@ -87,7 +84,7 @@ const agents: Record<string, { run: (out: string) => Promise<unknown>; tolerance
   },
   alm: {
     run: (out) =>
-      runAlm({ config: resolveAlmRunConfig('debug', 'alm', 'hopper', 5), out, backend: 'wasm' }),
+      runOnline({ config: resolveRunConfig('alm', 'debug', 'hopper', 5), out, backend: 'wasm' }),
     tolerance: 1e-5,
   },
 };

@@ -9,14 +9,17 @@
  * Flags: --seconds S (per timed run, default 1.5), --repeat R (default 8), --envs N (default 2).
  */
 import { cpus, loadavg } from 'node:os';
-import { VectorEnv, listTasks, makeEnv, makeWrappedEnv } from '../dist/index.js';
+import { scriptFlags } from '@vmbrl/core';
+import { VectorEnv, listTasks, makeEnv, makeWrappedEnv } from '@vmbrl/envs';
 
-const args = {};
-for (let i = 2; i < process.argv.length; i += 2)
-  args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
-const SECONDS = Number(args.seconds ?? 1.5);
-const REPEAT = Number(args.repeat ?? 8);
-const NENVS = Number(args.envs ?? 2);
+const flags = scriptFlags('usage: node packages/envs/bench/bench.mjs [flags]', {
+  seconds: { type: 'float', doc: 'length of one timed run (s)', default: 1.5, min: 0.01 },
+  repeat: { type: 'int', doc: 'action repeat of the pixel runs', default: 8, min: 1 },
+  envs: { type: 'int', doc: 'envs of the VectorEnv run', default: 2, min: 1 },
+});
+const SECONDS = flags.seconds;
+const REPEAT = flags.repeat;
+const NENVS = flags.envs;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

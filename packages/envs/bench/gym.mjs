@@ -7,13 +7,15 @@
  *   - physics and control steps/s (random actions through Env.step, one process, median of 3).
  */
 import { cpus, loadavg } from 'node:os';
-import { childSeed, makeEnv, makeRng } from '../dist/index.js';
+import { Rng, scriptFlags, splitSeed } from '@vmbrl/core';
+import { makeEnv } from '@vmbrl/envs';
 
-const args = {};
-for (let i = 2; i < process.argv.length; i += 2)
-  args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
-const SEEDS = Number(args.seeds ?? 10);
-const SECONDS = Number(args.seconds ?? 1.5);
+const flags = scriptFlags('usage: node packages/envs/bench/gym.mjs [flags]', {
+  seeds: { type: 'int', doc: 'episodes of the random policy per task', default: 10, min: 1 },
+  seconds: { type: 'float', doc: 'length of one timed run (s)', default: 1.5, min: 0.01 },
+});
+const SEEDS = flags.seeds;
+const SECONDS = flags.seconds;
 const TASKS = [
   'half-cheetah',
   'hopper',
@@ -40,7 +42,7 @@ for (const name of TASKS) {
   const returns = [];
   let totalSteps = 0;
   for (let seed = 0; seed < SEEDS; seed++) {
-    const rng = makeRng(childSeed(seed, 'random-policy'));
+    const rng = new Rng(splitSeed(seed, 'random-policy'));
     let ts = env.reset(seed);
     let ret = 0;
     while (!ts.last) {
@@ -53,7 +55,7 @@ for (const name of TASKS) {
   const mean = returns.reduce((a, b) => a + b, 0) / SEEDS;
   const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / SEEDS);
 
-  const rng = makeRng(12345);
+  const rng = new Rng(12345);
   let last = true;
   const step = () => {
     if (last) env.reset();

@@ -7,13 +7,20 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import {
+  type FlagSpec,
+  Rng,
+  UsageError,
+  exitCodeOf,
+  helpText,
+  parseFlags,
+  splitSeed,
+  wantsHelp,
+  writeGif,
+  writePng,
+} from '@vmbrl/core';
 import { makeWrappedEnv } from './make.js';
 import { getTaskSpec, listTasks } from './registry.js';
-import { childSeed, makeRng } from './rng.js';
-import { writeGif, writePngStrip } from './video.js';
-
-/** Thrown for bad command lines: printed as one line, exit code 2. */
-export class UsageError extends Error {}
 
 /** Parsed `random` command options. */
 export interface RandomArgs {
@@ -24,47 +31,45 @@ export interface RandomArgs {
   repeat: number;
 }
 
-const RANDOM_FLAGS = ['--task', '--seed', '--out', '--size', '--repeat'];
+const RANDOM_FLAGS: Record<string, FlagSpec> = {
+  task: { type: 'enum', doc: 'task to run (vmbrl-envs list)', choices: listTasks() },
+  seed: { type: 'int', doc: 'reset seed of the episode', default: 0, min: 0, max: 2 ** 32 - 1 },
+  out: { type: 'string', doc: 'write the frames: file.gif (animation) or file.png (a strip)' },
+  size: { type: 'int', doc: 'rendered image side in pixels', default: 64, min: 8 },
+  repeat: { type: 'int', doc: 'action repeat', default: 1, min: 1 },
+};
 const USAGE =
   'usage: vmbrl-envs list | random --task <name> [--seed N] [--out file.gif|file.png] [--size N] [--repeat N]';
 
-function intFlag(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
-    throw new UsageError(`${flag} must be an integer >= ${min}, got '${value}'`);
-  }
-  return n;
-}
-
 /** Parses the flags of `random`; throws UsageError naming the bad flag and what is allowed. */
 export function parseRandomArgs(argv: string[]): RandomArgs {
-  const raw = new Map<string, string>();
-  for (let i = 0; i < argv.length; i += 2) {
-    const flag = argv[i];
-    if (!RANDOM_FLAGS.includes(flag)) {
-      throw new UsageError(`unknown flag '${flag}'; allowed: ${RANDOM_FLAGS.join(', ')}`);
-    }
-    const value = argv[i + 1];
-    if (value === undefined || value.startsWith('--'))
-      throw new UsageError(`${flag} needs a value`);
-    raw.set(flag, value);
-  }
-  const task = raw.get('--task');
-  if (!task) throw new UsageError(`--task is required; allowed: ${listTasks().join(', ')}`);
-  if (!listTasks().includes(task)) {
-    throw new UsageError(`--task '${task}' is not a task; allowed: ${listTasks().join(', ')}`);
-  }
-  const out = raw.get('--out');
+  const flags = parseFlags(argv, RANDOM_FLAGS);
+  const task = flags.task as string | undefined;
+  if (task === undefined)
+    throw new UsageError(`random needs --task; allowed: ${listTasks().join(', ')}`);
+  const out = flags.out as string | undefined;
   if (out !== undefined && !/\.(gif|png)$/i.test(out)) {
-    throw new UsageError(`--out must end in .gif or .png, got '${out}'`);
+    throw new UsageError(`--out '${out}' is not allowed; write a name ending in .gif or .png`);
   }
   return {
     task,
-    seed: intFlag('--seed', raw.get('--seed') ?? '0', 0),
+    seed: flags.seed as number,
     out,
-    size: intFlag('--size', raw.get('--size') ?? '64', 8),
-    repeat: intFlag('--repeat', raw.get('--repeat') ?? '1', 1),
+    size: flags.size as number,
+    repeat: flags.repeat as number,
   };
+}
+
+/** Writes frames side by side as one PNG (height size, width size * frames). */
+function writePngStrip(path: string, frames: Uint8Array[], size: number): void {
+  const width = size * frames.length;
+  const strip = new Uint8Array(width * size * 3);
+  frames.forEach((frame, k) => {
+    for (let y = 0; y < size; y++) {
+      strip.set(frame.subarray(3 * y * size, 3 * (y + 1) * size), 3 * (y * width + k * size));
+    }
+  });
+  writePng(path, { data: strip, height: size, width });
 }
 
 /** Runs one random-policy episode; returns the undiscounted return and the frames rendered. */
@@ -78,7 +83,7 @@ export async function runRandomEpisode(
     pixels: args.out !== undefined,
     size: args.size,
   });
-  const rng = makeRng(childSeed(args.seed, 'random-policy'));
+  const rng = new Rng(splitSeed(args.seed, 'random-policy'));
   const { shape, min, max } = env.actionSpec;
   const frames: Uint8Array[] = [];
   let ts = env.reset(args.seed);
@@ -96,7 +101,7 @@ export async function runRandomEpisode(
   return { ret, frames, steps };
 }
 
-/** Entry point; returns the exit code. */
+/** Entry point; returns the exit code (errors become one line on `err`). */
 export async function main(
   argv: string[],
   log = console.log,
@@ -104,12 +109,18 @@ export async function main(
 ): Promise<number> {
   try {
     const [command, ...rest] = argv;
+    if (command === '--help' || command === '-h' || wantsHelp(rest)) {
+      log(command === 'random' ? helpText(USAGE, RANDOM_FLAGS) : USAGE);
+      return 0;
+    }
     if (command === 'list') {
+      parseFlags(rest, {});
       for (const name of listTasks()) log(name);
       return 0;
     }
-    if (command !== 'random')
-      throw new UsageError(`unknown command '${command ?? ''}'; allowed: list, random. ${USAGE}`);
+    if (command !== 'random') {
+      throw new UsageError(`unknown command '${command ?? ''}'; allowed: list, random (--help)`);
+    }
     const args = parseRandomArgs(rest);
     const { ret, frames, steps } = await runRandomEpisode(args);
     if (args.out) {
@@ -117,7 +128,7 @@ export async function main(
         const spec = getTaskSpec(args.task);
         // real-time playback (GIF delays below 20 ms are not honoured by most viewers)
         const delay = Math.max(20, Math.round(spec.controlTimestep * args.repeat * 1000));
-        writeGif(args.out, frames, args.size, delay);
+        writeGif(args.out, frames, { height: args.size, width: args.size, fps: 1000 / delay });
       } else {
         // a strip of at most 20 evenly spaced frames
         const every = Math.max(1, Math.ceil(frames.length / 20));
@@ -133,12 +144,8 @@ export async function main(
     );
     return 0;
   } catch (e) {
-    if (e instanceof UsageError) {
-      err(e.message);
-      return 2;
-    }
-    err(e instanceof Error ? e.message : String(e));
-    return 1;
+    err(`vmbrl-envs: ${e instanceof Error ? e.message : String(e)}`);
+    return exitCodeOf(e);
   }
 }
 

@@ -1,3 +1,12 @@
+import {
+  type ArraySpec,
+  type ObservationSpec,
+  type RandomSource,
+  Rng,
+  type SimulatorEnv,
+  type SimulatorState,
+  type TimeStep,
+} from '@vmbrl/core';
 import type { Mujoco } from './mujoco/module.js';
 /**
  * A MuJoCo control task as an `Env`: fixed control timestep (several physics steps), an episode of
@@ -6,16 +15,7 @@ import type { Mujoco } from './mujoco/module.js';
  */
 import { Physics } from './mujoco/physics.js';
 import { Renderer } from './render/renderer.js';
-import { type RandomSource, makeRng } from './rng.js';
 import type { Task, TaskSpec } from './tasks/common.js';
-import {
-  type ArraySpec,
-  type ObservationSpec,
-  type SimulatorEnv,
-  type SimulatorState,
-  type TimeStep,
-  clipAction,
-} from './types.js';
 
 /** Options of a control environment. */
 export interface ControlEnvOptions {
@@ -40,7 +40,7 @@ export class ControlEnv implements SimulatorEnv {
     this.spec = spec;
     this.physics = new Physics(mj, spec.xml, spec.domain);
     this.task = spec.create(this.physics);
-    this.rng = makeRng(opts.seed ?? 0);
+    this.rng = new Rng(opts.seed ?? 0);
     const [min, max] = sharedCtrlRange(this.physics, spec.name);
     this.actionSpec = { shape: [this.physics.model.nu], min, max, dtype: 'float32' };
     this.observationSpec = {
@@ -64,7 +64,7 @@ export class ControlEnv implements SimulatorEnv {
   }
 
   reset(seed?: number): TimeStep {
-    if (seed !== undefined) this.rng = makeRng(seed);
+    if (seed !== undefined) this.rng = new Rng(seed);
     const p = this.physics;
     p.reset();
     this.task.initialize(this.rng);
@@ -153,4 +153,26 @@ function sharedCtrlRange(physics: Physics, task: string): [number, number] {
     }
   }
   return [lo, hi];
+}
+
+/** Validates an action against a spec and returns it clipped into bounds as a new array. */
+function clipAction(action: ArrayLike<number>, spec: ArraySpec): Float64Array {
+  const n = spec.shape[0];
+  if (!action || typeof action.length !== 'number') {
+    throw new Error(`action must be an array of ${n} numbers`);
+  }
+  if (action.length !== n) {
+    throw new Error(`action has length ${action.length}; this environment takes ${n} numbers`);
+  }
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = action[i];
+    if (typeof a !== 'number' || Number.isNaN(a)) {
+      throw new Error(
+        `action[${i}] is ${a}; actions must be numbers in [${spec.min}, ${spec.max}]`,
+      );
+    }
+    out[i] = a < spec.min ? spec.min : a > spec.max ? spec.max : a;
+  }
+  return out;
 }

@@ -8,7 +8,6 @@ export { Renderer } from './render/renderer.js';
 export { Physics } from './mujoco/physics.js';
 export { getMujoco, compileModel, type Mujoco } from './mujoco/module.js';
 export { tolerance, sigmoid, type Sigmoid, type ToleranceOptions } from './tolerance.js';
-export { childSeed, makeRng, type RandomSource } from './rng.js';
 export type { Task, TaskSpec } from './tasks/common.js';
 export {
   GYM_TASKS,
@@ -21,7 +20,6 @@ export {
   walker2d,
 } from './tasks/gym/index.js';
 export { DerivedForces, LocomotionTask } from './tasks/gym/locomotion.js';
-export * from './types.js';
 export {
   ActionNoise,
   ActionRepeat,
@@ -31,7 +29,6 @@ export {
 } from './wrappers/wrappers.js';
 export { type EnvConfig, makeWrappedEnv } from './make.js';
 export { VectorEnv, type VectorEnvOptions, resolveWorkerFile } from './vector-env.js';
-export { writeGif, writePngStrip } from './video.js';
 export {
   ParallelSimulatorScorer,
   type ParallelSimulatorScorerOptions,
@@ -39,4 +36,3 @@ export {
   type SimulatorScorerOptions,
 } from './oracle/simulator-scorer.js';
 export { type ScoreJob, scoreSequencesOn } from './oracle/score.js';
-export { encodePng, readPng, writePng } from './render/png.js';

@@ -1,8 +1,8 @@
+import type { SimulatorEnv } from '@vmbrl/core';
 import { ControlEnv } from './control-env.js';
 /** Builds a wrapped environment from a plain (serialisable) config: also used by env workers. */
 import { getMujoco } from './mujoco/module.js';
 import { getTaskSpec } from './registry.js';
-import type { SimulatorEnv } from './types.js';
 import { ActionNoise, ActionRepeat, PixelObservation, TimeLimit } from './wrappers/wrappers.js';
 
 /** A serialisable description of a wrapped task environment. */

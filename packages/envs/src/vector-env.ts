@@ -6,9 +6,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { type SimulatorState, type TimeStep, validator } from '@vmbrl/core';
 import type { EnvConfig } from './make.js';
 import type { ScoreJob } from './oracle/score.js';
-import type { SimulatorState, TimeStep } from './types.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 
 /** A request without its id (distributes over the union of request kinds). */
@@ -77,9 +77,10 @@ export class VectorEnv {
   /** Starts the workers and builds every environment. */
   static async create(configs: EnvConfig[], opts: VectorEnvOptions = {}): Promise<VectorEnv> {
     if (configs.length === 0) throw new Error('VectorEnv needs at least one env config');
-    const n = Math.min(configs.length, opts.workers ?? 2);
-    if (!(Number.isInteger(n) && n >= 1))
-      throw new Error(`workers must be an integer >= 1, got ${opts.workers}`);
+    const n = Math.min(
+      configs.length,
+      validator('VectorEnv').integer('workers', opts.workers ?? 2, 1),
+    );
     const file = resolveWorkerFile();
     const workers = Array.from({ length: n }, () => new EnvWorker(file));
     const shares: EnvConfig[][] = workers.map(() => []);

@@ -3,9 +3,9 @@
  * module) and answers reset/step/state requests from the main thread.
  */
 import { parentPort } from 'node:worker_threads';
+import type { SimulatorEnv, SimulatorState, TimeStep } from '@vmbrl/core';
 import { type EnvConfig, makeWrappedEnv } from './make.js';
 import { type ScoreJob, scoreSequencesOn } from './oracle/score.js';
-import type { SimulatorEnv, SimulatorState, TimeStep } from './types.js';
 
 /** Requests the main thread sends. */
 export type WorkerRequest =

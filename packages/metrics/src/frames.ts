@@ -1,45 +1,16 @@
 /**
  * Frames are uint8 RGB images in HWC layout (height x width x 3, row-major), as episodes store
- * them. These helpers split, upscale, difference and tile them into grids, and write PNGs.
+ * them. These helpers split, difference and tile them into grids (PNG and GIF encoding live in
+ * @vmbrl/core).
  */
-import { readFileSync } from 'node:fs';
-import { PNG } from 'pngjs';
-import { writeFileAtomic } from './atomic.js';
-
-/** An RGB image with its size. */
-export interface RgbImage {
-  data: Uint8Array;
-  height: number;
-  width: number;
-}
-
-/** Frame size shared by a sequence of frames. */
-export interface FrameSize {
-  height: number;
-  width: number;
-}
-
-function assertSize(size: FrameSize, what: string): void {
-  for (const key of ['height', 'width'] as const) {
-    if (!Number.isInteger(size[key]) || size[key] < 1) {
-      throw new RangeError(`${what}: ${key} is ${String(size[key])}; a positive integer is needed`);
-    }
-  }
-}
-
-/** Throws unless every frame has height x width x 3 bytes. */
-export function assertFrames(frames: readonly Uint8Array[], size: FrameSize, what: string): void {
-  assertSize(size, what);
-  if (!frames || frames.length === 0) throw new RangeError(`${what}: no frames`);
-  const expected = size.height * size.width * 3;
-  frames.forEach((frame, t) => {
-    if (!(frame instanceof Uint8Array) || frame.length !== expected) {
-      throw new RangeError(
-        `${what}: frame ${t} has ${frame?.length} bytes; ${size.height}x${size.width}x3 RGB needs ${expected}`,
-      );
-    }
-  });
-}
+import {
+  type FrameSize,
+  type RgbImage,
+  assertFrames,
+  assertSize,
+  upscaleNearest,
+  writePng,
+} from '@vmbrl/core';
 
 /**
  * Views a flat [T, H, W, 3] uint8 array (an episode's image column) as T frames, without
@@ -58,32 +29,6 @@ export function splitFrames(data: Uint8Array, size: FrameSize): Uint8Array[] {
     frames.push(data.subarray(offset, offset + frameBytes));
   }
   return frames;
-}
-
-/** Nearest-neighbour upscaling by an integer factor (keeps pixels sharp). */
-export function upscaleNearest(frame: Uint8Array, size: FrameSize, factor: number): Uint8Array {
-  if (!Number.isInteger(factor) || factor < 1) {
-    throw new RangeError(`upscale factor is ${String(factor)}; allowed are integers >= 1`);
-  }
-  assertFrames([frame], size, 'upscaleNearest');
-  if (factor === 1) return frame;
-  const { height, width } = size;
-  const outWidth = width * factor;
-  const out = new Uint8Array(height * factor * outWidth * 3);
-  const row = new Uint8Array(outWidth * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const src = 3 * (y * width + x);
-      for (let k = 0; k < factor; k++) {
-        const dst = 3 * (x * factor + k);
-        row[dst] = frame[src];
-        row[dst + 1] = frame[src + 1];
-        row[dst + 2] = frame[src + 2];
-      }
-    }
-    for (let k = 0; k < factor; k++) out.set(row, (y * factor + k) * outWidth * 3);
-  }
-  return out;
 }
 
 /** Per-channel absolute difference |a - b|, e.g. the error row under a prediction. */
@@ -180,37 +125,6 @@ export function composeGridVideo(
   }
   const last = grid as RgbImage;
   return { frames, height: last.height, width: last.width };
-}
-
-/** Encodes an RGB image as PNG bytes. */
-export function encodePng(image: RgbImage): Uint8Array {
-  assertFrames([image.data], image, 'encodePng');
-  const png = new PNG({ width: image.width, height: image.height });
-  for (let i = 0; i < image.width * image.height; i++) {
-    png.data[4 * i] = image.data[3 * i];
-    png.data[4 * i + 1] = image.data[3 * i + 1];
-    png.data[4 * i + 2] = image.data[3 * i + 2];
-    png.data[4 * i + 3] = 255;
-  }
-  return new Uint8Array(PNG.sync.write(png));
-}
-
-/** Writes an RGB image as a PNG file (atomically). */
-export function writePng(path: string, image: RgbImage): void {
-  writeFileAtomic(path, encodePng(image));
-}
-
-/** Reads a PNG file (or bytes) into an RGB image (alpha dropped). */
-export function readPng(source: string | Uint8Array): RgbImage {
-  const bytes = typeof source === 'string' ? readFileSync(source) : Buffer.from(source);
-  const png = PNG.sync.read(bytes);
-  const data = new Uint8Array(png.width * png.height * 3);
-  for (let i = 0; i < png.width * png.height; i++) {
-    data[3 * i] = png.data[4 * i];
-    data[3 * i + 1] = png.data[4 * i + 1];
-    data[3 * i + 2] = png.data[4 * i + 2];
-  }
-  return { data, height: png.height, width: png.width };
 }
 
 /**

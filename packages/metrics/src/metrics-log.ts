@@ -6,7 +6,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '@vmbrl/core';
 import type { Series } from './stats.js';
 
 /** A value in a metrics row. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PNG } from 'pngjs';
+import { type RgbImage, readPng } from '@vmbrl/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { learningCurveSpec, learningCurveSvg, lossCurvesSpec, lossCurvesSvg } from './plots.js';
 import { svgToPng, writePlotFiles } from './render.js';
@@ -14,18 +14,18 @@ function layerData(spec: unknown, layer: number): Point[] {
   return (spec as { layer: { data: { values: Point[] } }[] }).layer[layer].data.values;
 }
 
-function decode(png: Uint8Array): PNG {
-  return PNG.sync.read(Buffer.from(png));
+function decode(png: Uint8Array): RgbImage {
+  return readPng(png);
 }
 
 /** Pixels within `tolerance` of an RGB colour. */
-function countColour(png: PNG, rgb: [number, number, number], tolerance = 10): number {
+function countColour(png: RgbImage, rgb: [number, number, number], tolerance = 10): number {
   let count = 0;
   for (let i = 0; i < png.width * png.height; i++) {
     const d =
-      Math.abs(png.data[4 * i] - rgb[0]) +
-      Math.abs(png.data[4 * i + 1] - rgb[1]) +
-      Math.abs(png.data[4 * i + 2] - rgb[2]);
+      Math.abs(png.data[3 * i] - rgb[0]) +
+      Math.abs(png.data[3 * i + 1] - rgb[1]) +
+      Math.abs(png.data[3 * i + 2] - rgb[2]);
     if (d <= tolerance) count++;
   }
   return count;

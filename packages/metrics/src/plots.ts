@@ -2,15 +2,11 @@
  * Learning curves and loss curves as vega-lite specs (see render.ts for SVG/PNG output).
  * Data goes into the spec inline, so a spec is self-contained and can be saved next to a plot.
  */
+import { type Validator, validator } from '@vmbrl/core';
 import { type VegaLiteSpec, renderVegaLiteSvg } from './render.js';
-import {
-  type Series,
-  type Smoothing,
-  aggregateCurves,
-  assertFiniteArray,
-  assertSeries,
-  smooth,
-} from './stats.js';
+import { type Series, type Smoothing, aggregateCurves, assertSeries, smooth } from './stats.js';
+
+const check: Validator = validator('plot');
 
 /** Several runs (seeds) of one method, drawn as mean line + std band. */
 export interface CurveGroup {
@@ -63,6 +59,11 @@ const REFERENCE_COLOURS = ['#666666', '#9d2a2a', '#222222', '#a0a0a0'];
 
 // Axis labels with SI prefixes (20k, 1.5M), but a plain 0 rather than d3's '0k'.
 const SI_LABELS = "datum.value === 0 ? '0' : format(datum.value, '~s')";
+
+/** The x encoding of every plot: steps on a quantitative axis labelled in SI units. */
+function stepAxis(title: string) {
+  return { field: 'x', type: 'quantitative', title, axis: { labelExpr: SI_LABELS } } as const;
+}
 
 function frame(options: PlotFrame) {
   return {
@@ -136,19 +137,14 @@ export function learningCurveSpec(options: LearningCurveOptions): VegaLiteSpec {
       points.push({ x, mean: m, lo: m - s, hi: m + s, n: agg.n[i], series: group.label });
     });
   }
-  references.forEach((r) => assertFiniteArray([r.value], `reference "${r.label}" value`));
+  references.forEach((r) => check.finiteList(`reference "${r.label}" value`, [r.value]));
   const domain = [...options.curves.map((c) => c.label), ...references.map((r) => r.label)];
   const range = [
     ...options.curves.map((_, i) => CURVE_COLOURS[i % CURVE_COLOURS.length]),
     ...references.map((_, i) => REFERENCE_COLOURS[i % REFERENCE_COLOURS.length]),
   ];
   const color = { field: 'series', type: 'nominal', scale: { domain, range } } as const;
-  const x = {
-    field: 'x',
-    type: 'quantitative',
-    title: options.xLabel ?? 'environment steps',
-    axis: { labelExpr: SI_LABELS },
-  } as const;
+  const x = stepAxis(options.xLabel ?? 'environment steps');
   const yTitle = options.yLabel ?? 'evaluation return';
   const layer: unknown[] = [
     {
@@ -232,12 +228,7 @@ export function lossCurvesSpec(options: LossCurvesOptions): VegaLiteSpec {
   }
   const yScale = options.logScale ? { type: 'log' } : { zero: false };
   const yTitle = options.yLabel ?? (options.logScale ? 'loss (log scale)' : 'loss');
-  const x = {
-    field: 'x',
-    type: 'quantitative',
-    title: options.xLabel ?? 'update step',
-    axis: { labelExpr: SI_LABELS },
-  } as const;
+  const x = stepAxis(options.xLabel ?? 'update step');
   // Panels are titled by term, so they need no legend.
   const color = {
     field: 'term',

@@ -7,9 +7,9 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
+import { writeFileAtomic } from '@vmbrl/core';
 import { View, parse } from 'vega';
 import { type TopLevelSpec, compile } from 'vega-lite';
-import { writeFileAtomic } from './atomic.js';
 
 /** A vega-lite specification (re-exported type). */
 export type VegaLiteSpec = TopLevelSpec;

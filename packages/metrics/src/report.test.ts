@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeGif, encodePng, writeGif } from '@vmbrl/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { composeOpenLoopVideo, encodePng } from './frames.js';
-import { encodeGif, writeGif } from './gif.js';
+import { composeOpenLoopVideo } from './frames.js';
 import { MetricsLog } from './metrics-log.js';
 import { buildReportHtml, inlineSvg, lastMetricsSection, sniffImageType } from './report.js';
 import { writeRunReport } from './run-report.js';

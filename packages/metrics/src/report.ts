@@ -4,7 +4,7 @@
  * decides what goes in.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '@vmbrl/core';
 import { type MetricValue, type MetricsRow, latestMetrics } from './metrics-log.js';
 
 /** Bytes given directly or read from a file. */

@@ -1,9 +1,12 @@
 /**
- * Statistics over runs and seeds: mean and sample standard deviation, numpy-style percentiles,
- * Pearson correlation, smoothing, and aggregation of several runs' curves onto one x grid.
+ * Statistics over runs and seeds: mean and sample standard deviation, median (percentiles
+ * are in @vmbrl/core), Pearson correlation, smoothing, and aggregation of several runs' curves onto one x grid.
  * Inputs are plain number arrays; every function rejects empty or non-finite input with an
  * error that names the argument.
  */
+import { type Validator, percentile, validator } from '@vmbrl/core';
+
+const check: Validator = validator('stats');
 
 /** A curve: y[i] measured at x[i] (for example eval return at env step x). */
 export interface Series {
@@ -11,27 +14,9 @@ export interface Series {
   y: readonly number[];
 }
 
-/** Throws unless `values` is a non-empty array of finite numbers. */
-export function assertFiniteArray(values: readonly number[], name: string, minLength = 1): void {
-  if (!Array.isArray(values) && !ArrayBuffer.isView(values)) {
-    throw new TypeError(`${name} must be an array of numbers, got ${typeof values}`);
-  }
-  if (values.length < minLength) {
-    throw new RangeError(
-      `${name} has ${values.length} value(s); at least ${minLength} ${minLength === 1 ? 'is' : 'are'} needed`,
-    );
-  }
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new RangeError(`${name}[${i}] is ${String(v)}; only finite numbers are allowed`);
-    }
-  }
-}
-
 /** Arithmetic mean. */
 export function mean(values: readonly number[]): number {
-  assertFiniteArray(values, 'values');
+  check.finiteList('values', values);
   let sum = 0;
   for (const v of values) sum += v;
   return sum / values.length;
@@ -67,7 +52,7 @@ export function meanStdAcross(runs: readonly (readonly number[])[]): {
   if (runs.length === 0) throw new RangeError('runs is empty; at least one run is needed');
   const length = runs[0].length;
   runs.forEach((run, s) => {
-    assertFiniteArray(run, `runs[${s}]`);
+    check.finiteList(`runs[${s}]`, run);
     if (run.length !== length) {
       throw new RangeError(
         `runs[${s}] has ${run.length} values but runs[0] has ${length}; all runs must have the same length`,
@@ -84,29 +69,6 @@ export function meanStdAcross(runs: readonly (readonly number[])[]): {
   return { mean: means, std: stds };
 }
 
-/**
- * The q-th percentile (q in [0, 100]) with linear interpolation between closest ranks, as
- * numpy's default `np.percentile(x, q)` (method 'linear'): position h = (n - 1) q / 100.
- */
-export function percentile(values: readonly number[], q: number): number {
-  return percentiles(values, [q])[0];
-}
-
-/** Several percentiles of the same values (sorts once). */
-export function percentiles(values: readonly number[], qs: readonly number[]): number[] {
-  assertFiniteArray(values, 'values');
-  const sorted = Array.from(values).sort((a, b) => a - b);
-  return qs.map((q) => {
-    if (typeof q !== 'number' || !(q >= 0 && q <= 100)) {
-      throw new RangeError(`percentile q is ${String(q)}; allowed are numbers in [0, 100]`);
-    }
-    const h = ((sorted.length - 1) * q) / 100;
-    const lo = Math.floor(h);
-    const hi = Math.min(lo + 1, sorted.length - 1);
-    return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-  });
-}
-
 /** Median (the 50th percentile). */
 export function median(values: readonly number[]): number {
   return percentile(values, 50);
@@ -117,8 +79,8 @@ export function median(values: readonly number[]): number {
  * the coefficient is undefined.
  */
 export function pearson(a: readonly number[], b: readonly number[]): number {
-  assertFiniteArray(a, 'a', 2);
-  assertFiniteArray(b, 'b', 2);
+  check.finiteList('a', a, 2);
+  check.finiteList('b', b, 2);
   if (a.length !== b.length) {
     throw new RangeError(`a has ${a.length} values but b has ${b.length}; they must be paired`);
   }
@@ -145,7 +107,7 @@ export function pearson(a: readonly number[], b: readonly number[]): number {
  * first points average over what exists so far and no future value leaks into the past.
  */
 export function movingAverage(values: readonly number[], window: number): number[] {
-  assertFiniteArray(values, 'values');
+  check.finiteList('values', values);
   if (!Number.isInteger(window) || window < 1) {
     throw new RangeError(`window is ${String(window)}; allowed are integers >= 1`);
   }
@@ -165,7 +127,7 @@ export function movingAverage(values: readonly number[], window: number): number
  * the first points are not pulled towards zero. w = 0 returns the input.
  */
 export function exponentialMovingAverage(values: readonly number[], weight: number): number[] {
-  assertFiniteArray(values, 'values');
+  check.finiteList('values', values);
   if (typeof weight !== 'number' || !(weight >= 0 && weight < 1)) {
     throw new RangeError(`smoothing weight is ${String(weight)}; allowed are numbers in [0, 1)`);
   }
@@ -188,7 +150,7 @@ export type Smoothing =
 /** Applies a smoothing description (undefined = unchanged copy). */
 export function smooth(values: readonly number[], smoothing?: Smoothing): number[] {
   if (!smoothing) {
-    assertFiniteArray(values, 'values');
+    check.finiteList('values', values);
     return Array.from(values);
   }
   if (smoothing.kind === 'window') return movingAverage(values, smoothing.window);
@@ -200,8 +162,8 @@ export function smooth(values: readonly number[], smoothing?: Smoothing): number
 
 /** Throws unless a series has equal-length finite x and y with strictly increasing x. */
 export function assertSeries(series: Series, name: string): void {
-  assertFiniteArray(series.x, `${name}.x`);
-  assertFiniteArray(series.y, `${name}.y`);
+  check.finiteList(`${name}.x`, series.x);
+  check.finiteList(`${name}.y`, series.y);
   if (series.x.length !== series.y.length) {
     throw new RangeError(
       `${name} has ${series.x.length} x values but ${series.y.length} y values; they must match`,
@@ -258,7 +220,7 @@ export function aggregateCurves(
   runs.forEach((run, i) => assertSeries(run, `runs[${i}]`));
   let grid: number[];
   if (options.grid) {
-    assertFiniteArray(options.grid, 'grid');
+    check.finiteList('grid', options.grid);
     grid = Array.from(options.grid).sort((a, b) => a - b);
   } else {
     const lo = Math.max(...runs.map((r) => r.x[0]));

@@ -1,13 +1,17 @@
-// Median wall-clock of one ALM update (paper preset, or `quick` with --quick) and of one Dreamer
+// Median wall-clock of one ALM update (Table 3's networks and batch 512, or the agent's `quick`
+// sizes and batch 64 with --quick) and of one Dreamer
 // behaviour update on a cheap stand-in dynamics (the world model's own cost is not included).
 // Run after `pnpm build`: node bench/update-speed.mjs [--repeats 5] [--quick]
 import os from 'node:os';
+import { scriptFlags } from '@vmbrl/core';
+import { AlmLearner, DreamerBehaviour, resolveAlmConfig } from '@vmbrl/objectives';
 import { initBackend, tf } from '@vmbrl/tensor';
-import { AlmLearner, DreamerBehaviour, resolveAlmConfig } from '../dist/index.js';
 
-const args = process.argv.slice(2);
-const repeats = Number(args[args.indexOf('--repeats') + 1]) || 5;
-const preset = args.includes('--quick') ? 'quick' : 'paper';
+const flags = scriptFlags('usage: node bench/update-speed.mjs [flags]', {
+  repeats: { type: 'int', doc: 'timed updates per measurement', default: 5, min: 1 },
+  quick: { type: 'boolean', doc: "the agent's quick sizes and batch 64", default: false },
+});
+const { repeats, quick } = flags;
 const backend = await initBackend();
 
 function median(xs) {
@@ -27,9 +31,9 @@ function time(fn) {
 }
 
 // ALM on a HalfCheetah-sized problem: state 17, action 6, K = 3.
-const config = resolveAlmConfig(preset);
+const config = resolveAlmConfig(quick ? { hidden: [128, 128], modelHidden: [256, 256] } : {});
 const learner = new AlmLearner(17, 6, config, 0);
-const n = config.batchSize;
+const n = quick ? 64 : 512;
 const k = config.horizon;
 const sequence = {
   states: tf.randomNormal([k + 1, n, 17]),
@@ -65,7 +69,7 @@ console.log(
     backend,
     repeats,
     loadavg: os.loadavg().map((x) => Number(x.toFixed(2))),
-    almPreset: preset,
+    almSizes: quick ? 'quick' : 'paper',
     almBatch: n,
     almUpdateMs: Math.round(alm),
     dreamerBehaviourUpdateMs: Math.round(dreamer),

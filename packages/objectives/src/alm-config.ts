@@ -1,63 +1,69 @@
 /**
- * ALM's hyper-parameters (Ghugare et al. 2023, Table 3 and appendix D; network sizes and the
- * remaining values from the reference code, RajGhugare19/alm cfgs/agent/alm.yaml).
+ * ALM's learner config (Ghugare et al. 2023): its fields, docs, Table 3's values and validation.
  */
+import { type FieldDocs, type Validator, validator } from '@vmbrl/core';
+
+const check: Validator = validator('ALM config');
+
 export interface AlmConfig {
-  /** Discount gamma. Table 3: 0.99. */
   gamma: number;
-  /** EMA rate of the target encoder and target critics. Table 3: 0.005. */
   tau: number;
-  /** Update the targets every this many updates. Reference code: 1. */
   targetUpdateEvery: number;
-  /** Weight lambda of the rollout lengths 1..K in the policy objective. Table 3: 0.95. */
   lambda: number;
-  /** Rollout length K of the lower bound and the policy objective (paper: 3; ablations 1, 5). */
   horizon: number;
-  /** Batch size. Table 3: 512. */
-  batchSize: number;
-  /** Adam learning rate of every network. Table 3: 1e-4. */
   lr: number;
-  /** Global gradient-norm clip. Table 3: 100. */
   clipNorm: number;
-  /** Latent size of z. Table 3: 50. */
   latentDim: number;
-  /** Hidden layers of the encoder, policy, reward, classifier and critics. Appendix D: 2 x 512. */
   hidden: number[];
-  /** Hidden layers of the latent model. Appendix D: 2 x 1024. */
   modelHidden: number[];
-  /** Coefficient c of the classifier reward c log(C / (1 - C)). Table 3: 0.1. */
   classifierRewardScale: number;
-  /** Exploration std schedule linear(start, end, duration) over environment steps (Table 3). */
   exploration: { start: number; end: number; duration: number };
-  /** Clip of the policy noise inside updates (rollouts, TD targets). Table 3: 0.3. */
   noiseClip: number;
-  /** Random actions before learning starts. Table 3: 5000. */
-  warmupSteps: number;
-  /** Replay capacity. Table 3: 1e5 (1e6 for humanoid). */
-  replayCapacity: number;
-  /** Ablation: keep the KL consistency term in the lower bound (eq. 7). */
   klTerm: boolean;
-  /** Ablation: keep the value term gamma^K Q(z_K, pi(z_K)) (eq. 7 and 8). */
   valueTerm: boolean;
-  /** Ablation: keep the classifier reward in the policy objective (eq. 8). */
   classifierReward: boolean;
-  /**
-   * Discount the terms of eq. 7 by gamma^i as written in the paper. The reference code does
-   * not (paper footnote 2), so the default is false.
-   */
+  // ALM eq. 7 discounts its terms by gamma^i; the reference code does not (paper
+  // footnote 2), so the default is false.
   discountLowerBound: boolean;
-  /** The model-free variant: same networks, TD3-style actor loss, no model. */
   modelFree: boolean;
 }
 
-/** Table 3's values: the `paper` preset. */
+/**
+ * One line per field; they feed `vmbrl-online --help` and `vmbrl-online presets`. Table 3's
+ * batch size (512), warm-up (5000 random steps) and replay capacity (1e5) are the run loop's
+ * knobs (`batchSize`, `warmupSteps`, `replayCapacity` of an ALM run).
+ */
+export const ALM_DOCS: FieldDocs<AlmConfig> = {
+  gamma: 'discount gamma (ALM Table 3: 0.99)',
+  tau: 'EMA rate of the target encoder and target critics (Table 3: 0.005)',
+  targetUpdateEvery: 'update the targets every this many updates (reference code: 1)',
+  lambda: 'weight lambda of the rollout lengths 1..K in the policy objective (Table 3: 0.95)',
+  horizon: 'rollout length K of the lower bound (ALM eq. 7) and policy objective (paper: 3)',
+  lr: 'Adam learning rate of every network (Table 3: 1e-4)',
+  clipNorm: 'global gradient-norm clip (Table 3: 100)',
+  latentDim: 'size of the latent z (Table 3: 50)',
+  hidden: 'hidden layers of the encoder, policy, reward, classifier and critics (2 x 512)',
+  modelHidden: 'hidden layers of the latent model (appendix D: 2 x 1024)',
+  classifierRewardScale: 'coefficient c of the classifier reward c log(C / (1 - C)) (Table 3: 0.1)',
+  exploration: 'exploration std, linear { start, end, duration } over env steps (Table 3)',
+  noiseClip: 'clip of the policy noise inside updates (Table 3: 0.3)',
+  klTerm: 'ablation: keep the KL consistency term of the lower bound (ALM eq. 7)',
+  valueTerm: 'ablation: keep the value term gamma^K Q(z_K, pi(z_K)) (ALM eq. 7 and 8)',
+  classifierReward: 'ablation: keep the classifier reward in the policy objective (ALM eq. 8)',
+  discountLowerBound: 'discount the terms of ALM eq. 7 by gamma^i as written (reference: no)',
+  modelFree: 'the model-free variant: same networks, TD3-style actor loss, no model',
+};
+
+/**
+ * ALM's hyper-parameters (Ghugare et al. 2023, Table 3 and appendix D; network sizes and the
+ * remaining values from the reference code, RajGhugare19/alm cfgs/agent/alm.yaml).
+ */
 export const almPaperConfig: AlmConfig = {
   gamma: 0.99,
   tau: 0.005,
   targetUpdateEvery: 1,
   lambda: 0.95,
   horizon: 3,
-  batchSize: 512,
   lr: 1e-4,
   clipNorm: 100,
   latentDim: 50,
@@ -66,8 +72,6 @@ export const almPaperConfig: AlmConfig = {
   classifierRewardScale: 0.1,
   exploration: { start: 1.0, end: 0.1, duration: 100_000 },
   noiseClip: 0.3,
-  warmupSteps: 5000,
-  replayCapacity: 100_000,
   klTerm: true,
   valueTerm: true,
   classifierReward: true,
@@ -75,54 +79,24 @@ export const almPaperConfig: AlmConfig = {
   modelFree: false,
 };
 
-/** Named presets: `paper` (Table 3), `quick` (smaller, for a laptop), `debug` (tiny, for tests). */
-export const almPresets = {
-  paper: almPaperConfig,
-  quick: {
-    ...almPaperConfig,
-    batchSize: 128,
-    hidden: [256, 256],
-    modelHidden: [512, 512],
-    exploration: { start: 1.0, end: 0.1, duration: 20_000 },
-    warmupSteps: 2000,
-  },
-  debug: {
-    ...almPaperConfig,
-    batchSize: 16,
-    latentDim: 8,
-    hidden: [32, 32],
-    modelHidden: [32, 32],
-    exploration: { start: 1.0, end: 0.1, duration: 1000 },
-    warmupSteps: 100,
-    replayCapacity: 10_000,
-  },
-} as const satisfies Record<string, AlmConfig>;
-
-export type AlmPresetName = keyof typeof almPresets;
-
 /**
- * A preset with overrides, validated: every bad value is reported with what is allowed.
+ * Table 3's values with overrides, validated: every bad value is reported with what is allowed.
  * Unknown keys are errors too (a typo must not silently fall back to a default).
  */
-export function resolveAlmConfig(
-  preset: AlmPresetName = 'paper',
-  overrides: Partial<AlmConfig> = {},
-): AlmConfig {
-  const base = almPresets[preset] as AlmConfig | undefined;
-  if (!base) {
-    throw new Error(
-      `ALM: unknown preset '${preset}', allowed: ${Object.keys(almPresets).join(', ')}`,
-    );
-  }
+export function resolveAlmConfig(overrides: Partial<AlmConfig> = {}): AlmConfig {
   for (const key of Object.keys(overrides)) {
-    if (!(key in base)) {
-      throw new Error(`ALM: unknown option '${key}', allowed: ${Object.keys(base).join(', ')}`);
+    if (!(key in almPaperConfig)) {
+      check.fail(
+        key,
+        overrides[key as keyof AlmConfig],
+        `an option among ${Object.keys(almPaperConfig).join(', ')}`,
+      );
     }
   }
   const config: AlmConfig = {
-    ...base,
-    ...overrides,
-    exploration: { ...base.exploration, ...overrides.exploration },
+    ...structuredClone(almPaperConfig),
+    ...structuredClone(overrides),
+    exploration: { ...almPaperConfig.exploration, ...overrides.exploration },
   };
   validateAlmConfig(config);
   return config;
@@ -130,59 +104,26 @@ export function resolveAlmConfig(
 
 /** Throws one clear error for the first invalid value of `config`. */
 export function validateAlmConfig(config: AlmConfig): void {
-  const fraction = (v: number) => v >= 0 && v <= 1;
-  const positive = (v: number) => Number.isFinite(v) && v > 0;
-  const positiveInt = (v: number) => Number.isInteger(v) && v > 0;
-  const checks: Array<[boolean, string]> = [
-    [fraction(config.gamma), `gamma must be in [0, 1], got ${config.gamma}`],
-    [config.tau > 0 && config.tau <= 1, `tau must be in (0, 1], got ${config.tau}`],
-    [
-      positiveInt(config.targetUpdateEvery),
-      `targetUpdateEvery must be a positive integer, got ${config.targetUpdateEvery}`,
-    ],
-    [fraction(config.lambda), `lambda must be in [0, 1], got ${config.lambda}`],
-    [positiveInt(config.horizon), `horizon (K) must be a positive integer, got ${config.horizon}`],
-    [
-      positiveInt(config.batchSize),
-      `batchSize must be a positive integer, got ${config.batchSize}`,
-    ],
-    [positive(config.lr), `lr must be positive, got ${config.lr}`],
-    [positive(config.clipNorm), `clipNorm must be positive, got ${config.clipNorm}`],
-    [
-      positiveInt(config.latentDim),
-      `latentDim must be a positive integer, got ${config.latentDim}`,
-    ],
-    [
-      config.hidden.length > 0 && config.hidden.every(positiveInt),
-      `hidden must be a non-empty list of positive integers, got [${config.hidden}]`,
-    ],
-    [
-      config.modelHidden.length > 0 && config.modelHidden.every(positiveInt),
-      `modelHidden must be a non-empty list of positive integers, got [${config.modelHidden}]`,
-    ],
-    [
-      config.classifierRewardScale >= 0,
-      `classifierRewardScale must be >= 0, got ${config.classifierRewardScale}`,
-    ],
-    [
-      positive(config.exploration.start) && positive(config.exploration.end),
-      `exploration start and end must be positive, got ${config.exploration.start}, ${config.exploration.end}`,
-    ],
-    [
-      positiveInt(config.exploration.duration),
-      `exploration duration must be a positive integer, got ${config.exploration.duration}`,
-    ],
-    [positive(config.noiseClip), `noiseClip must be positive, got ${config.noiseClip}`],
-    [
-      Number.isInteger(config.warmupSteps) && config.warmupSteps >= 0,
-      `warmupSteps must be a non-negative integer, got ${config.warmupSteps}`,
-    ],
-    [
-      positiveInt(config.replayCapacity),
-      `replayCapacity must be a positive integer, got ${config.replayCapacity}`,
-    ],
-  ];
-  for (const [ok, message] of checks) if (!ok) throw new Error(`ALM: ${message}`);
+  if (!config || typeof config !== 'object') check.fail('config', config, 'an ALM config');
+  check.number('gamma', config.gamma, { min: 0, max: 1 });
+  check.number('tau', config.tau, { min: 0, max: 1, minOpen: true });
+  check.integer('targetUpdateEvery', config.targetUpdateEvery, 1);
+  check.number('lambda', config.lambda, { min: 0, max: 1 });
+  check.integer('horizon', config.horizon, 1);
+  check.number('lr', config.lr, { min: 0, minOpen: true });
+  check.number('clipNorm', config.clipNorm, { min: 0, minOpen: true });
+  check.integer('latentDim', config.latentDim, 1);
+  check.integerList('hidden', config.hidden);
+  check.integerList('modelHidden', config.modelHidden);
+  check.number('classifierRewardScale', config.classifierRewardScale, { min: 0 });
+  const exploration = config.exploration;
+  if (!exploration || typeof exploration !== 'object') {
+    check.fail('exploration', exploration, '{ start, end, duration }');
+  }
+  check.number('exploration.start', exploration.start, { min: 0, minOpen: true });
+  check.number('exploration.end', exploration.end, { min: 0, minOpen: true });
+  check.integer('exploration.duration', exploration.duration, 1);
+  check.number('noiseClip', config.noiseClip, { min: 0, minOpen: true });
   for (const flag of [
     'klTerm',
     'valueTerm',
@@ -190,9 +131,7 @@ export function validateAlmConfig(config: AlmConfig): void {
     'discountLowerBound',
     'modelFree',
   ] as const) {
-    if (typeof config[flag] !== 'boolean') {
-      throw new Error(`ALM: ${flag} must be true or false, got ${String(config[flag])}`);
-    }
+    check.boolean(flag, config[flag]);
   }
 }
 

@@ -1,6 +1,14 @@
 import { initBackend, tf } from '@vmbrl/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { almPresets, explorationStd, resolveAlmConfig } from './alm-config.js';
+import { type AlmConfig, almPaperConfig, explorationStd, resolveAlmConfig } from './alm-config.js';
+
+/** Small networks for fast tests (the sizes of the ALM agent's `debug` preset). */
+const SMALL: Partial<AlmConfig> = {
+  latentDim: 8,
+  hidden: [32, 32],
+  modelHidden: [32, 32],
+  exploration: { start: 1, end: 0.1, duration: 1000 },
+};
 import { AlmLearner } from './alm-learner.js';
 import { AlmNetworks } from './alm-networks.js';
 import { constantNoise } from './noise.js';
@@ -46,39 +54,35 @@ describe('ALM config, schedule and networks', () => {
   });
 
   it('the paper preset holds Table 3 and validation names the bad value', () => {
-    const paper = resolveAlmConfig('paper');
+    const paper = resolveAlmConfig();
     expect(paper).toMatchObject({
       gamma: 0.99,
       tau: 0.005,
       lambda: 0.95,
-      batchSize: 512,
       lr: 1e-4,
       clipNorm: 100,
       latentDim: 50,
       classifierRewardScale: 0.1,
       noiseClip: 0.3,
-      warmupSteps: 5000,
-      replayCapacity: 100_000,
       horizon: 3,
       hidden: [512, 512],
       modelHidden: [1024, 1024],
       exploration: { start: 1, end: 0.1, duration: 100_000 },
     });
-    expect(resolveAlmConfig('paper', { horizon: 5 }).horizon).toBe(5);
-    expect(() => resolveAlmConfig('paper', { horizon: 0 })).toThrow(
-      /horizon \(K\) must be a positive integer, got 0/,
+    expect(resolveAlmConfig({ horizon: 5 }).horizon).toBe(5);
+    expect(() => resolveAlmConfig({ horizon: 0 })).toThrow(
+      /ALM config: horizon = 0 is invalid; allowed: an integer >= 1/,
     );
-    expect(() => resolveAlmConfig('paper', { tau: 0 })).toThrow(/tau must be in \(0, 1\]/);
-    expect(() => resolveAlmConfig('paper', { horizonn: 3 } as never)).toThrow(
-      /unknown option 'horizonn'/,
+    expect(() => resolveAlmConfig({ tau: 0 })).toThrow(
+      /tau = 0 is invalid; allowed: a number in \(0, 1\]/,
     );
-    expect(() => resolveAlmConfig('huge' as never)).toThrow(
-      /unknown preset 'huge', allowed: paper, quick, debug/,
+    expect(() => resolveAlmConfig({ horizonn: 3 } as never)).toThrow(
+      /horizonn = 3 is invalid; allowed: an option among gamma, tau/,
     );
   });
 
   it('the exploration std is linear from 1.0 to 0.1 over 100k steps, then constant', () => {
-    const s = almPresets.paper.exploration;
+    const s = almPaperConfig.exploration;
     expect(explorationStd(0, s)).toBeCloseTo(1, 10);
     expect(explorationStd(25_000, s)).toBeCloseTo(0.775, 10);
     expect(explorationStd(50_000, s)).toBeCloseTo(0.55, 10);
@@ -88,7 +92,7 @@ describe('ALM config, schedule and networks', () => {
   });
 
   it('builds the paper-sized networks: 2 x 512 ELU (model 2 x 1024), latent 50, layer norm on the heads', () => {
-    const nets = new AlmNetworks(17, 6, almPresets.paper, 1);
+    const nets = new AlmNetworks(17, 6, almPaperConfig, 1);
     expect(nets.encoder.net.layers.map((l) => [l.outDim, l.activation])).toEqual([
       [512, 'elu'],
       [512, 'elu'],
@@ -115,7 +119,7 @@ describe('ALM config, schedule and networks', () => {
   });
 
   it('soft target updates move each weight by exactly tau of its distance to the source', () => {
-    const nets = new AlmNetworks(4, 2, almPresets.debug, 2);
+    const nets = new AlmNetworks(4, 2, resolveAlmConfig(SMALL), 2);
     const encoder = nets.encoder;
     const target = nets.encoderTarget.target;
     tf.tidy(() => {
@@ -145,7 +149,7 @@ describe('ALM config, schedule and networks', () => {
 describe('AlmLearner.update', () => {
   it('changes every trained group, moves targets by tau, and keeps numTensors flat', async () => {
     await initBackend({ backend: 'wasm', log: false });
-    const config = resolveAlmConfig('debug', { lr: 1e-3 });
+    const config = resolveAlmConfig({ ...SMALL, lr: 1e-3 });
     const learner = new AlmLearner(4, 2, config, 5);
     const net = learner.networks;
     const groups = [
@@ -209,7 +213,7 @@ describe('AlmLearner.update', () => {
 
   it('the model-free variant trains encoder, critics and policy but not the model, reward or classifier', async () => {
     await initBackend({ backend: 'wasm', log: false });
-    const learner = new AlmLearner(4, 2, resolveAlmConfig('debug', { modelFree: true }), 6);
+    const learner = new AlmLearner(4, 2, resolveAlmConfig({ ...SMALL, modelFree: true }), 6);
     const net = learner.networks;
     const frozen = [...net.model.trainableVariables(), ...net.rewardVariables()];
     const frozenBefore = snapshot(frozen);

@@ -11,7 +11,7 @@ import {
 import { AlmNetworks } from './alm-networks.js';
 import { type NoiseSource, rsample, seededNoise } from './noise.js';
 
-/** Replayed K-step sequences for the lower bound (eq. 7). */
+/** Replayed K-step sequences for the lower bound (ALM eq. 7). */
 export interface AlmSequenceBatch {
   /** s_0 .. s_K [K+1, N, S]. */
   states: tf.Tensor;

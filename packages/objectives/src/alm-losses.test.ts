@@ -56,7 +56,7 @@ describe('ALM losses on tiny inputs', () => {
 
   const base = { gamma: 0.5, klTerm: true, valueTerm: true, discount: false, std: 0.2, clip: 0.3 };
 
-  it('lower bound (eq. 7), K = 1, by hand, and each ablation flag', () => {
+  it('lower bound (ALM eq. 7), K = 1, by hand, and each ablation flag', () => {
     tf.tidy(() => {
       const batch = { states: tf.tensor3d([[[1]], [[2]]]), actions: tf.tensor3d([[[0.5]]]) };
       const o = { ...base, noise: constantNoise(0) };
@@ -76,7 +76,7 @@ describe('ALM losses on tiny inputs', () => {
     });
   });
 
-  it('lower bound (eq. 7), K = 3 with noise, equals the formula computed in plain JS', () => {
+  it('lower bound (ALM eq. 7), K = 3 with noise, equals the formula computed in plain JS', () => {
     const states = [
       [0.2, -0.4],
       [0.5, 0.1],
@@ -127,7 +127,7 @@ describe('ALM losses on tiny inputs', () => {
     });
   });
 
-  it('policy objective (eq. 8): classifier reward c * logit, lambda-weighted over lengths 1..K', () => {
+  it('policy objective (ALM eq. 8): classifier reward c * logit, lambda-weighted over lengths 1..K', () => {
     const o = {
       horizon: 1,
       gamma: 0.5,
@@ -182,7 +182,7 @@ describe('ALM losses on tiny inputs', () => {
     });
   });
 
-  it('classifier cross-entropy (eq. 9), TD (eq. 10) and reward MSE (eq. 11) by hand', () => {
+  it('classifier cross-entropy (ALM eq. 9), TD (ALM eq. 10) and reward MSE (ALM eq. 11) by hand', () => {
     tf.tidy(() => {
       // real logit = 1 - 0 + 0 = 1, fake = -1: 1/2 (softplus(-1) + softplus(-1)).
       const c = classifierLoss(toy, {

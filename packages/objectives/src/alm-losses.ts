@@ -56,7 +56,7 @@ export interface LowerBoundOptions extends PolicyNoise {
   klTerm: boolean;
   /** Keep the value term Q(z_K, pi(z_K)) (ablation flag). */
   valueTerm: boolean;
-  /** Discount the terms by gamma^i as written in eq. 7 (the reference code does not). */
+  /** Discount the terms by gamma^i as written in ALM eq. 7 (the reference code does not). */
   discount: boolean;
 }
 

@@ -40,32 +40,14 @@ export class GaussianMlp extends Module {
  * has layer norm and tanh, the others ELU, then a linear output (reference code; paper
  * appendix D: "layer normalization to the value function and rewards").
  */
-export class LayerNormHead extends Module {
-  readonly layers: Dense[] = [];
-
-  constructor(
-    readonly inDim: number,
-    hidden: number[],
-    readonly outDim: number,
-    options: ModuleOptions = {},
-  ) {
-    super('head', options);
-    let dim = inDim;
-    hidden.forEach((size, i) => {
-      const layer = new Dense(dim, size, {
-        ...this.childOptions(`h${i}`),
-        layerNorm: i === 0,
-        activation: i === 0 ? 'tanh' : 'elu',
-      });
-      this.layers.push(this.addChild(layer));
-      dim = size;
+export class LayerNormHead extends MLP {
+  constructor(inDim: number, hidden: number[], outDim: number, options: ModuleOptions = {}) {
+    super(inDim, hidden, outDim, {
+      ...options,
+      name: options.name ?? 'head',
+      activation: 'elu',
+      firstLayer: { activation: 'tanh', layerNorm: true },
     });
-    this.layers.push(this.addChild(new Dense(dim, outDim, this.childOptions('out'))));
-  }
-
-  /** x [..., inDim] -> [..., outDim]. */
-  apply(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => this.layers.reduce((h, layer) => layer.apply(h), x));
   }
 }
 
@@ -158,12 +140,12 @@ export class AlmNetworks {
     };
   }
 
-  /** Variables trained by the lower bound (eq. 7): encoder and latent model. */
+  /** Variables trained by the lower bound (ALM eq. 7): encoder and latent model. */
   representationVariables(): tf.Variable[] {
     return [...this.encoder.trainableVariables(), ...this.model.trainableVariables()];
   }
 
-  /** Variables trained by the reward and classifier losses (eq. 9, 11). */
+  /** Variables trained by the reward and classifier losses (ALM eq. 9, 11). */
   rewardVariables(): tf.Variable[] {
     return [...this.reward.trainableVariables(), ...this.classifier.trainableVariables()];
   }

@@ -30,7 +30,10 @@ export type ImaginationPolicy = (features: tf.Tensor) => tf.Tensor;
  */
 export type Imagine = (policy: ImaginationPolicy) => ImaginedTrajectory;
 
-/** Value estimate the actor maximises: V_lambda (eq. 6), V_R (eq. 4, no value model), V_N^k (eq. 5). */
+/**
+ * Value estimate the actor maximises: V_lambda (Dreamer eq. 6), V_R (Dreamer eq. 4, no value
+ * model), V_N^k (Dreamer eq. 5).
+ */
 export type ValueEstimate = 'lambda' | 'reward' | { nStep: number };
 
 /** Options of {@link DreamerBehaviour}; defaults follow the paper (appendix B). */
@@ -70,26 +73,6 @@ export interface DreamerBehaviourOptions {
   /** Seed of the initialisation and of the imagination noise. Default 0. */
   seed?: number;
 }
-
-/** Presets: the paper's appendix B and the reference code's values (danijar/dreamer). */
-export const dreamerBehaviourPresets = {
-  paper: {
-    actorLr: 3e-4,
-    valueLr: 3e-4,
-    targetUpdateEvery: 100,
-    discountWeighting: false,
-    actor: { hidden: [300, 300, 300] },
-    value: { hidden: [300, 300, 300] },
-  },
-  reference: {
-    actorLr: 8e-5,
-    valueLr: 8e-5,
-    targetUpdateEvery: 0,
-    discountWeighting: true,
-    actor: { hidden: [400, 400, 400, 400] },
-    value: { hidden: [400, 400, 400] },
-  },
-} as const satisfies Record<string, DreamerBehaviourOptions>;
 
 /** Tensors of the actor step that the value step reuses. */
 interface Kept {

@@ -1,7 +1,7 @@
 import { type Normal, stopGradient, tf } from '@vmbrl/tensor';
 
 /**
- * Dreamer's actor loss (eq. 7 as a loss): -mean over steps and batch of the value estimates,
+ * Dreamer's actor loss (Dreamer eq. 7 as a loss): -mean over steps and batch of the value estimates,
  * optionally weighted per step (the reference code weights by the cumulative discount, see
  * `cumulativeDiscounts`). Gradients flow into `returns`, i.e. through the imagined rollout.
  */
@@ -14,7 +14,7 @@ export function actorLoss(returns: tf.Tensor, weights?: tf.Tensor): tf.Scalar {
 }
 
 /**
- * Dreamer's value loss (eq. 8): mean of 1/2 (v(s_t) - stopgrad(V_lambda(s_t)))^2, optionally
+ * Dreamer's value loss (Dreamer eq. 8): mean of 1/2 (v(s_t) - stopgrad(V_lambda(s_t)))^2, optionally
  * weighted per step. Only `values` carries gradients.
  */
 export function valueLoss(values: tf.Tensor, targets: tf.Tensor, weights?: tf.Tensor): tf.Scalar {

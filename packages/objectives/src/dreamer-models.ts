@@ -16,7 +16,7 @@ export interface ActionModelOptions extends ModuleOptions {
 }
 
 /**
- * Dreamer's action model q_phi(a | s): a tanh-transformed Gaussian (eq. 3) whose mean and
+ * Dreamer's action model q_phi(a | s): a tanh-transformed Gaussian (Dreamer eq. 3) whose mean and
  * softplus standard deviation come from a dense ELU network. As in the reference code
  * (danijar/dreamer models.py, ActionDecoder): mean = 5 tanh(mean / 5) and
  * std = softplus(x + softplus^-1(5)) + 1e-4, so a fresh network explores with std ~ 5 before

@@ -124,7 +124,7 @@ describe('Dreamer losses', () => {
     });
   });
 
-  it('the contrastive loss is InfoNCE over the batch (eq. 12), computed by hand', () => {
+  it('the contrastive loss is InfoNCE over the batch (Dreamer eq. 12), computed by hand', () => {
     tf.tidy(() => {
       const states = tf.tensor2d([[0], [1], [3]]);
       const means = [0.5, 1, 2];

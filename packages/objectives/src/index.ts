@@ -21,7 +21,6 @@ export {
 export { actorLoss, valueLoss, contrastiveLoss } from './dreamer-losses.js';
 export {
   DreamerBehaviour,
-  dreamerBehaviourPresets,
   type DreamerBehaviourOptions,
   type BehaviourMetrics,
   type Imagine,
@@ -31,9 +30,8 @@ export {
 } from './dreamer-behaviour.js';
 export {
   type AlmConfig,
-  type AlmPresetName,
   almPaperConfig,
-  almPresets,
+  ALM_DOCS,
   resolveAlmConfig,
   validateAlmConfig,
   explorationStd,

@@ -17,7 +17,7 @@ function expectClose(actual: number[], expected: number[], digits = 5): void {
 const r = [[1], [2], [3]];
 const v = [[0], [10], [20]];
 
-describe('Dreamer value estimates (eq. 4-6)', () => {
+describe('Dreamer value estimates (Dreamer eq. 4-6)', () => {
   beforeAll(async () => {
     await initBackend({ backend: 'wasm', log: false });
   });
@@ -56,7 +56,7 @@ describe('Dreamer value estimates (eq. 4-6)', () => {
     });
   });
 
-  it('lambdaReturn equals the weighted average of n-step returns written out as in eq. 6', () => {
+  it('lambdaReturn equals the weighted average of n-step returns written out as in Dreamer eq. 6', () => {
     const horizon = 6;
     const batch = 3;
     const gamma = 0.9;
@@ -108,7 +108,7 @@ describe('Dreamer value estimates (eq. 4-6)', () => {
     });
   });
 
-  it('V_R sums the rewards to the horizon (eq. 4) and cumulative discounts weight the steps', () => {
+  it('V_R sums the rewards to the horizon (Dreamer eq. 4) and cumulative discounts weight the steps', () => {
     tf.tidy(() => {
       expectClose(rows(rewardSumReturn(tf.tensor2d(r))), [6, 5, 3]);
       expectClose(rows(rewardSumReturn(tf.tensor2d(r), 0.5)), [1 + 1 + 0.75, 2 + 1.5, 3]);

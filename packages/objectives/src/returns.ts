@@ -25,7 +25,7 @@ export interface ReturnInputs {
 /**
  * V_lambda of Dreamer eq. 6 for every step, by the recursion
  *   R_t = r_t + d_t ((1 - lambda) v(s_{t+1}) + lambda R_{t+1}),  R_T = v(s_T) (the bootstrap),
- * which equals the exponentially weighted average of the n-step returns V_N^n (eq. 5) with
+ * which equals the exponentially weighted average of the n-step returns V_N^n (Dreamer eq. 5) with
  * weights (1 - lambda) lambda^(n-1) and the remainder lambda^(T-t-1) on the longest one.
  * lambda = 0 gives one-step TD targets, lambda = 1 the discounted Monte-Carlo return plus the
  * discounted bootstrap. Differentiable in rewards, values, discounts and bootstrap.

@@ -173,11 +173,23 @@ describe('cem option errors', () => {
   const scorer = new QuadraticScorer(A, inside);
   const base = { horizon: H, candidates: 10, topK: 2, iterations: 2, seed: 0 };
   const cases: Array<[string, Record<string, unknown>, RegExp]> = [
-    ['topK > candidates', { topK: 20 }, /topK \(20\) must be <= candidates \(10\)/],
-    ['non-integer horizon', { horizon: 2.5 }, /horizon must be an integer >= 1, got 2.5/],
-    ['zero candidates', { candidates: 0 }, /candidates must be an integer >= 1, got 0/],
-    ['non-integer iterations', { iterations: 1.5 }, /iterations must be an integer >= 1/],
-    ['topK 0', { topK: 0 }, /topK must be an integer >= 1, got 0/],
+    ['topK > candidates', { topK: 20 }, /cem: topK = 20 is invalid; allowed: an integer in 1..10/],
+    [
+      'non-integer horizon',
+      { horizon: 2.5 },
+      /cem: horizon = 2.5 is invalid; allowed: an integer >= 1/,
+    ],
+    [
+      'zero candidates',
+      { candidates: 0 },
+      /cem: candidates = 0 is invalid; allowed: an integer >= 1/,
+    ],
+    [
+      'non-integer iterations',
+      { iterations: 1.5 },
+      /cem: iterations = 1.5 is invalid; allowed: an integer >= 1/,
+    ],
+    ['topK 0', { topK: 0 }, /cem: topK = 0 is invalid; allowed: an integer in 1..10/],
     ['reversed bounds', { actionMin: 1, actionMax: -1 }, /actionMin < actionMax, got \[1, -1\]/],
     ['no seed nor rng', { seed: undefined }, /exactly one of rng .* or seed/],
     ['both seed and rng', { rng: new Rng(1) }, /exactly one of rng .* or seed/],
@@ -214,7 +226,7 @@ describe('cem option errors', () => {
       /needs a scorer with scoreTensor/,
     );
     await expect(cem({ actionDim: 0, score: arrayOnly.score }, base)).rejects.toThrow(
-      /scorer.actionDim must be an integer >= 1, got 0/,
+      /cem: scorer.actionDim = 0 is invalid; allowed: an integer >= 1/,
     );
     await expect(cem({} as never, base)).rejects.toThrow(/score\(actions, J, H\) or scoreTensor/);
   });

@@ -1,3 +1,4 @@
+import { type SequenceScorer, checkActionSequences } from '@vmbrl/core';
 /**
  * The cross-entropy method as PlaNet plans with it (Hafner et al. 2019, Algorithm 2): a
  * time-dependent diagonal Gaussian over action sequences starts at N(0, I) on every call; each
@@ -12,12 +13,7 @@ import {
   drawStandardNormal,
   resolvePlannerOptions,
 } from './options.js';
-import {
-  type AnyScorer,
-  type SequenceScorer,
-  type TensorSequenceScorer,
-  checkSequenceShape,
-} from './types.js';
+import type { AnyScorer, TensorSequenceScorer } from './types.js';
 
 /** Options of {@link cem}. */
 export interface CemOptions extends PlannerOptions {
@@ -199,7 +195,7 @@ export async function scoreOnJs(
   candidates: number,
   horizon: number,
 ): Promise<Float32Array> {
-  checkSequenceShape(actions, candidates, horizon, scorer.actionDim);
+  checkActionSequences(actions, candidates, horizon, scorer.actionDim, 'cem');
   const returns = await scorer.score(actions, candidates, horizon);
   if (!returns || returns.length !== candidates) {
     throw new Error(

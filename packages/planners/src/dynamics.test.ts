@@ -1,7 +1,8 @@
+import type { Dynamics } from '@vmbrl/core';
 import { Rng, initBackend, tf } from '@vmbrl/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cem } from './cem.js';
-import { type Dynamics, scorerFromDynamics } from './types.js';
+import { scorerFromDynamics } from './types.js';
 
 beforeAll(async () => {
   await initBackend();
@@ -113,7 +114,7 @@ describe('scorerFromDynamics', () => {
   it('rejects actions of the wrong size and rewards of the wrong length', () => {
     const scorer = scorerFromDynamics(new PointMass(), belief);
     expect(() => scorer.score(actions.subarray(1), J, H)).toThrow(
-      /actions must be a Float32Array of \[J=7, H=4, A=2\] = 56 numbers, got 55/,
+      /actions = "55 numbers" is invalid; allowed: a Float32Array of \[J=7, H=4, A=2\] = 56 numbers/,
     );
     const broken = new PointMass();
     broken.reward = () => new Float32Array(1);

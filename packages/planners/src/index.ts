@@ -1,7 +1,8 @@
 /**
  * @vmbrl/planners — CEM and random shooting over action-sequence scorers: learned models on the
  * tensor backend (`TensorSequenceScorer`), the true simulator on the JS side
- * (`SequenceScorer`), or any batched step-wise `Dynamics` through `scorerFromDynamics`.
+ * (`SequenceScorer`), or any batched step-wise `Dynamics` through `scorerFromDynamics` (the
+ * contracts are in @vmbrl/core).
  */
 export { cem, type CemOptions, type CemResult } from './cem.js';
 export {
@@ -12,9 +13,6 @@ export {
 export type { PlannerOptions } from './options.js';
 export {
   type AnyScorer,
-  type Dynamics,
-  type SequenceScorer,
-  type SyncSequenceScorer,
   type TensorSequenceScorer,
   isSequenceScorer,
   isTensorScorer,

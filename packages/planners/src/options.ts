@@ -1,4 +1,4 @@
-import { Rng } from '@vmbrl/tensor';
+import { Rng, type Validator, validator } from '@vmbrl/core';
 import { type AnyScorer, isSequenceScorer, isTensorScorer } from './types.js';
 
 /** Options shared by every planner. */
@@ -43,13 +43,6 @@ export interface ResolvedPlannerOptions {
   path: 'tensor' | 'array';
 }
 
-function checkPositiveInteger(value: unknown, name: string, where: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new Error(`${where}: ${name} must be an integer >= 1, got ${String(value)}`);
-  }
-  return value;
-}
-
 /** Validates the shared options against the scorer; throws one message naming the bad value. */
 export function resolvePlannerOptions(
   scorer: AnyScorer,
@@ -59,9 +52,10 @@ export function resolvePlannerOptions(
   if (!scorer || (!isTensorScorer(scorer) && !isSequenceScorer(scorer))) {
     throw new Error(`${where}: the scorer must have score(actions, J, H) or scoreTensor(actions)`);
   }
-  const actionDim = checkPositiveInteger(scorer.actionDim, 'scorer.actionDim', where);
-  const horizon = checkPositiveInteger(options.horizon, 'horizon', where);
-  const candidates = checkPositiveInteger(options.candidates, 'candidates', where);
+  const check: Validator = validator(where);
+  const actionDim = check.integer('scorer.actionDim', scorer.actionDim, 1);
+  const horizon = check.integer('horizon', options.horizon, 1);
+  const candidates = check.integer('candidates', options.candidates, 1);
   const actionMin = options.actionMin ?? -1;
   const actionMax = options.actionMax ?? 1;
   if (!Number.isFinite(actionMin) || !Number.isFinite(actionMax) || !(actionMin < actionMax)) {
@@ -107,13 +101,10 @@ export function checkCemOptions(
   topK: unknown,
   candidates: number,
 ): { iterations: number; topK: number } {
-  const I = checkPositiveInteger(iterations, 'iterations', 'cem');
-  const K = checkPositiveInteger(topK, 'topK', 'cem');
-  if (K > candidates) {
-    throw new Error(
-      `cem: topK (${K}) must be <= candidates (${candidates}); the belief is refit to the best K of J`,
-    );
-  }
+  const check: Validator = validator('cem');
+  const I = check.integer('iterations', iterations, 1);
+  // The belief is refit to the best K of the J candidates.
+  const K = check.integer('topK', topK, 1, candidates);
   return { iterations: I, topK: K };
 }
 

@@ -77,10 +77,10 @@ describe('randomShooting', () => {
     await randomShooting(scorer, { horizon: H, candidates: J, seed: 2 });
     expect(tf.memory().numTensors).toBe(before);
     await expect(randomShooting(scorer, { horizon: 0, candidates: J, seed: 1 })).rejects.toThrow(
-      /randomShooting: horizon must be an integer >= 1, got 0/,
+      /randomShooting: horizon = 0 is invalid; allowed: an integer >= 1/,
     );
     await expect(randomShooting(scorer, { horizon: H, candidates: 1.5, seed: 1 })).rejects.toThrow(
-      /randomShooting: candidates must be an integer >= 1, got 1.5/,
+      /randomShooting: candidates = 1.5 is invalid; allowed: an integer >= 1/,
     );
   });
 });

@@ -1,3 +1,4 @@
+import type { SequenceScorer } from '@vmbrl/core';
 /**
  * Random shooting (PlaNet's Figure 5 baseline): score J sequences drawn from N(0, I), clipped
  * to the action bounds, and act with the first action of the best one; no refitting.
@@ -5,7 +6,7 @@
 import { tf } from '@vmbrl/tensor';
 import { sampleSequences, scoreOnBackend, scoreOnJs, topIndices } from './cem.js';
 import { type PlannerOptions, drawStandardNormal, resolvePlannerOptions } from './options.js';
-import type { AnyScorer, SequenceScorer, TensorSequenceScorer } from './types.js';
+import type { AnyScorer, TensorSequenceScorer } from './types.js';
 
 /** Options of {@link randomShooting}. */
 export type RandomShootingOptions = PlannerOptions;

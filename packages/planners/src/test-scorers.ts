@@ -1,6 +1,7 @@
+import type { SequenceScorer } from '@vmbrl/core';
 /** Scorers with a known optimum, shared by the planner tests (not exported by the package). */
 import { tf } from '@vmbrl/tensor';
-import type { SequenceScorer, TensorSequenceScorer } from './types.js';
+import type { TensorSequenceScorer } from './types.js';
 
 /**
  * Return = -sum_t ||a_t - target_t||^2, a concave function of the sequence whose maximum over

@@ -1,59 +1,17 @@
+import {
+  type TensorSequenceScorer as CoreTensorSequenceScorer,
+  type Dynamics,
+  type SequenceScorer,
+  type SyncSequenceScorer,
+  checkActionSequences,
+} from '@vmbrl/core';
 import type { tf } from '@vmbrl/tensor';
 
-/**
- * Scores whole action sequences on the JS side (e.g. the true simulator). This is all PlaNet's
- * CEM needs: the return of each candidate sequence from the current belief.
- */
-export interface SequenceScorer {
-  /** Action dimension A. */
-  readonly actionDim: number;
-  /**
-   * Returns of `candidates` sequences. `actions` is row-major [J, H, A] with J = `candidates`
-   * and H = `horizon`; the result has J entries.
-   */
-  score(
-    actions: Float32Array,
-    candidates: number,
-    horizon: number,
-  ): Float32Array | Promise<Float32Array>;
-}
-
-/** A {@link SequenceScorer} whose `score` returns synchronously. */
-export interface SyncSequenceScorer extends SequenceScorer {
-  score(actions: Float32Array, candidates: number, horizon: number): Float32Array;
-}
-
-/**
- * Scores action sequences on the tensor backend (learned models), so planning never downloads
- * per-step values. `scoreTensor` must be synchronous; the planner calls it inside `tf.tidy`.
- */
-export interface TensorSequenceScorer {
-  /** Action dimension A. */
-  readonly actionDim: number;
-  /** Returns [J] of action sequences [J, H, A]. */
-  scoreTensor(actions: tf.Tensor3D): tf.Tensor1D;
-}
+/** A tensor scorer on TensorFlow.js: actions [J, H, A] -> returns [J] (see @vmbrl/core). */
+export type TensorSequenceScorer = CoreTensorSequenceScorer<tf.Tensor3D, tf.Tensor1D>;
 
 /** Anything a planner accepts: a JS-side scorer, a tensor scorer, or an object that is both. */
 export type AnyScorer = SequenceScorer | TensorSequenceScorer;
-
-/**
- * What a planner needs step by step (DESIGN.md), batched over J candidates. The same shape as
- * `Dynamics` in @vmbrl/world-models (structural, so neither package imports the other). The
- * caller disposes states it no longer needs with `dispose`.
- */
-export interface Dynamics<State = unknown, Belief = unknown> {
-  /** Action dimension A. */
-  readonly actionDim: number;
-  /** J copies of the current belief, ready to be stepped. */
-  initial(belief: Belief, candidates: number): State;
-  /** Advance every candidate by one action; `actions` is row-major [J, A]. */
-  step(states: State, actions: Float32Array): State;
-  /** Expected reward of each candidate state, [J]. */
-  reward(states: State): Float32Array;
-  /** Release whatever `initial`/`step` allocated. */
-  dispose(states: State): void;
-}
 
 /** True when the scorer can run on the tensor backend. */
 export function isTensorScorer(scorer: AnyScorer): scorer is TensorSequenceScorer {
@@ -75,7 +33,7 @@ export function scorerFromDynamics<S, B>(dynamics: Dynamics<S, B>, belief: B): S
   return {
     actionDim,
     score(actions: Float32Array, candidates: number, horizon: number): Float32Array {
-      checkSequenceShape(actions, candidates, horizon, actionDim);
+      checkActionSequences(actions, candidates, horizon, actionDim);
       const returns = new Float32Array(candidates);
       const stepActions = new Float32Array(candidates * actionDim);
       let states = dynamics.initial(belief, candidates);
@@ -104,21 +62,4 @@ export function scorerFromDynamics<S, B>(dynamics: Dynamics<S, B>, belief: B): S
       return returns;
     },
   };
-}
-
-/** Throws unless `actions` holds exactly [candidates, horizon, actionDim] numbers. */
-export function checkSequenceShape(
-  actions: Float32Array,
-  candidates: number,
-  horizon: number,
-  actionDim: number,
-): void {
-  const expected = candidates * horizon * actionDim;
-  if (!(actions instanceof Float32Array) || actions.length !== expected) {
-    throw new Error(
-      `actions must be a Float32Array of [J=${candidates}, H=${horizon}, A=${actionDim}] = ${expected} numbers, got ${
-        actions instanceof Float32Array ? actions.length : typeof actions
-      }`,
-    );
-  }
 }

@@ -5,12 +5,12 @@
  * episodes to a temporary directory (~615 MB). Reports medians in ms.
  *
  *   npx turbo run build --filter=@vmbrl/replay && node packages/replay/bench/sample-bench.mjs
- *   options: --episodes 100 --steps 500 --iterations 30 --cache-mb 128 --compress --keep
+ *   flags (--help lists them): --episodes --steps --iterations --cache-mb --compress --keep
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Rng } from '@vmbrl/tensor/random';
+import { Rng, scriptFlags } from '@vmbrl/core';
 import {
   DiskEpisodeStore,
   EpisodeBuffer,
@@ -18,18 +18,26 @@ import {
   WorkerDiskSampler,
   makeEpisode,
   writeEpisode,
-} from '../dist/index.js';
+} from '@vmbrl/replay';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const EPISODES = option('episodes', 100);
-const STEPS = option('steps', 500);
-const ITERATIONS = option('iterations', 30);
-const CACHE_MB = option('cache-mb', 128);
-const COMPRESS = args.includes('--compress'); // deflated episodes (savez_compressed-style)
+const flags = scriptFlags('usage: node packages/replay/bench/sample-bench.mjs [flags]', {
+  episodes: { type: 'int', doc: 'synthetic episodes', default: 100, min: 1 },
+  steps: {
+    type: 'int',
+    doc: 'rows per episode (at least the chunk length 50)',
+    default: 500,
+    min: 50,
+  },
+  iterations: { type: 'int', doc: 'timed batches per measurement', default: 30, min: 1 },
+  'cache-mb': { type: 'int', doc: "disk store's episode cache (MB)", default: 128, min: 0 },
+  compress: { type: 'boolean', doc: 'deflated episodes (savez_compressed-style)', default: false },
+  keep: { type: 'boolean', doc: 'keep the temporary directory', default: false },
+});
+const EPISODES = flags.episodes;
+const STEPS = flags.steps;
+const ITERATIONS = flags.iterations;
+const CACHE_MB = flags['cache-mb'];
+const COMPRESS = flags.compress;
 const B = 50;
 const L = 50;
 const FRAME = 64 * 64 * 3;
@@ -168,7 +176,7 @@ try {
     (worker.stats.produceMs - produced) / (worker.stats.batches - batches);
   await worker.close();
 } finally {
-  if (!args.includes('--keep')) rmSync(dir, { recursive: true, force: true });
+  if (!flags.keep) rmSync(dir, { recursive: true, force: true });
 }
 for (const [name, value] of Object.entries(results)) {
   console.log(`${name.padEnd(72)} ${typeof value === 'number' ? `${value.toFixed(2)} ms` : value}`);

@@ -1,7 +1,16 @@
 /**
- * `vmbrl-dataset` commands. Usage errors print one line naming the problem and what is allowed
- * and return exit code 2; runtime failures (missing directory, ...) return 1.
+ * `vmbrl-dataset` commands, with the command-line convention of @vmbrl/core: `--help` exits 0,
+ * a usage error prints one line naming the problem and what is allowed and exits 2, a missing
+ * directory or a bad file is named and exits 1.
  */
+import {
+  type FlagSpec,
+  UsageError,
+  exitCodeOf,
+  helpText,
+  parseCommand,
+  wantsHelp,
+} from '@vmbrl/core';
 import {
   type DatasetStats,
   datasetStats,
@@ -17,63 +26,57 @@ export interface CliIo {
   err: (line: string) => void;
 }
 
-class UsageError extends Error {}
+/** A command: its usage line, flags and positional arguments. */
+interface Command {
+  usage: string;
+  flags: Record<string, FlagSpec>;
+  positionals: { min: number; max: number; what: string };
+}
 
-const USAGE =
-  'usage: vmbrl-dataset stats <dir> [--json] [--quick] | merge <out> <dirs...> | split <dir> --out <dir> [--test-fraction 0.1] [--seed 0] | manifest <dir>';
-
-const COMMANDS: Record<
-  string,
-  { flags: Record<string, 'boolean' | 'value'>; positional: [number, number] }
-> = {
-  stats: { flags: { '--json': 'boolean', '--quick': 'boolean' }, positional: [1, 1] },
-  merge: { flags: {}, positional: [2, Number.POSITIVE_INFINITY] },
-  split: {
-    flags: { '--test-fraction': 'value', '--seed': 'value', '--out': 'value' },
-    positional: [1, 1],
+const COMMANDS: Record<string, Command> = {
+  stats: {
+    usage: 'usage: vmbrl-dataset stats <dir> [--json] [--quick]',
+    flags: {
+      json: { type: 'boolean', doc: 'print the statistics as one JSON line', default: false },
+      quick: { type: 'boolean', doc: 'read episode headers only (no checksum)', default: false },
+    },
+    positionals: { min: 1, max: 1, what: 'the dataset directory' },
   },
-  manifest: { flags: {}, positional: [1, 1] },
+  merge: {
+    usage: 'usage: vmbrl-dataset merge <out> <dir>...',
+    flags: {},
+    positionals: {
+      min: 2,
+      max: Number.POSITIVE_INFINITY,
+      what: 'the output and source directories',
+    },
+  },
+  split: {
+    usage: 'usage: vmbrl-dataset split <dir> --out <dir> [--test-fraction 0.1] [--seed 0]',
+    flags: {
+      out: { type: 'string', doc: 'directory that receives train/ and test/' },
+      'test-fraction': {
+        type: 'float',
+        doc: 'share of episodes in the test split',
+        default: 0.1,
+        min: 0,
+        max: 1,
+      },
+      seed: { type: 'int', doc: 'seed of the shuffle', default: 0, min: 0, max: 2 ** 32 - 1 },
+    },
+    positionals: { min: 1, max: 1, what: 'the dataset directory' },
+  },
+  manifest: {
+    usage: 'usage: vmbrl-dataset manifest <dir>',
+    flags: {},
+    positionals: { min: 1, max: 1, what: 'the dataset directory' },
+  },
 };
 
-function parse(argv: readonly string[]) {
-  const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h') throw new UsageError(USAGE);
-  const spec = COMMANDS[command];
-  if (!spec) {
-    throw new UsageError(
-      `vmbrl-dataset: unknown command '${command}' (allowed: ${Object.keys(COMMANDS).join(', ')})`,
-    );
-  }
-  const allowed = Object.keys(spec.flags);
-  const flags: Record<string, string | true> = {};
-  const positional: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.split('=', 2);
-    const kind = spec.flags[name];
-    if (!kind) {
-      throw new UsageError(
-        `vmbrl-dataset ${command}: unknown flag ${name} (allowed: ${allowed.length ? allowed.join(', ') : 'none'})`,
-      );
-    }
-    if (kind === 'boolean') flags[name] = true;
-    else {
-      const value = inline ?? rest[++i];
-      if (value === undefined)
-        throw new UsageError(`vmbrl-dataset ${command}: flag ${name} needs a value`);
-      flags[name] = value;
-    }
-  }
-  const [min, max] = spec.positional;
-  if (positional.length < min || positional.length > max) {
-    throw new UsageError(`vmbrl-dataset ${command}: wrong number of arguments (${USAGE})`);
-  }
-  return { command, flags, positional };
-}
+const USAGE = `usage: vmbrl-dataset <command> [args] (vmbrl-dataset <command> --help)
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.usage.slice('usage: '.length)}`)
+  .join('\n')}`;
 
 function formatStats(dir: string, s: DatasetStats): string[] {
   const f = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
@@ -85,64 +88,65 @@ function formatStats(dir: string, s: DatasetStats): string[] {
   ];
 }
 
-/** Runs the CLI; returns the exit code. */
-export function runCli(argv: readonly string[], io: CliIo): number {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    io.err((error as Error).message);
-    return 2;
+/** Runs one command; throws on bad input. */
+function run(argv: readonly string[], io: CliIo): void {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    io.out(USAGE);
+    if (name === undefined)
+      throw new UsageError(`a command is needed; allowed: ${Object.keys(COMMANDS).join(', ')}`);
+    return;
   }
-  const { command, flags, positional } = parsed;
+  const command = COMMANDS[name];
+  if (!command) {
+    throw new UsageError(
+      `unknown command '${name}'; allowed: ${Object.keys(COMMANDS).join(', ')} (--help)`,
+    );
+  }
+  if (wantsHelp(rest)) {
+    io.out(helpText(command.usage, command.flags));
+    return;
+  }
+  const { flags, positionals } = parseCommand(rest, command.flags, command.positionals);
+  const reportSkipped = (skipped: { file: string; reason: string }[]) => {
+    for (const s of skipped) io.err(`skipped ${s.file}: ${s.reason}`);
+  };
+  const [dir] = positionals as [string];
+  if (name === 'stats') {
+    const stats = datasetStats(scanDirectory(dir, { verify: !flags.quick }));
+    if (flags.json) io.out(JSON.stringify(stats));
+    else formatStats(dir, stats).forEach((line) => io.out(line));
+    reportSkipped(stats.skipped);
+  } else if (name === 'merge') {
+    const [out, ...dirs] = positionals;
+    const report = mergeDirectories(out as string, dirs);
+    io.out(
+      `merged into ${out}: ${report.copied.length} copied, ${report.duplicates.length} duplicates, ${report.renamed.length} renamed, ${report.skipped.length} skipped`,
+    );
+    for (const r of report.renamed) io.out(`renamed ${r.from} -> ${r.to}`);
+    reportSkipped(report.skipped);
+  } else if (name === 'split') {
+    if (flags.out === undefined) throw new UsageError('split needs --out <dir>');
+    const seed = flags.seed as number;
+    const report = splitDirectory(dir, flags.out as string, flags['test-fraction'] as number, seed);
+    io.out(`split ${dir}: ${report.train.length} train, ${report.test.length} test (seed ${seed})`);
+    reportSkipped(report.skipped);
+  } else {
+    const manifest = writeManifest(dir);
+    io.out(
+      `wrote ${dir}/manifest.json: ${manifest.totals.episodes} episodes, ${manifest.totals.steps} steps`,
+    );
+    reportSkipped(manifest.skipped);
+  }
+}
+
+/** Runs the CLI; returns the exit code (errors become one line on `io.err`). */
+export function runCli(argv: readonly string[], io: CliIo): number {
   try {
-    const reportSkipped = (skipped: { file: string; reason: string }[]) => {
-      for (const s of skipped) io.err(`skipped ${s.file}: ${s.reason}`);
-    };
-    if (command === 'stats') {
-      const stats = datasetStats(scanDirectory(positional[0], { verify: !flags['--quick'] }));
-      if (flags['--json']) io.out(JSON.stringify(stats));
-      else formatStats(positional[0], stats).forEach((line) => io.out(line));
-      reportSkipped(stats.skipped);
-    } else if (command === 'merge') {
-      const [out, ...dirs] = positional;
-      const report = mergeDirectories(out, dirs);
-      io.out(
-        `merged into ${out}: ${report.copied.length} copied, ${report.duplicates.length} duplicates, ${report.renamed.length} renamed, ${report.skipped.length} skipped`,
-      );
-      for (const r of report.renamed) io.out(`renamed ${r.from} -> ${r.to}`);
-      reportSkipped(report.skipped);
-    } else if (command === 'split') {
-      const fractionText = String(flags['--test-fraction'] ?? '0.1');
-      const fraction = Number(fractionText);
-      if (fractionText.trim() === '' || !(fraction >= 0 && fraction <= 1)) {
-        throw new UsageError(
-          `vmbrl-dataset split: --test-fraction must be a number in [0, 1], got '${fractionText}'`,
-        );
-      }
-      const seedText = String(flags['--seed'] ?? '0');
-      const seed = Number(seedText);
-      if (!/^\d+$/.test(seedText) || !Number.isSafeInteger(seed)) {
-        throw new UsageError(
-          `vmbrl-dataset split: --seed must be a non-negative integer, got '${seedText}'`,
-        );
-      }
-      if (!flags['--out']) throw new UsageError('vmbrl-dataset split: --out <dir> is required');
-      const report = splitDirectory(positional[0], String(flags['--out']), fraction, seed);
-      io.out(
-        `split ${positional[0]}: ${report.train.length} train, ${report.test.length} test (seed ${seed})`,
-      );
-      reportSkipped(report.skipped);
-    } else {
-      const manifest = writeManifest(positional[0]);
-      io.out(
-        `wrote ${positional[0]}/manifest.json: ${manifest.totals.episodes} episodes, ${manifest.totals.steps} steps`,
-      );
-      reportSkipped(manifest.skipped);
-    }
+    run(argv, io);
     return 0;
   } catch (error) {
-    io.err((error as Error).message);
-    return error instanceof UsageError ? 2 : 1;
+    io.err(`vmbrl-dataset: ${(error as Error).message}`);
+    return exitCodeOf(error);
   }
 }

@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli-commands';
-import { percentile } from './dataset-tools';
 import { makeEpisode } from './episode';
 import { writeEpisode } from './npz';
 
@@ -77,48 +78,54 @@ describe('vmbrl-dataset stats', () => {
     expect(err).toHaveLength(1);
     expect(err[0]).toMatch(/^skipped ep-1\.npz: .*ep-1\.npz: /);
   });
-
-  it('percentile matches numpy linear interpolation', () => {
-    expect(percentile([0, 10], 25)).toBe(2.5);
-    expect(percentile([5], 90)).toBe(5);
-  });
 });
 
-describe('vmbrl-dataset usage errors', () => {
+describe('vmbrl-dataset usage', () => {
+  it('--help of the tool and of each command prints usage, exit code 0', () => {
+    const top = run('--help');
+    expect(top.code).toBe(0);
+    expect(top.out[0]).toContain('usage: vmbrl-dataset <command>');
+    expect(run('-h').code).toBe(0);
+    const split = run('split', '--help');
+    expect(split.code).toBe(0);
+    expect(split.out[0]).toContain('--test-fraction');
+  });
+
   it('bad flags give one line naming the flag and what is allowed, exit code 2', () => {
     const cases: [string[], string][] = [
-      [
-        ['stats', 'x', '--bogus'],
-        'vmbrl-dataset stats: unknown flag --bogus (allowed: --json, --quick)',
-      ],
+      [['stats', 'x', '--bogus'], 'vmbrl-dataset: unknown flag --bogus; allowed: --json, --quick'],
       [
         ['frobnicate'],
-        "vmbrl-dataset: unknown command 'frobnicate' (allowed: stats, merge, split, manifest)",
+        "vmbrl-dataset: unknown command 'frobnicate'; allowed: stats, merge, split, manifest",
       ],
       [
         ['split', 'x', '--out', 'y', '--test-fraction', '1.5'],
-        "vmbrl-dataset split: --test-fraction must be a number in [0, 1], got '1.5'",
+        'vmbrl-dataset: --test-fraction 1.5 is out of range; allowed: a number >= 0 and <= 1',
       ],
       [
         ['split', 'x', '--out', 'y', '--seed', '-3'],
-        "vmbrl-dataset split: --seed must be a non-negative integer, got '-3'",
+        'vmbrl-dataset: --seed -3 is out of range; allowed: an integer >= 0',
       ],
-      [['split', 'x'], 'vmbrl-dataset split: --out <dir> is required'],
+      [['split', 'x'], 'vmbrl-dataset: split needs --out <dir>'],
+      [['manifest', 'x', '--seed', '1'], 'vmbrl-dataset: unknown flag --seed; allowed: '],
       [
-        ['manifest', 'x', '--seed', '1'],
-        'vmbrl-dataset manifest: unknown flag --seed (allowed: none)',
+        ['merge', 'only-out'],
+        'vmbrl-dataset: 1 arguments given; allowed: the output and source directories (2 or more)',
       ],
     ];
     for (const [argv, message] of cases) {
       const { code, err, out } = run(...argv);
-      expect(code).toBe(2);
-      expect(err).toEqual([message]);
+      expect(code, argv.join(' ')).toBe(2);
+      expect(err).toHaveLength(1);
+      expect(err[0]?.startsWith(message), err[0]).toBe(true);
       expect(out).toEqual([]);
     }
-    expect(run('merge', 'only-out').code).toBe(2);
+  });
+
+  it('a missing directory is named, exit code 1', () => {
     expect(run('stats', '/nonexistent/dir')).toMatchObject({
       code: 1,
-      err: ['/nonexistent/dir: not a directory'],
+      err: ['vmbrl-dataset: /nonexistent/dir: not a directory'],
     });
   });
 });
@@ -174,5 +181,26 @@ describe('vmbrl-dataset merge, split, manifest', () => {
     }
     expect(manifest.episodes[2]).toMatchObject({ length: 7, return: 3 });
     expect(existsSync(join(dir, 'manifest.json'))).toBe(true);
+  });
+});
+
+describe('the vmbrl-dataset executable', () => {
+  // The built bin (turbo builds the package before its tests).
+  const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
+  const exec = (...args: string[]) =>
+    spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+
+  it('--help exits 0, a usage error exits 2, a missing directory exits 1; one line each', () => {
+    const help = exec('stats', '-h');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('usage: vmbrl-dataset stats <dir>');
+    const usage = exec('split', 'x', '--test-fraction=2', '--out', 'y');
+    expect(usage.status).toBe(2);
+    expect(usage.stderr.trim().split('\n')).toEqual([
+      'vmbrl-dataset: --test-fraction 2 is out of range; allowed: a number >= 0 and <= 1',
+    ]);
+    const missing = exec('manifest', '/nonexistent/dir');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.trim()).toBe('vmbrl-dataset: /nonexistent/dir: not a directory');
   });
 });

@@ -6,11 +6,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Rng } from '@vmbrl/tensor/random';
+import { FileError, Rng, percentiles, writeFileAtomic } from '@vmbrl/core';
 import { listEpisodeFiles } from './disk-store';
 import { episodeReturn } from './episode';
 import { indexEpisodeFile } from './episode-index';
-import { EpisodeFileError, decodeNpz, episodeFromArrays, writeFileAtomic } from './npz';
+import { EpisodeFileError, decodeNpz, episodeFromArrays } from './npz';
 
 /** One usable episode file found by {@link scanDirectory}. */
 export interface ScannedEpisode {
@@ -39,7 +39,7 @@ export function scanDirectory(
   dir: string,
   options: { verify?: boolean; keepContent?: boolean } = {},
 ): ScanResult {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir}: not a directory`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new FileError(dir, 'not a directory');
   const verify = options.verify ?? true;
   const result: ScanResult = { dir, episodes: [], skipped: [] };
   for (const file of listEpisodeFiles(dir)) {
@@ -70,15 +70,6 @@ export function scanDirectory(
     }
   }
   return result;
-}
-
-/** Percentile with linear interpolation between order statistics (numpy's default method). */
-export function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const position = (q / 100) * (sorted.length - 1);
-  const lo = Math.floor(position);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (position - lo) * (sorted[hi] - sorted[lo]);
 }
 
 /** Summary of a directory. */
@@ -112,6 +103,9 @@ export function datasetStats(scan: ScanResult): DatasetStats {
   const steps = lengths.reduce((a, b) => a + b, 0);
   const mean = n ? returns.reduce((a, b) => a + b, 0) / n : Number.NaN;
   const variance = n ? returns.reduce((a, r) => a + (r - mean) ** 2, 0) / n : Number.NaN;
+  const [p5, p25, p50, p75, p95] = n
+    ? percentiles(returns, [5, 25, 50, 75, 95])
+    : [Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN];
   return {
     episodes: n,
     steps,
@@ -125,11 +119,11 @@ export function datasetStats(scan: ScanResult): DatasetStats {
       mean,
       std: Math.sqrt(variance),
       min: n ? returns[0] : Number.NaN,
-      p5: percentile(returns, 5),
-      p25: percentile(returns, 25),
-      p50: percentile(returns, 50),
-      p75: percentile(returns, 75),
-      p95: percentile(returns, 95),
+      p5,
+      p25,
+      p50,
+      p75,
+      p95,
       max: n ? returns[n - 1] : Number.NaN,
     },
     skipped: scan.skipped,

@@ -3,9 +3,8 @@
  * produces batches on request, transferring their buffers to the main thread without copying.
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { Rng } from '@vmbrl/tensor/random';
+import { Rng, type SequenceBatch, type TransitionBatch } from '@vmbrl/core';
 import { DiskEpisodeStore } from './disk-store';
-import type { SequenceBatch, TransitionBatch } from './sampling';
 import { type WorkerSamplerConfig, type WorkerToMain, batchBuffers } from './worker-protocol';
 
 const config = workerData as WorkerSamplerConfig & { port: MessagePort };

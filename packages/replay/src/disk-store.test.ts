@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Rng } from '@vmbrl/tensor/random';
+import { Rng } from '@vmbrl/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DiskEpisodeStore, listEpisodeFiles } from './disk-store';
 import { EpisodeBuffer } from './episode-buffer';

@@ -11,21 +11,13 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Episode, episodeBytes } from './episode';
+import type { Episode, SequenceBatch } from '@vmbrl/core';
+import { episodeBytes } from './episode';
 import { copyEpisodeChunk, specOf } from './episode-buffer';
 import { type EpisodeFileInfo, indexEpisodeFile, isDirectlyReadable } from './episode-index';
+import { EpisodeStore } from './episode-store';
 import { EpisodeFileError, type NpzWriteOptions, readEpisode, writeEpisode } from './npz';
-import {
-  type ChunkSource,
-  type EpisodeSpec,
-  type IntSource,
-  type ObservationKey,
-  type SequenceBatch,
-  type TransitionBatch,
-  sampleSequences,
-  sampleTransitions,
-  specMismatch,
-} from './sampling';
+import { specMismatch } from './sampling';
 import { FileSource } from './zip-directory';
 
 /** Options of {@link DiskEpisodeStore}. */
@@ -69,14 +61,12 @@ export function listEpisodeFiles(dir: string): string[] {
 }
 
 /** Episodes in a directory, sampled lazily. Construct with {@link DiskEpisodeStore.open}. */
-export class DiskEpisodeStore implements ChunkSource {
+export class DiskEpisodeStore extends EpisodeStore {
   private readonly infos: (EpisodeFileInfo & { id: number })[] = [];
   private readonly known = new Set<string>();
   private readonly skippedFiles: SkippedFile[] = [];
   private readonly cache = new Map<string, { episode: Episode; bytes: number }>();
   private readonly verified = new Set<string>();
-  private currentSpec: EpisodeSpec | undefined;
-  private lengths: number[] | null = null;
   private nextId = 0;
   private steps = 0;
   private readonly cacheBytes: number;
@@ -93,6 +83,7 @@ export class DiskEpisodeStore implements ChunkSource {
     readonly dir: string,
     private readonly options: DiskStoreOptions,
   ) {
+    super();
     this.cacheBytes = options.cacheBytes ?? 2 ** 30;
     if (!(this.cacheBytes >= 0)) {
       throw new Error(`DiskEpisodeStore: cacheBytes must be >= 0, got ${options.cacheBytes}`);
@@ -123,10 +114,8 @@ export class DiskEpisodeStore implements ChunkSource {
 
   /** Writes an episode into the directory (atomically) and indexes it. Returns its file name. */
   append(episode: Episode, options: NpzWriteOptions & { name?: string } = {}): string {
-    if (this.currentSpec) {
-      const mismatch = specMismatch(this.currentSpec, specOf(episode));
-      if (mismatch) throw new Error(`DiskEpisodeStore.append: episode has ${mismatch}`);
-    }
+    const mismatch = this.admit(specOf(episode), true);
+    if (mismatch) throw new Error(`DiskEpisodeStore.append: episode has ${mismatch}`);
     const file = options.name ?? episodeFileName(episode.length);
     if (this.known.has(file)) throw new Error(`DiskEpisodeStore.append: ${file} already exists`);
     writeEpisode(join(this.dir, file), episode, options);
@@ -137,11 +126,6 @@ export class DiskEpisodeStore implements ChunkSource {
     this.verified.add(file);
     this.remember(file, episode);
     return file;
-  }
-
-  /** Shapes shared by all indexed episodes. */
-  get spec(): EpisodeSpec | undefined {
-    return this.currentSpec;
   }
 
   get numEpisodes(): number {
@@ -162,9 +146,8 @@ export class DiskEpisodeStore implements ChunkSource {
     return this.infos;
   }
 
-  episodeLengths(): readonly number[] {
-    if (!this.lengths) this.lengths = this.infos.map((i) => i.length);
-    return this.lengths;
+  protected storedLengths(): number[] {
+    return this.infos.map((i) => i.length);
   }
 
   episodeId(index: number): number {
@@ -203,31 +186,8 @@ export class DiskEpisodeStore implements ChunkSource {
     copyEpisodeChunk(this.loadEpisode(index), start, batch, row);
   }
 
-  /**
-   * B chunks of L rows, every valid start equally likely. A file found damaged while loading is
-   * reported, dropped from the index, and the batch is drawn again.
-   */
-  sample(
-    batchSize: number,
-    length: number,
-    rng: IntSource,
-    keys?: readonly ObservationKey[],
-    reuse?: SequenceBatch,
-  ): SequenceBatch {
-    return this.retrying(() => sampleSequences(this, batchSize, length, rng, keys, reuse));
-  }
-
-  /** B sequences of K transitions (ALM). */
-  sampleTransitions(
-    batchSize: number,
-    steps: number,
-    rng: IntSource,
-    keys?: readonly ObservationKey[],
-  ): TransitionBatch {
-    return this.retrying(() => sampleTransitions(this, batchSize, steps, rng, keys));
-  }
-
-  private retrying<T>(draw: () => T): T {
+  /** A file found damaged while loading is reported, dropped from the index, and drawn again. */
+  protected override draw<T>(draw: () => T): T {
     for (;;) {
       try {
         return draw();
@@ -245,7 +205,7 @@ export class DiskEpisodeStore implements ChunkSource {
     if (at >= 0) {
       this.steps -= this.infos[at].length;
       this.infos.splice(at, 1);
-      this.lengths = null;
+      this.episodesChanged();
     }
     this.cache.delete(file);
     this.skip(file, reason);
@@ -266,19 +226,15 @@ export class DiskEpisodeStore implements ChunkSource {
       this.skip(file, reason);
       return reason;
     }
-    if (this.currentSpec) {
-      const mismatch = specMismatch(this.currentSpec, info.spec);
-      if (mismatch) {
-        const reason = `${join(this.dir, file)}: episode has ${mismatch}`;
-        this.skip(file, reason);
-        return reason;
-      }
-    } else {
-      this.currentSpec = info.spec;
+    const mismatch = this.admit(info.spec);
+    if (mismatch) {
+      const reason = `${join(this.dir, file)}: episode has ${mismatch}`;
+      this.skip(file, reason);
+      return reason;
     }
     this.infos.push({ ...info, id: this.nextId++ });
     this.steps += info.length;
-    this.lengths = null;
+    this.episodesChanged();
     return undefined;
   }
 

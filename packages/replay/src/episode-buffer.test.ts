@@ -1,4 +1,4 @@
-import { Rng } from '@vmbrl/tensor/random';
+import { Rng } from '@vmbrl/core';
 import { describe, expect, it } from 'vitest';
 import { EpisodeBuilder, makeEpisode } from './episode';
 import { EpisodeBuffer } from './episode-buffer';
@@ -152,7 +152,7 @@ describe('sequence sampling', () => {
     );
     expect(() => new EpisodeBuffer({ capacitySteps: 5 }).sample(1, 1, new Rng(0))).toThrow(/empty/);
     expect(() => short.sample(0, 5, new Rng(0))).toThrow(
-      /batch size must be a positive integer, got 0/,
+      /sample: batchSize = 0 is invalid; allowed: an integer >= 1/,
     );
     expect(() => short.sample(2, 2, new Rng(0), ['state'])).toThrow(
       "sample: column 'state' is not stored (available: image)",

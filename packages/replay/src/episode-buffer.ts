@@ -2,18 +2,10 @@
  * In-memory replay: whole episodes kept as typed arrays (images uint8), bounded by a capacity
  * in steps with the oldest episodes evicted first.
  */
-import { type Episode, episodeBytes, frameSize } from './episode';
-import {
-  type ChunkSource,
-  type EpisodeSpec,
-  type IntSource,
-  type ObservationKey,
-  type SequenceBatch,
-  type TransitionBatch,
-  sampleSequences,
-  sampleTransitions,
-  specMismatch,
-} from './sampling';
+import { type Episode, type SequenceBatch, validator } from '@vmbrl/core';
+import { episodeBytes, frameSize } from './episode';
+import { EpisodeStore } from './episode-store';
+import type { EpisodeSpec } from './sampling';
 
 /** The shapes of one episode as an {@link EpisodeSpec}. */
 export function specOf(episode: Episode): EpisodeSpec {
@@ -60,28 +52,18 @@ export interface EpisodeBufferOptions {
  * ones whose total length fits the capacity (an episode longer than the whole capacity is kept
  * alone, so the newest data is never dropped).
  */
-export class EpisodeBuffer implements ChunkSource {
+export class EpisodeBuffer extends EpisodeStore {
   private readonly stored: { id: number; episode: Episode }[] = [];
   private nextId = 0;
   private steps = 0;
   private bytes = 0;
-  private lengthsCache: number[] | null = null;
-  private currentSpec: EpisodeSpec | undefined;
   readonly capacitySteps: number;
 
   constructor(options: EpisodeBufferOptions) {
+    super();
     const { capacitySteps } = options;
-    if (!Number.isInteger(capacitySteps) || capacitySteps < 1) {
-      throw new Error(
-        `EpisodeBuffer: capacitySteps must be a positive integer, got ${capacitySteps}`,
-      );
-    }
+    validator('EpisodeBuffer').integer('capacitySteps', capacitySteps, 1);
     this.capacitySteps = capacitySteps;
-  }
-
-  /** Shapes shared by all stored episodes (fixed by the first episode added). */
-  get spec(): EpisodeSpec | undefined {
-    return this.currentSpec;
   }
 
   /** Number of stored episodes. */
@@ -104,13 +86,8 @@ export class EpisodeBuffer implements ChunkSource {
    * over capacity. Returns the episode's id. Throws if its shapes differ from stored episodes.
    */
   add(episode: Episode): number {
-    const spec = specOf(episode);
-    if (this.currentSpec) {
-      const mismatch = specMismatch(this.currentSpec, spec);
-      if (mismatch) throw new Error(`EpisodeBuffer.add: episode has ${mismatch}`);
-    } else {
-      this.currentSpec = spec;
-    }
+    const mismatch = this.admit(specOf(episode));
+    if (mismatch) throw new Error(`EpisodeBuffer.add: episode has ${mismatch}`);
     const id = this.nextId++;
     this.stored.push({ id, episode });
     this.steps += episode.length;
@@ -120,7 +97,7 @@ export class EpisodeBuffer implements ChunkSource {
       this.steps -= evicted.episode.length;
       this.bytes -= episodeBytes(evicted.episode);
     }
-    this.lengthsCache = null;
+    this.episodesChanged();
     return id;
   }
 
@@ -129,9 +106,8 @@ export class EpisodeBuffer implements ChunkSource {
     return this.stored;
   }
 
-  episodeLengths(): readonly number[] {
-    if (!this.lengthsCache) this.lengthsCache = this.stored.map((s) => s.episode.length);
-    return this.lengthsCache;
+  protected storedLengths(): number[] {
+    return this.stored.map((s) => s.episode.length);
   }
 
   episodeId(index: number): number {
@@ -140,29 +116,5 @@ export class EpisodeBuffer implements ChunkSource {
 
   copyChunk(index: number, start: number, batch: SequenceBatch, row: number): void {
     copyEpisodeChunk(this.stored[index].episode, start, batch, row);
-  }
-
-  /**
-   * B chunks of L rows, every valid start equally likely (see `sampleSequences`). Pass a batch
-   * you are done with as `reuse` to overwrite its memory instead of allocating.
-   */
-  sample(
-    batchSize: number,
-    length: number,
-    rng: IntSource,
-    keys?: readonly ObservationKey[],
-    reuse?: SequenceBatch,
-  ): SequenceBatch {
-    return sampleSequences(this, batchSize, length, rng, keys, reuse);
-  }
-
-  /** B sequences of K transitions for ALM (see `sampleTransitions`). */
-  sampleTransitions(
-    batchSize: number,
-    steps: number,
-    rng: IntSource,
-    keys?: readonly ObservationKey[],
-  ): TransitionBatch {
-    return sampleTransitions(this, batchSize, steps, rng, keys);
   }
 }

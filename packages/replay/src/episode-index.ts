@@ -1,9 +1,9 @@
+import type { ImageShape } from '@vmbrl/core';
 /**
  * Indexing an episode file from its zip directory and `.npy` headers only (plus the small
  * reward column), so a store can sample without reading the frames of every episode.
  */
 import { Inflate } from 'fflate';
-import type { ImageShape } from './episode';
 import { type NpyHeader, parseNpyHeader } from './npy';
 import { decodeNpy, toFloat32 } from './npy';
 import { EpisodeFileError } from './npz';

@@ -1,45 +1,8 @@
 /**
- * The episode layout shared by the buffer, the samplers and the `.npz` files.
- *
- * Convention (the same as Dreamer's reference collector, so numpy-written Dreamer episodes import
- * unchanged): index 0 holds the first observation after `reset()` together with a zero action,
- * reward 0 and discount 1. For t >= 1, `action[t]` is the action that was taken at observation
- * t-1 and led to observation t, `reward[t]` is the reward received for that transition and
- * `discount[t]` is 0 if observation t is terminal (1 otherwise; a time limit is not terminal).
- * An episode of N environment steps therefore has T = N + 1 rows, and its return is
- * `sum(reward)` (the zero at index 0 does not change it).
+ * Building and checking episodes in the layout of `Episode` (@vmbrl/core: row 0 is the reset
+ * observation with a zero action, reward 0 and discount 1).
  */
-
-/** Image shape of one frame, [height, width, channels]. */
-export type ImageShape = readonly [number, number, number];
-
-/** The default frame shape of the project (64x64 RGB, HWC). */
-export const DEFAULT_IMAGE_SHAPE: ImageShape = [64, 64, 3];
-
-/**
- * One episode stored as columns of flat typed arrays (row-major, time first).
- * At least one observation column (`image` or `state`) is present.
- */
-export interface Episode {
-  /** Number of rows T (observations), including the reset observation at index 0. */
-  readonly length: number;
-  /** Frames, uint8 [T, H, W, C]. */
-  readonly image?: Uint8Array;
-  /** Frame shape [H, W, C]; present when `image` is. */
-  readonly imageShape?: ImageShape;
-  /** Low-dimensional observations, float32 [T, S]. */
-  readonly state?: Float32Array;
-  /** S, present when `state` is. */
-  readonly stateDim?: number;
-  /** Actions, float32 [T, A]; row t is the action that led to observation t (row 0 is zeros). */
-  readonly action: Float32Array;
-  /** A. */
-  readonly actionDim: number;
-  /** Rewards, float32 [T]; entry t is the reward for reaching observation t (entry 0 is 0). */
-  readonly reward: Float32Array;
-  /** Discounts, float32 [T]; 0 where observation t is terminal. */
-  readonly discount: Float32Array;
-}
+import { DEFAULT_IMAGE_SHAPE, type Episode, type ImageShape } from '@vmbrl/core';
 
 /** Columns used to construct an episode; shapes are inferred from `length` and validated. */
 export interface EpisodeColumns {

@@ -1,11 +1,10 @@
+import { type Episode, FileError, type ImageShape, writeFileAtomic } from '@vmbrl/core';
 /**
  * `.npz` archives (a zip of `<key>.npy` entries, as `numpy.savez` / `numpy.savez_compressed`
  * write them) and the episode file format built on them.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { zipSync } from 'fflate';
-import { type Episode, type ImageShape, makeEpisode } from './episode';
+import { makeEpisode } from './episode';
 import { type NpyArray, decodeNpy, dtypeOf, encodeNpy, toFloat32 } from './npy';
 import {
   BufferSource,
@@ -15,15 +14,9 @@ import {
   readZipEntry,
 } from './zip-directory';
 
-/** An error about one file; the message starts with the file's path. */
-export class EpisodeFileError extends Error {
-  constructor(
-    readonly file: string,
-    readonly reason: string,
-  ) {
-    super(`${file}: ${reason}`);
-    this.name = 'EpisodeFileError';
-  }
+/** An error about one episode file; the message starts with the file's path. */
+export class EpisodeFileError extends FileError {
+  override name = 'EpisodeFileError';
 }
 
 /** Options for writing archives. */
@@ -74,31 +67,6 @@ export function readNpz(path: string): Map<string, NpyArray> {
     throw new EpisodeFileError(path, (error as Error).message);
   } finally {
     source?.close();
-  }
-}
-
-/**
- * Writes `bytes` to `path` atomically: a temporary file in the same directory is written, synced
- * and renamed over the target, so readers see the old file or the whole new one.
- */
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  const temp = join(
-    dirname(path),
-    `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`,
-  );
-  try {
-    const fd = openSync(temp, 'w');
-    try {
-      let done = 0;
-      while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
   }
 }
 

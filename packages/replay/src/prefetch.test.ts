@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Rng } from '@vmbrl/tensor/random';
+import { Rng, type SequenceBatch } from '@vmbrl/core';
 import { describe, expect, it } from 'vitest';
 import { EpisodeBuffer } from './episode-buffer';
 import { PrefetchingSampler } from './prefetch';
-import type { SequenceBatch } from './sampling';
 import { taggedEpisode } from './testing/tagged-episode';
 
 function median(values: number[]): number {
@@ -84,7 +83,7 @@ describe('PrefetchingSampler', () => {
     await expect(sampler.next()).rejects.toThrow(/no stored episode has 500 rows/);
     await expect(sampler.next()).rejects.toThrow(/no stored episode has 500 rows/);
     expect(() => new PrefetchingSampler(() => 1, { depth: 0 })).toThrow(
-      /depth must be a positive integer, got 0/,
+      /depth = 0 is invalid; allowed: an integer >= 1/,
     );
   });
 });

@@ -4,23 +4,13 @@
  * batch is assembled in the gaps and `next()` returns a ready batch. For work that must overlap
  * a trainer that never yields, use the worker-thread sampler (`WorkerDiskSampler`).
  */
+import { validator } from '@vmbrl/core';
+import { type PrefetchStats, ReadyQueue } from './ready-queue';
 
 /** Options of {@link PrefetchingSampler}. */
 export interface PrefetchOptions {
   /** Batches kept ready ahead of the consumer (default 2: double buffering). */
   depth?: number;
-}
-
-/** Timing counters of a prefetching sampler. */
-export interface PrefetchStats {
-  /** Batches handed out. */
-  batches: number;
-  /** Calls to `next()` that found no ready batch and had to wait. */
-  waits: number;
-  /** Milliseconds spent inside `next()` waiting for a batch, summed. */
-  waitMs: number;
-  /** Milliseconds spent producing batches, summed. */
-  produceMs: number;
 }
 
 /**
@@ -31,24 +21,20 @@ export interface PrefetchStats {
  * allocates nothing.
  */
 export class PrefetchingSampler<T> {
-  private readonly ready: T[] = [];
+  private readonly queue = new ReadyQueue<T>();
   private readonly pool: T[] = [];
-  private readonly waiting: { resolve: (value: T) => void; reject: (error: unknown) => void }[] =
-    [];
   private scheduled = false;
   private closed = false;
   private failure: unknown = undefined;
   private readonly depth: number;
-  readonly stats: PrefetchStats = { batches: 0, waits: 0, waitMs: 0, produceMs: 0 };
+  readonly stats: PrefetchStats = this.queue.stats;
 
   constructor(
     private readonly produce: (reuse?: T) => T,
     options: PrefetchOptions = {},
   ) {
     this.depth = options.depth ?? 2;
-    if (!Number.isInteger(this.depth) || this.depth < 1) {
-      throw new Error(`PrefetchingSampler: depth must be a positive integer, got ${options.depth}`);
-    }
+    validator('PrefetchingSampler').integer('depth', this.depth, 1);
     this.schedule();
   }
 
@@ -56,25 +42,9 @@ export class PrefetchingSampler<T> {
   next(): Promise<T> {
     if (this.closed) return Promise.reject(new Error('PrefetchingSampler: closed'));
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    const batch = this.ready.shift();
-    if (batch !== undefined) {
-      this.stats.batches++;
-      this.schedule();
-      return Promise.resolve(batch);
-    }
-    this.stats.waits++;
-    const waitStart = performance.now();
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.push({
-        resolve: (value) => {
-          this.stats.waitMs += performance.now() - waitStart;
-          this.stats.batches++;
-          resolve(value);
-        },
-        reject,
-      });
-      this.schedule();
-    });
+    const batch = this.queue.take();
+    this.schedule();
+    return batch;
   }
 
   /** Returns a batch the consumer no longer reads, for the producer to overwrite. */
@@ -84,19 +54,18 @@ export class PrefetchingSampler<T> {
 
   /** Number of batches ready now. */
   get readyCount(): number {
-    return this.ready.length;
+    return this.queue.readyCount;
   }
 
   /** Stops producing; pending `next()` calls reject. */
   close(): void {
     this.closed = true;
-    this.ready.length = 0;
-    for (const w of this.waiting.splice(0)) w.reject(new Error('PrefetchingSampler: closed'));
+    this.queue.fail(new Error('PrefetchingSampler: closed'));
   }
 
   private schedule(): void {
     if (this.scheduled || this.closed || this.failure !== undefined) return;
-    if (this.ready.length >= this.depth && this.waiting.length === 0) return;
+    if (this.queue.readyCount >= this.depth && this.queue.waitingCount === 0) return;
     this.scheduled = true;
     setImmediate(() => this.produceOne());
   }
@@ -111,14 +80,12 @@ export class PrefetchingSampler<T> {
     } catch (error) {
       // Keep the error for every later call: a failing producer must not be retried silently.
       this.failure = error;
-      for (const w of this.waiting.splice(0)) w.reject(error);
+      this.queue.fail(error);
       return;
     } finally {
       this.stats.produceMs += performance.now() - start;
     }
-    const waiter = this.waiting.shift();
-    if (waiter) waiter.resolve(batch);
-    else this.ready.push(batch);
+    this.queue.put(batch);
     this.schedule();
   }
 }

@@ -7,7 +7,14 @@
  * skipped (not padded), so a batch never contains padding or a chunk crossing an episode
  * boundary.
  */
-import type { ImageShape } from './episode';
+import {
+  type ImageShape,
+  type ObservationKey,
+  type SequenceBatch,
+  type TransitionBatch,
+  type Validator,
+  validator,
+} from '@vmbrl/core';
 
 /** What is common to all episodes of a source. */
 export interface EpisodeSpec {
@@ -15,9 +22,6 @@ export interface EpisodeSpec {
   imageShape?: ImageShape;
   stateDim?: number;
 }
-
-/** Observation columns a batch can carry. */
-export type ObservationKey = 'image' | 'state';
 
 /** Something to sample from: the episode buffer in memory or the disk store. */
 export interface ChunkSource {
@@ -35,47 +39,6 @@ export interface ChunkSource {
 export interface IntSource {
   /** Uniform integer in [0, n). */
   int(n: number): number;
-}
-
-/**
- * A batch of B chunks of L consecutive rows, each column flat and row-major:
- * image uint8 [B,L,H,W,C], state f32 [B,L,S], action f32 [B,L,A], reward f32 [B,L],
- * discount f32 [B,L]. Layout within a chunk follows {@link Episode}: `action[b,t]` led to
- * observation t.
- */
-export interface SequenceBatch {
-  batchSize: number;
-  length: number;
-  image?: Uint8Array;
-  state?: Float32Array;
-  action: Float32Array;
-  reward: Float32Array;
-  discount: Float32Array;
-  /** Shape of each column present. */
-  shapes: Record<'action' | 'reward' | 'discount', number[]> &
-    Partial<Record<ObservationKey, number[]>>;
-  /** Provenance: episode id and start row of each chunk. */
-  episodeIds: Int32Array;
-  starts: Int32Array;
-}
-
-/**
- * K-step transition sequences (ALM): observations at rows s..s+K ([B,K+1,...]) and the K
- * transitions between them; `action[b,k]`, `reward[b,k]`, `discount[b,k]` belong to the step from
- * observation k to observation k+1.
- */
-export interface TransitionBatch {
-  batchSize: number;
-  steps: number;
-  image?: Uint8Array;
-  state?: Float32Array;
-  action: Float32Array;
-  reward: Float32Array;
-  discount: Float32Array;
-  shapes: Record<'action' | 'reward' | 'discount', number[]> &
-    Partial<Record<ObservationKey, number[]>>;
-  episodeIds: Int32Array;
-  starts: Int32Array;
 }
 
 /** Allocates an empty batch for the given spec and columns. */
@@ -152,11 +115,7 @@ export function resolveKeys(spec: EpisodeSpec, keys?: readonly ObservationKey[])
   return [...keys];
 }
 
-function checkCount(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`sample: ${name} must be a positive integer, got ${value}`);
-  }
-}
+const check: Validator = validator('sample');
 
 /**
  * Draws B (episode index, start) pairs uniformly over all valid starts for chunks of length L.
@@ -168,8 +127,8 @@ export function drawStarts(
   length: number,
   rng: IntSource,
 ): { index: Int32Array; start: Int32Array } {
-  checkCount('batch size', batchSize);
-  checkCount('chunk length', length);
+  check.integer('batchSize', batchSize, 1);
+  check.integer('length', length, 1);
   const cumulative = new Float64Array(lengths.length);
   let total = 0;
   let longest = 0;
@@ -239,7 +198,7 @@ export function sampleTransitions(
   rng: IntSource,
   keys?: readonly ObservationKey[],
 ): TransitionBatch {
-  checkCount('transition steps K', steps);
+  check.integer('steps', steps, 1);
   const chunk = sampleSequences(source, batchSize, steps + 1, rng, keys);
   const B = batchSize;
   const K = steps;

@@ -1,4 +1,4 @@
-import type { ObservationKey, SequenceBatch, TransitionBatch } from './sampling';
+import type { ObservationKey, SequenceBatch, TransitionBatch } from '@vmbrl/core';
 
 /** Configuration sent to the sampler worker. */
 export interface WorkerSamplerConfig {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Rng } from '@vmbrl/tensor/random';
+import { Rng } from '@vmbrl/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DiskEpisodeStore } from './disk-store';
 import { writeEpisode } from './npz';
@@ -71,7 +71,9 @@ describe('WorkerDiskSampler', () => {
     waits.sort((a, b) => a - b);
     expect(produceMs).toBeGreaterThan(1); // reading 16 chunks of 50 frames from disk takes time
     expect(sampler.stats.waits).toBe(0);
-    expect(waits[4]).toBeLessThan(Math.min(2, produceMs));
+    // Taking a ready batch costs less than producing one (relative, so a loaded machine, which
+    // slows both, does not fail it; an absolute 2 ms bound did).
+    expect(waits[4]).toBeLessThan(produceMs);
   });
 
   it('transition sequences and clear errors', async () => {

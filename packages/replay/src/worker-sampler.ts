@@ -11,7 +11,13 @@ import {
   Worker,
   receiveMessageOnPort,
 } from 'node:worker_threads';
-import type { ObservationKey, SequenceBatch, TransitionBatch } from './sampling';
+import {
+  type ObservationKey,
+  type SequenceBatch,
+  type TransitionBatch,
+  validator,
+} from '@vmbrl/core';
+import { type PrefetchStats, ReadyQueue } from './ready-queue';
 import { type WorkerSamplerConfig, type WorkerToMain, batchBuffers } from './worker-protocol';
 
 /** Options of {@link WorkerDiskSampler}. */
@@ -51,20 +57,17 @@ export class WorkerDiskSampler<T extends SequenceBatch | TransitionBatch = Seque
    * a batch that arrived while the main thread was busy is found without an event-loop turn. */
   private readonly port: MessagePort;
   private handle: (message: WorkerToMain) => void = () => {};
-  private readonly ready: T[] = [];
-  private readonly waiting: { resolve: (b: T) => void; reject: (e: Error) => void }[] = [];
+  private readonly queue = new ReadyQueue<T>();
   private failure: Error | undefined;
   private closed = false;
   /** Counters: batches handed out, `next()` calls that waited and for how long, worker time. */
-  readonly stats = { batches: 0, waits: 0, waitMs: 0, produceMs: 0 };
+  readonly stats: PrefetchStats = this.queue.stats;
   /** Resolves once the worker has indexed the directory. */
   readonly started: Promise<{ episodes: number; steps: number }>;
 
   constructor(options: WorkerDiskSamplerOptions) {
     const depth = options.depth ?? 2;
-    if (!Number.isInteger(depth) || depth < 1) {
-      throw new Error(`WorkerDiskSampler: depth must be a positive integer, got ${options.depth}`);
-    }
+    validator('WorkerDiskSampler').integer('depth', depth, 1);
     const config: WorkerSamplerConfig = {
       dir: options.dir,
       cacheBytes: options.cacheBytes,
@@ -95,9 +98,7 @@ export class WorkerDiskSampler<T extends SequenceBatch | TransitionBatch = Seque
         onFailed(this.failure!);
       } else {
         this.stats.produceMs += message.produceMs;
-        const waiter = this.waiting.shift();
-        if (waiter) waiter.resolve(message.batch as T);
-        else this.ready.push(message.batch as T);
+        this.queue.put(message.batch as T);
       }
     };
     this.port.on('message', this.handle);
@@ -123,23 +124,7 @@ export class WorkerDiskSampler<T extends SequenceBatch | TransitionBatch = Seque
       this.handle(m.message as WorkerToMain);
     }
     if (this.failure) return Promise.reject(this.failure);
-    const batch = this.ready.shift();
-    if (batch) {
-      this.stats.batches++;
-      return Promise.resolve(batch);
-    }
-    this.stats.waits++;
-    const start = performance.now();
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.push({
-        resolve: (b) => {
-          this.stats.waitMs += performance.now() - start;
-          this.stats.batches++;
-          resolve(b);
-        },
-        reject,
-      });
-    });
+    return this.queue.take();
   }
 
   /**
@@ -154,7 +139,7 @@ export class WorkerDiskSampler<T extends SequenceBatch | TransitionBatch = Seque
 
   /** Batches ready now. */
   get readyCount(): number {
-    return this.ready.length;
+    return this.queue.readyCount;
   }
 
   /** Asks the worker to index files added to the directory since it started. */
@@ -166,13 +151,13 @@ export class WorkerDiskSampler<T extends SequenceBatch | TransitionBatch = Seque
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const w of this.waiting.splice(0)) w.reject(new Error('WorkerDiskSampler: closed'));
+    this.queue.fail(new Error('WorkerDiskSampler: closed'));
     this.port.close();
     await this.worker.terminate();
   }
 
   private fail(error: Error): void {
     this.failure ??= error;
-    for (const w of this.waiting.splice(0)) w.reject(error);
+    this.queue.fail(error);
   }
 }

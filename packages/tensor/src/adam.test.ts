@@ -94,7 +94,9 @@ describe('Adam', () => {
     expect(Array.from(y.dataSync())).toEqual(Array.from(x.dataSync()));
     const z = tf.variable(tf.zeros([3]));
     expect(() => adam.step(() => tf.sum(z), [z])).toThrow(/shape \[3\] but its moments \[2\]/);
-    expect(() => new Adam({ lr: -1 })).toThrow(/Adam lr must be a positive number, got -1/);
+    expect(() => new Adam({ lr: -1 })).toThrow(
+      /Adam: lr = -1 is invalid; allowed: a finite number > 0/,
+    );
     for (const s of [...state.m, ...state.v]) s.dispose();
     for (const v of [x, y, z]) v.dispose();
   });

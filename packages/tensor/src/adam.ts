@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import { validator } from '@vmbrl/core';
+import * as tf from './tf.js';
 
 /** Options of {@link Adam}. */
 export interface AdamOptions {
@@ -48,12 +49,13 @@ export class Adam {
   private v: tf.Variable[] = [];
 
   constructor(options: AdamOptions) {
-    this.lr = checkPositive(options.lr, 'Adam lr');
-    this.eps = checkPositive(options.eps ?? 1e-8, 'Adam eps');
-    this.beta1 = checkFraction(options.beta1 ?? 0.9, 'Adam beta1');
-    this.beta2 = checkFraction(options.beta2 ?? 0.999, 'Adam beta2');
+    const check = validator('Adam');
+    this.lr = check.number('lr', options.lr, { min: 0, minOpen: true });
+    this.eps = check.number('eps', options.eps ?? 1e-8, { min: 0, minOpen: true });
+    this.beta1 = check.number('beta1', options.beta1 ?? 0.9, { min: 0, max: 1, maxOpen: true });
+    this.beta2 = check.number('beta2', options.beta2 ?? 0.999, { min: 0, max: 1, maxOpen: true });
     if (options.clipNorm !== undefined)
-      this.clipNorm = checkPositive(options.clipNorm, 'Adam clipNorm');
+      this.clipNorm = check.number('clipNorm', options.clipNorm, { min: 0, minOpen: true });
   }
 
   /** Number of updates done so far. */
@@ -188,15 +190,4 @@ export class Adam {
     this.m = [];
     this.v = [];
   }
-}
-
-function checkPositive(x: number, what: string): number {
-  if (!(Number.isFinite(x) && x > 0))
-    throw new Error(`${what} must be a positive number, got ${x}`);
-  return x;
-}
-
-function checkFraction(x: number, what: string): number {
-  if (!(x >= 0 && x < 1)) throw new Error(`${what} must be in [0, 1), got ${x}`);
-  return x;
 }

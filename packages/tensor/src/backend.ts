@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { registerFastConvKernels } from './kernels/register.js';
+import * as tf from './tf.js';
 import {
   defaultWasmThreads,
   parseWasmThreads,
@@ -210,7 +210,7 @@ function failureMessage(name: BackendName): string {
   if (name === 'wasm') {
     return `Backend 'wasm' could not be loaded: reinstall @tensorflow/tfjs-backend-wasm@4.22.0 (its dist/*.wasm files are needed). ${otherLoadErrors.join(' | ')}`;
   }
-  return `Backend 'cpu' could not be initialised: reinstall @tensorflow/tfjs@4.22.0. ${otherLoadErrors.join(' | ')}`;
+  return `Backend 'cpu' could not be initialised: reinstall @tensorflow/tfjs-backend-cpu@4.22.0. ${otherLoadErrors.join(' | ')}`;
 }
 
 function firstLine(error: unknown): string {

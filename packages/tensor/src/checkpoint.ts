@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import { writeFileAtomic } from '@vmbrl/core';
 import type { Adam, AdamState } from './adam.js';
+import * as tf from './tf.js';
 
 /** What a checkpoint holds. */
 export interface CheckpointContents {
@@ -91,7 +92,7 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
     }
     const body = Buffer.concat(chunks);
     const dataFile = `data-${Date.now().toString(36)}-${process.pid}.bin`;
-    await writeAtomically(path.join(dir, dataFile), body);
+    writeFileAtomic(path.join(dir, dataFile), body);
     const manifest: Manifest = {
       format: FORMAT,
       version: 1,
@@ -102,7 +103,7 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
       optimizers,
       meta: contents.meta ?? null,
     };
-    await writeAtomically(path.join(dir, MANIFEST), Buffer.from(JSON.stringify(manifest, null, 1)));
+    writeFileAtomic(path.join(dir, MANIFEST), JSON.stringify(manifest, null, 1));
     for (const file of await readdir(dir)) {
       if (/^data-.*\.bin$/.test(file) && file !== dataFile)
         await rm(path.join(dir, file), { force: true });
@@ -224,17 +225,4 @@ function checkShape(what: string, saved: number[], expected: number[], dir: stri
 
 function optimizerKey(name: string, kind: 'm' | 'v', index: number): string {
   return `optimizer/${name}/${kind}/${index}`;
-}
-
-/** Writes `data` to `file` via a temp file in the same directory, fsync and rename. */
-async function writeAtomically(file: string, data: Uint8Array): Promise<void> {
-  const temp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, file);
 }

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 

@@ -2,7 +2,9 @@
  * @vmbrl/tensor: backend selection, seeded randomness, distributions, layers, Adam,
  * checkpoints and image helpers on TensorFlow.js, shared by every vmbrl package.
  */
-import * as tf from '@tensorflow/tfjs';
+// The registrations first (gradients, chained ops, CPU kernels); `tf` is tfjs-core's namespace.
+import './tf.js';
+import * as tf from '@tensorflow/tfjs-core';
 
 export { tf };
 export {
@@ -21,7 +23,7 @@ export {
   wasmKernelGroups,
 } from './kernels/wasm/backend-kernels.js';
 export { wasmThreadInfo } from './wasm-threads.js';
-export { Rng, splitSeed, type RngState } from './random.js';
+export { Rng, splitSeed, type RngState } from '@vmbrl/core';
 export { Normal, TanhNormal, Bernoulli, klNormal, stopGradient } from './distributions.js';
 export { Module, type ModuleOptions } from './layers/module.js';
 export { type Activation, applyActivation } from './layers/activations.js';

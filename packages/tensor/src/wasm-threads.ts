@@ -5,7 +5,7 @@ import {
   type TransferListItem,
   type WorkerOptions,
 } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 
 /**
  * Multithreaded tfjs wasm under Node.

@@ -24,16 +24,6 @@ export { selectSequences, trainStep, type TrainableModel } from './train-step.js
 export { LatentDynamics, latentSequenceScorer } from './dynamics.js';
 export { filterStep } from './filter.js';
 export { openLoopPrediction, type OpenLoopOptions, type OpenLoopResult } from './open-loop.js';
-export {
-  encodeGif,
-  encodePng,
-  openLoopFrames,
-  openLoopGrid,
-  type PictureOptions,
-  type RgbPicture,
-  writeOpenLoopGif,
-  writeOpenLoopPng,
-} from './picture.js';
 export { movingSquareBatch, type MovingSquareOptions } from './synthetic.js';
 export { sequenceScorer, sumRewards } from './scorer.js';
 export { disposeTree, treeTensors } from './latent.js';

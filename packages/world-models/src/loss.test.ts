@@ -30,7 +30,7 @@ function lossValues(m: LatentWorldModel, batch: ReturnType<typeof randomBatch>) 
 describe('loss', () => {
   const batch = randomBatch(2, 5, A, 21);
 
-  it('overshooting with D = 1 equals the plain loss of eq. 3 computed from the parts', () => {
+  it('overshooting with D = 1 equals the plain loss of PlaNet eq. 3 computed from the parts', () => {
     const m = model({ overshooting: { distance: 1 }, freeNats: 1 });
     const rngState = m.getRngState();
     const got = lossValues(m, batch);

@@ -54,7 +54,8 @@ function everyKth<T extends tf.Tensor>(x: T, steps: DecodedSteps): T {
 }
 
 /**
- * PlaNet training objective (eq. 3, or eq. 7 with overshooting), negated for minimisation:
+ * PlaNet training objective (PlaNet eq. 3, or PlaNet eq. 7 with overshooting), negated for
+ * minimisation:
  *   imageScale * image + rewardScale * reward + klScale * kl
  * where image is the summed squared pixel error per frame, reward the squared reward error per
  * step (both averaged over batch and time; the image term over the decoded steps only when

@@ -39,7 +39,7 @@ function sliceTime(
  * Latent overshooting (PlaNet eq. 7): (1/D) sum_d beta_d KL[q(s_t) || p(s_t | s_{t-d})].
  *
  * Distance 1 uses the one-step priors of the filtering pass, so D = 1 is exactly the standard
- * bound (eq. 3). Distance d >= 2 steps the distance-(d-1) prior samples once more under the next
+ * bound (PlaNet eq. 3). Distance d >= 2 steps the distance-(d-1) prior samples once more under the next
  * action, for every start at once; its targets are stop-gradient posteriors so multi-step
  * predictions move towards the posteriors, not the reverse (section 4). A target t has a
  * distance-d prediction when t >= d - 1, counting the fixed initial state as the start of t = 0.

@@ -74,7 +74,7 @@ export class RSSM extends Module implements LatentCore {
     }));
   }
 
-  /** h_t = f(h_{t-1}, s_{t-1}, a_{t-1}) — the deterministic state model of eq. 4. */
+  /** h_t = f(h_{t-1}, s_{t-1}, a_{t-1}) — the deterministic state model of PlaNet eq. 4. */
   private deterStep(prev: LatentState, action: tf.Tensor2D): tf.Tensor2D {
     if (prev.deter === null) throw new Error('RSSM: previous state has no deterministic part');
     const x = this.input.apply(tf.concat([prev.stoch, action], -1)) as tf.Tensor2D;

@@ -1,3 +1,4 @@
+import type { ModelBatch } from '@vmbrl/core';
 import type { tf } from '@vmbrl/tensor';
 
 /**
@@ -14,21 +15,11 @@ export interface LatentState<T extends tf.Tensor = tf.Tensor2D> {
 }
 
 /**
- * A batch of training sequences as plain typed arrays (row-major, the layout of
- * `@vmbrl/replay`'s `SequenceBatch`, which is assignable to this type):
- * `image` uint8 [B, L, 64, 64, 3], `action` f32 [B, L, A], `reward` f32 [B, L].
- * `action[t]` is the action that led to observation t (so `action[0]` is zeros) and `reward[t]`
- * came with observation t. `image` is optional only for type compatibility: models require it.
+ * A batch of training sequences: `ModelBatch` of @vmbrl/core (image uint8 [B, L, 64, 64, 3],
+ * action f32 [B, L, A], reward f32 [B, L]; every replay `SequenceBatch` is one). The name is
+ * kept for code written before the batch contracts moved to @vmbrl/core.
  */
-export interface SequenceBatch {
-  image?: Uint8Array;
-  action: Float32Array;
-  reward: Float32Array;
-  /** B. */
-  batchSize: number;
-  /** L. */
-  length: number;
-}
+export type SequenceBatch = ModelBatch;
 
 /** Result of filtering a batch of sequences (PlaNet eq. 3 quantities). */
 export interface ObserveResult {
@@ -67,7 +58,7 @@ export interface TrainMetrics {
 }
 
 /**
- * The world-model contract (DESIGN.md): one interface for latent- and pixel-space models so
+ * The world-model contract: one interface for latent- and pixel-space models so
  * planners and the design study can swap designs. All tensor results are owned by the caller.
  */
 export interface WorldModel {
@@ -91,20 +82,5 @@ export interface WorldModel {
   namedVariables(): Map<string, tf.Variable>;
 }
 
-/**
- * What a planner needs (DESIGN.md), batched over J candidates. Implemented by the learned latent
- * model, by pixel-space models and by the true simulator. The caller disposes states it no
- * longer needs with `dispose`.
- */
-export interface Dynamics<State = unknown, Belief = unknown> {
-  /** Action dimension A. */
-  readonly actionDim: number;
-  /** J copies of the current belief, ready to be stepped. */
-  initial(belief: Belief, candidates: number): State;
-  /** Advance every candidate by one action; `actions` is row-major [J, A]. */
-  step(states: State, actions: Float32Array): State;
-  /** Expected reward of each candidate state, [J]. */
-  reward(states: State): Float32Array;
-  /** Release whatever `initial`/`step` allocated. */
-  dispose(states: State): void;
-}
+/** What a planner needs step by step (the contract lives in @vmbrl/core). */
+export type { Dynamics } from '@vmbrl/core';

@@ -2,7 +2,12 @@
  * The inner loop of planning with the true simulator (PlaNet's "CEM + true simulator" row):
  * from a saved state, play each candidate action sequence and add up its rewards.
  */
-import type { SimulatorEnv, SimulatorState } from '../types.js';
+import {
+  type SimulatorEnv,
+  type SimulatorState,
+  checkActionSequences,
+  validator,
+} from '@vmbrl/core';
 import { ActionNoise, EnvWrapper, PixelObservation } from '../wrappers/wrappers.js';
 
 /** One batch of candidate sequences to score from `state`; serialisable for env workers. */
@@ -15,33 +20,6 @@ export interface ScoreJob {
   horizon: number;
   /** Control steps per action (1 when the env already repeats actions). */
   actionRepeat: number;
-}
-
-/** Throws unless `n` is an integer >= 1. */
-export function checkCount(n: unknown, name: string): number {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-    throw new Error(`${name} must be an integer >= 1, got ${String(n)}`);
-  }
-  return n;
-}
-
-/** Throws unless `actions` holds [candidates, horizon, actionDim] numbers. */
-export function checkActions(
-  actions: Float32Array,
-  candidates: number,
-  horizon: number,
-  actionDim: number,
-): void {
-  checkCount(candidates, 'candidates');
-  checkCount(horizon, 'horizon');
-  const expected = candidates * horizon * actionDim;
-  if (!(actions instanceof Float32Array) || actions.length !== expected) {
-    throw new Error(
-      `actions must be a Float32Array of [J=${candidates}, H=${horizon}, A=${actionDim}] = ${expected} numbers, got ${
-        actions instanceof Float32Array ? actions.length : typeof actions
-      }`,
-    );
-  }
 }
 
 /**
@@ -73,9 +51,9 @@ export function checkPlanningEnv(env: SimulatorEnv): void {
  */
 export function scoreSequencesOn(env: SimulatorEnv, job: ScoreJob): Float32Array {
   const { actions, candidates, horizon } = job;
-  const repeat = checkCount(job.actionRepeat, 'actionRepeat');
+  const repeat = validator('oracle').integer('actionRepeat', job.actionRepeat, 1);
   const actionDim = env.actionSpec.shape[0] as number;
-  checkActions(actions, candidates, horizon, actionDim);
+  checkActionSequences(actions, candidates, horizon, actionDim, 'oracle');
   const returns = new Float32Array(candidates);
   const saved = env.getState();
   try {

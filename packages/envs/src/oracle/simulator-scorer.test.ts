@@ -1,8 +1,9 @@
+import { Rng } from '@vmbrl/core';
+import type { SimulatorEnv } from '@vmbrl/core';
 import { cem } from '@vmbrl/planners';
-import { Rng, initBackend } from '@vmbrl/tensor';
+import { initBackend } from '@vmbrl/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeWrappedEnv } from '../make.js';
-import type { SimulatorEnv } from '../types.js';
 import { ParallelSimulatorScorer, SimulatorScorer } from './simulator-scorer.js';
 
 const opened: SimulatorEnv[] = [];
@@ -110,11 +111,11 @@ describe('SimulatorScorer', () => {
     const e = await env({ task: 'cartpole-swingup' });
     e.reset(0);
     expect(() => new SimulatorScorer(e, { actionRepeat: 0 })).toThrow(
-      /actionRepeat must be an integer >= 1, got 0/,
+      /oracle: actionRepeat = 0 is invalid; allowed: an integer >= 1/,
     );
     const scorer = new SimulatorScorer(e);
     expect(() => scorer.score(new Float32Array(5), 2, 3)).toThrow(
-      /\[J=2, H=3, A=1\] = 6 numbers, got 5/,
+      /actions = "5 numbers" is invalid; allowed: a Float32Array of \[J=2, H=3, A=1\] = 6 numbers/,
     );
   });
 });

@@ -1,18 +1,21 @@
 /**
  * Sequence scorers over the true simulator, for planning with CEM "+ true simulator" (PlaNet
- * Table 1). Both have the shape of `SequenceScorer` in @vmbrl/planners (structural: envs does
- * not import planners): `actionDim` and `score(actions [J, H, A], J, H) -> returns [J]`.
+ * Table 1). Both are `SequenceScorer`s (@vmbrl/core): `actionDim` and
+ * `score(actions [J, H, A], J, H) -> returns [J]`.
  */
-import { type EnvConfig, makeWrappedEnv } from '../make.js';
-import type { SimulatorEnv, SimulatorState } from '../types.js';
-import { VectorEnv } from '../vector-env.js';
 import {
-  type ScoreJob,
-  checkActions,
-  checkCount,
-  checkPlanningEnv,
-  scoreSequencesOn,
-} from './score.js';
+  type SequenceScorer,
+  type SimulatorEnv,
+  type SimulatorState,
+  type Validator,
+  checkActionSequences,
+  validator,
+} from '@vmbrl/core';
+import { type EnvConfig, makeWrappedEnv } from '../make.js';
+import { VectorEnv } from '../vector-env.js';
+import { type ScoreJob, checkPlanningEnv, scoreSequencesOn } from './score.js';
+
+const check: Validator = validator('oracle');
 
 /** Options of the simulator scorers. */
 export interface SimulatorScorerOptions {
@@ -28,7 +31,7 @@ export interface SimulatorScorerOptions {
  * with `setBelief`, or from the env's current state when none is set; the env is put back
  * where it was after every call, so the env being acted in can be passed directly.
  */
-export class SimulatorScorer {
+export class SimulatorScorer implements SequenceScorer {
   readonly actionDim: number;
   readonly actionRepeat: number;
   private belief: SimulatorState | undefined;
@@ -39,7 +42,7 @@ export class SimulatorScorer {
   ) {
     checkPlanningEnv(env);
     this.actionDim = env.actionSpec.shape[0] as number;
-    this.actionRepeat = checkCount(options.actionRepeat ?? 1, 'actionRepeat');
+    this.actionRepeat = check.integer('actionRepeat', options.actionRepeat ?? 1, 1);
   }
 
   /** Plan from `state` (e.g. the acting env's `getState()`); undefined: the env's own state. */
@@ -71,7 +74,7 @@ export interface ParallelSimulatorScorerOptions extends SimulatorScorerOptions {
  * single-thread {@link SimulatorScorer}'s exactly. Call `setBelief` before `score`, `close`
  * when done.
  */
-export class ParallelSimulatorScorer {
+export class ParallelSimulatorScorer implements SequenceScorer {
   private belief: SimulatorState | undefined;
 
   private constructor(
@@ -88,8 +91,8 @@ export class ParallelSimulatorScorer {
     config: EnvConfig,
     options: ParallelSimulatorScorerOptions = {},
   ): Promise<ParallelSimulatorScorer> {
-    const workers = checkCount(options.workers ?? 2, 'workers');
-    const actionRepeat = checkCount(options.actionRepeat ?? 1, 'actionRepeat');
+    const workers = check.integer('workers', options.workers ?? 2, 1);
+    const actionRepeat = check.integer('actionRepeat', options.actionRepeat ?? 1, 1);
     if (config.pixels)
       throw new Error('the oracle env config must not render pixels (pixels: false)');
     if (config.actionNoise)
@@ -111,7 +114,7 @@ export class ParallelSimulatorScorer {
   async score(actions: Float32Array, candidates: number, horizon: number): Promise<Float32Array> {
     if (!this.belief)
       throw new Error('ParallelSimulatorScorer: call setBelief(state) before score');
-    checkActions(actions, candidates, horizon, this.actionDim);
+    checkActionSequences(actions, candidates, horizon, this.actionDim, 'oracle');
     const n = this.envs.size;
     const share = Math.ceil(candidates / n);
     const rowSize = horizon * this.actionDim;

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readPng, writePng } from '@vmbrl/core';
 import { describe, expect, it } from 'vitest';
 import { getMujoco } from '../mujoco/module.js';
 import { Physics } from '../mujoco/physics.js';
 import { listTasks, makeEnv } from '../registry.js';
-import { readPng, writePng } from './png.js';
 import { Renderer } from './renderer.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures');
@@ -49,13 +49,13 @@ describe('Renderer', () => {
     const frame = env.render(64);
     env.close();
     const path = join(FIXTURES, `${name}-64.png`);
-    if (process.env.UPDATE_GOLDEN === '1') writePng(path, frame, 64, 64);
+    if (process.env.UPDATE_GOLDEN === '1') writePng(path, { data: frame, height: 64, width: 64 });
     expect(existsSync(path), `missing ${path}; run with UPDATE_GOLDEN=1`).toBe(true);
     const golden = readPng(path);
     let sumAbs = 0;
     let bad = 0;
     for (let i = 0; i < frame.length; i++) {
-      const d = Math.abs(frame[i] - golden.rgb[i]);
+      const d = Math.abs(frame[i] - golden.data[i]);
       sumAbs += d;
       if (d > 40) bad++;
     }

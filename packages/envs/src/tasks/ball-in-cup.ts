@@ -1,15 +1,15 @@
+import type { RandomSource } from '@vmbrl/core';
 /**
  * Ball-in-cup (DeepMind Control Suite): a planar cup driven by two slide motors (gear 5, springy
  * and damped) with a ball tied to it by a 0.3 m string (limited spatial tendon); 0.002 s timestep,
  * ten physics steps per control step. Catch: reward 1 while the ball is inside the cup.
  */
 import type { Physics } from '../mujoco/physics.js';
-import type { RandomSource } from '../rng.js';
-import { SMALL_MEMORY, SUITE_ASSETS, type Task, type TaskSpec, noParams } from './common.js';
+import { type Task, noParams } from './common.js';
+import { MODEL_HEADER, SMALL_SCENE, taskModel, taskSpec } from './model.js';
 
 const XML = `<mujoco model="ball_in_cup">
-  ${SMALL_MEMORY}
-  ${SUITE_ASSETS}
+  ${MODEL_HEADER}
   <option timestep="0.002"/>
   <default>
     <motor ctrllimited="true" ctrlrange="-1 1" gear="5"/>
@@ -19,10 +19,7 @@ const XML = `<mujoco model="ball_in_cup">
     </default>
   </default>
   <worldbody>
-    <light name="light" directional="true" diffuse="0.6 0.6 0.6" pos="0 0 2" specular="0.3 0.3 0.3"/>
-    <geom name="ground" type="plane" size="0.6 0.2 10" material="grid"/>
-    <camera name="cam0" pos="0 -1 0.8" xyaxes="1 0 0 0 1 2"/>
-    <camera name="cam1" pos="0 -1 0.4" xyaxes="1 0 0 0 0 1"/>
+    ${SMALL_SCENE}
     <body name="cup" pos="0 0 0.6" childclass="cup">
       <joint name="cup_x" axis="1 0 0"/>
       <joint name="cup_z" axis="0 0 1"/>
@@ -113,14 +110,7 @@ class BallInCup implements Task {
   }
 }
 
+const MODEL = taskModel('ball_in_cup', XML, 10, 0.02);
+
 /** Swing the ball up and catch it in the cup. */
-export const ballInCupCatch: TaskSpec = {
-  name: 'ball_in_cup-catch',
-  domain: 'ball_in_cup',
-  xml: XML,
-  substeps: 10,
-  controlTimestep: 0.02,
-  episodeSteps: 1000,
-  observationSize: 8,
-  create: (physics) => new BallInCup(physics),
-};
+export const ballInCupCatch = taskSpec('ball_in_cup-catch', MODEL, 8, (p) => new BallInCup(p));

@@ -1,16 +1,16 @@
+import type { RandomSource } from '@vmbrl/core';
 /**
  * Cart-pole (DeepMind Control Suite): a 1 kg cart on a 3.6 m rail with a 1 m, 0.1 kg pole on a
  * hinge; RK4 at 0.01 s, one physics step per control step, motor gear 10.
  * Tasks: balance (start near upright) and swingup (start hanging down).
  */
 import type { Physics } from '../mujoco/physics.js';
-import type { RandomSource } from '../rng.js';
 import { tolerance } from '../tolerance.js';
-import { SMALL_MEMORY, SUITE_ASSETS, type Task, type TaskSpec, noParams } from './common.js';
+import { type Task, type TaskSpec, noParams } from './common.js';
+import { MODEL_HEADER, taskModel, taskSpec } from './model.js';
 
 const XML = `<mujoco model="cartpole">
-  ${SMALL_MEMORY}
-  ${SUITE_ASSETS}
+  ${MODEL_HEADER}
   <option timestep="0.01" integrator="RK4">
     <flag contact="disable" energy="enable"/>
   </option>
@@ -89,17 +89,10 @@ class Cartpole implements Task {
   }
 }
 
+const MODEL = taskModel('cartpole', XML, 1, 0.01);
+
 function spec(name: string, swingUp: boolean): TaskSpec {
-  return {
-    name,
-    domain: 'cartpole',
-    xml: XML,
-    substeps: 1,
-    controlTimestep: 0.01,
-    episodeSteps: 1000,
-    observationSize: 5,
-    create: (physics) => new Cartpole(physics, swingUp),
-  };
+  return taskSpec(name, MODEL, 5, (physics) => new Cartpole(physics, swingUp));
 }
 
 /** Keep the pole upright from a near-upright start. */

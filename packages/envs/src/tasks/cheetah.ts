@@ -1,16 +1,26 @@
+import type { RandomSource } from '@vmbrl/core';
 /**
  * Half-cheetah (DeepMind Control Suite): a planar 14 kg runner (torso, head, two 3-segment legs,
  * springy damped limited hinges), 0.01 s timestep, one physics step per control step.
  * Run: reward rises linearly with forward speed up to 10 m/s.
  */
 import type { Physics } from '../mujoco/physics.js';
-import type { RandomSource } from '../rng.js';
 import { tolerance } from '../tolerance.js';
-import { SMALL_MEMORY, SUITE_ASSETS, type Task, type TaskSpec, noParams } from './common.js';
+import { type Task, noParams } from './common.js';
+import { MODEL_HEADER, TORSO_VELOCITY_SENSOR, motors, taskModel, taskSpec } from './model.js';
+
+/** Joints and gears of the six motors (back thigh, shin, foot, then front). */
+const MOTORS: [string, number][] = [
+  ['bthigh', 120],
+  ['bshin', 90],
+  ['bfoot', 60],
+  ['fthigh', 90],
+  ['fshin', 60],
+  ['ffoot', 30],
+];
 
 const XML = `<mujoco model="cheetah">
-  ${SMALL_MEMORY}
-  ${SUITE_ASSETS}
+  ${MODEL_HEADER}
   <compiler settotalmass="14"/>
   <option timestep="0.01"/>
   <default>
@@ -59,17 +69,8 @@ const XML = `<mujoco model="cheetah">
       </body>
     </body>
   </worldbody>
-  <sensor>
-    <subtreelinvel name="torso_subtreelinvel" body="torso"/>
-  </sensor>
-  <actuator>
-    <motor name="bthigh" joint="bthigh" gear="120"/>
-    <motor name="bshin" joint="bshin" gear="90"/>
-    <motor name="bfoot" joint="bfoot" gear="60"/>
-    <motor name="fthigh" joint="fthigh" gear="90"/>
-    <motor name="fshin" joint="fshin" gear="60"/>
-    <motor name="ffoot" joint="ffoot" gear="30"/>
-  </actuator>
+  ${TORSO_VELOCITY_SENSOR}
+  ${motors(MOTORS)}
 </mujoco>`;
 
 /** Forward speed at and above which the reward is 1 (m/s). */
@@ -126,14 +127,7 @@ class Cheetah implements Task {
   }
 }
 
+const MODEL = taskModel('cheetah', XML, 1, 0.01);
+
 /** Run forward as fast as possible. */
-export const cheetahRun: TaskSpec = {
-  name: 'cheetah-run',
-  domain: 'cheetah',
-  xml: XML,
-  substeps: 1,
-  controlTimestep: 0.01,
-  episodeSteps: 1000,
-  observationSize: 17,
-  create: (physics) => new Cheetah(physics),
-};
+export const cheetahRun = taskSpec('cheetah-run', MODEL, 17, (p) => new Cheetah(p));

@@ -1,35 +1,9 @@
+import type { RandomSource } from '@vmbrl/core';
 /**
- * Pieces shared by the task models: the look of the DeepMind Control Suite (materials, sky,
- * checkered floor, headlight) and the interface every task implements.
+ * What every task implements and what its spec says, and helpers of the tasks' logic (random
+ * initial joints, tasks without parameters). Building models and specs: `model.ts`.
  */
 import type { Physics } from '../mujoco/physics.js';
-import type { RandomSource } from '../rng.js';
-
-/**
- * Assets and visual settings common to all tasks. Colours follow the suite: the body is tan
- * ("self"), effectors darker orange, decorations blue, targets red-brown; the floor is a blue-grey
- * checker and the sky a blue-to-black gradient.
- */
-export const SUITE_ASSETS = `
-  <visual>
-    <headlight ambient="0.4 0.4 0.4" diffuse="0.8 0.8 0.8" specular="0.1 0.1 0.1"/>
-    <map znear="0.01"/>
-  </visual>
-  <asset>
-    <texture name="skybox" type="skybox" builtin="gradient" rgb1="0.4 0.6 0.8" rgb2="0 0 0"
-      width="64" height="64"/>
-    <texture name="grid" type="2d" builtin="checker" rgb1="0.1 0.2 0.3" rgb2="0.2 0.3 0.4"
-      width="64" height="64"/>
-    <material name="grid" texture="grid" texrepeat="1 1" texuniform="true" reflectance="0.2"/>
-    <material name="self" rgba="0.7 0.5 0.3 1"/>
-    <material name="effector" rgba="0.7 0.4 0.2 1"/>
-    <material name="decoration" rgba="0.3 0.5 0.7 1"/>
-    <material name="target" rgba="0.6 0.3 0.3 1"/>
-    <material name="site" rgba="0.5 0.5 0.5 0.3"/>
-  </asset>`;
-
-/** Small heap per MjData: the suite's models need far less than MuJoCo's default reservation. */
-export const SMALL_MEMORY = '<size memory="256K"/>';
 
 /** A task bound to one Physics instance. */
 export interface Task {

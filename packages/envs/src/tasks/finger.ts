@@ -1,22 +1,15 @@
+import type { RandomSource } from '@vmbrl/core';
 /**
  * Finger (DeepMind Control Suite): a planar two-link finger (motor gears 30 and 15) and a free
  * spinning body on an unactuated hinge; no gravity, elliptic cones, 0.01 s timestep, two physics
  * steps per control step. Spin: reward 1 while the body turns faster than 15 rad/s (negative sense).
  */
 import type { Physics } from '../mujoco/physics.js';
-import type { RandomSource } from '../rng.js';
-import {
-  SMALL_MEMORY,
-  SUITE_ASSETS,
-  type Task,
-  type TaskSpec,
-  noParams,
-  randomizeJoints,
-} from './common.js';
+import { type Task, noParams, randomizeJoints } from './common.js';
+import { MODEL_HEADER, SMALL_SCENE, motors, taskModel, taskSpec } from './model.js';
 
 const XML = `<mujoco model="finger">
-  ${SMALL_MEMORY}
-  ${SUITE_ASSETS}
+  ${MODEL_HEADER}
   <option timestep="0.01" cone="elliptic" iterations="200">
     <flag gravity="disable"/>
   </option>
@@ -30,10 +23,7 @@ const XML = `<mujoco model="finger">
     </default>
   </default>
   <worldbody>
-    <light name="light" directional="true" diffuse="0.6 0.6 0.6" pos="0 0 2" specular="0.3 0.3 0.3"/>
-    <geom name="ground" type="plane" size="0.6 0.2 10" material="grid"/>
-    <camera name="cam0" pos="0 -1 0.8" xyaxes="1 0 0 0 1 2"/>
-    <camera name="cam1" pos="0 -1 0.4" xyaxes="1 0 0 0 0 1"/>
+    ${SMALL_SCENE}
     <body name="proximal" pos="-0.2 0 0.4" childclass="finger">
       <geom name="proximal_decoration" type="cylinder" fromto="0 -0.033 0 0 0.033 0" size="0.034" material="decoration"/>
       <joint name="proximal" range="-110 110" ref="-90"/>
@@ -55,10 +45,10 @@ const XML = `<mujoco model="finger">
     </body>
     <site name="target" type="sphere" size="0.03" pos="0 0 0.4" material="target"/>
   </worldbody>
-  <actuator>
-    <motor name="proximal" joint="proximal" gear="30"/>
-    <motor name="distal" joint="distal" gear="15"/>
-  </actuator>
+  ${motors([
+    ['proximal', 30],
+    ['distal', 15],
+  ])}
   <sensor>
     <jointpos name="proximal" joint="proximal"/>
     <jointpos name="distal" joint="distal"/>
@@ -130,14 +120,7 @@ class FingerSpin implements Task {
   }
 }
 
+const MODEL = taskModel('finger', XML, 2, 0.02);
+
 /** Spin the free body with the finger. */
-export const fingerSpin: TaskSpec = {
-  name: 'finger-spin',
-  domain: 'finger',
-  xml: XML,
-  substeps: 2,
-  controlTimestep: 0.02,
-  episodeSteps: 1000,
-  observationSize: 9,
-  create: (physics) => new FingerSpin(physics),
-};
+export const fingerSpin = taskSpec('finger-spin', MODEL, 9, (p) => new FingerSpin(p));

@@ -1,15 +1,15 @@
+import type { RandomSource } from '@vmbrl/core';
 /**
  * Reacher (DeepMind Control Suite): a planar two-link arm (0.12 m and 0.1 m links, motor gear 0.05)
  * reaching a target on a 0.6 m square arena, 0.02 s timestep, no contacts. Easy: 5 cm target.
  */
 import type { Physics } from '../mujoco/physics.js';
-import type { RandomSource } from '../rng.js';
 import { tolerance } from '../tolerance.js';
-import { SMALL_MEMORY, SUITE_ASSETS, type Task, type TaskSpec, randomizeJoints } from './common.js';
+import { type Task, randomizeJoints } from './common.js';
+import { MODEL_HEADER, motors, taskModel, taskSpec } from './model.js';
 
 const XML = `<mujoco model="reacher">
-  ${SMALL_MEMORY}
-  ${SUITE_ASSETS}
+  ${MODEL_HEADER}
   <option timestep="0.02">
     <flag contact="disable"/>
   </option>
@@ -39,10 +39,7 @@ const XML = `<mujoco model="reacher">
     </body>
     <geom name="target" type="sphere" pos="0 0 0.01" size="0.05" material="target"/>
   </worldbody>
-  <actuator>
-    <motor name="shoulder" joint="shoulder"/>
-    <motor name="wrist" joint="wrist"/>
-  </actuator>
+  ${motors(['shoulder', 'wrist'])}
 </mujoco>`;
 
 class Reacher implements Task {
@@ -111,14 +108,7 @@ class Reacher implements Task {
   }
 }
 
+const MODEL = taskModel('reacher', XML, 1, 0.02);
+
 /** Reach a 5 cm target with the fingertip (sparse reward). */
-export const reacherEasy: TaskSpec = {
-  name: 'reacher-easy',
-  domain: 'reacher',
-  xml: XML,
-  substeps: 1,
-  controlTimestep: 0.02,
-  episodeSteps: 1000,
-  observationSize: 6,
-  create: (physics) => new Reacher(physics, 0.05),
-};
+export const reacherEasy = taskSpec('reacher-easy', MODEL, 6, (p) => new Reacher(p, 0.05));

@@ -1,19 +1,13 @@
+import type { RandomSource } from '@vmbrl/core';
 /**
  * Planar walker (DeepMind Control Suite): torso and two 3-segment legs (capsules) on rootz/rootx/
  * rooty, six motors (hip 100, knee 50, ankle 20), 0.0025 s timestep, ten physics steps per control
  * step. Walk: stand tall and upright while moving forward at >= 1 m/s.
  */
 import type { Physics } from '../mujoco/physics.js';
-import type { RandomSource } from '../rng.js';
 import { tolerance } from '../tolerance.js';
-import {
-  SMALL_MEMORY,
-  SUITE_ASSETS,
-  type Task,
-  type TaskSpec,
-  noParams,
-  randomizeJoints,
-} from './common.js';
+import { type Task, noParams, randomizeJoints } from './common.js';
+import { MODEL_HEADER, TORSO_VELOCITY_SENSOR, motors, taskModel, taskSpec } from './model.js';
 
 function leg(side: 'right' | 'left', y: string): string {
   return `
@@ -31,9 +25,15 @@ function leg(side: 'right' | 'left', y: string): string {
       </body>`;
 }
 
+/** Joints and gears of the six motors: hip, knee and ankle of the right leg, then the left. */
+const MOTORS = ['right', 'left'].flatMap((side): [string, number][] => [
+  [`${side}_hip`, 100],
+  [`${side}_knee`, 50],
+  [`${side}_ankle`, 20],
+]);
+
 const XML = `<mujoco model="walker">
-  ${SMALL_MEMORY}
-  ${SUITE_ASSETS}
+  ${MODEL_HEADER}
   <option timestep="0.0025"/>
   <default>
     <joint damping="0.1" armature="0.01" limited="true" solimplimit="0 0.99 0.01"/>
@@ -56,17 +56,8 @@ const XML = `<mujoco model="walker">
       <geom name="torso" size="0.07 0.3"/>${leg('right', '-0.05')}${leg('left', '0.05')}
     </body>
   </worldbody>
-  <sensor>
-    <subtreelinvel name="torso_subtreelinvel" body="torso"/>
-  </sensor>
-  <actuator>
-    <motor name="right_hip" joint="right_hip" gear="100"/>
-    <motor name="right_knee" joint="right_knee" gear="50"/>
-    <motor name="right_ankle" joint="right_ankle" gear="20"/>
-    <motor name="left_hip" joint="left_hip" gear="100"/>
-    <motor name="left_knee" joint="left_knee" gear="50"/>
-    <motor name="left_ankle" joint="left_ankle" gear="20"/>
-  </actuator>
+  ${TORSO_VELOCITY_SENSOR}
+  ${motors(MOTORS)}
 </mujoco>`;
 
 /** Torso height (m) above which the standing term is 1. */
@@ -136,14 +127,7 @@ class WalkerWalk implements Task {
   }
 }
 
+const MODEL = taskModel('walker', XML, 10, 0.025);
+
 /** Walk forward at 1 m/s or faster while staying upright. */
-export const walkerWalk: TaskSpec = {
-  name: 'walker-walk',
-  domain: 'walker',
-  xml: XML,
-  substeps: 10,
-  controlTimestep: 0.025,
-  episodeSteps: 1000,
-  observationSize: 24,
-  create: (physics) => new WalkerWalk(physics),
-};
+export const walkerWalk = taskSpec('walker-walk', MODEL, 24, (p) => new WalkerWalk(p));

@@ -1,7 +1,7 @@
+import type { TimeStep } from '@vmbrl/core';
 import { describe, expect, it } from 'vitest';
 import { makeWrappedEnv } from '../make.js';
 import { makeEnv } from '../registry.js';
-import type { TimeStep } from '../types.js';
 import { ActionNoise, ActionRepeat, PixelObservation, TimeLimit } from './wrappers.js';
 
 const actions = (n: number, nu: number) =>

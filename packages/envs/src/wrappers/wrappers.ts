@@ -2,15 +2,18 @@
  * Environment wrappers: ActionRepeat, TimeLimit, PixelObservation, ActionNoise. Each forwards
  * what it does not change, including `getState`/`setState` when the wrapped env has them.
  */
-import { type RandomSource, childSeed, makeRng } from '../rng.js';
-import type {
-  ArraySpec,
-  Env,
-  ObservationSpec,
-  SimulatorEnv,
-  SimulatorState,
-  TimeStep,
-} from '../types.js';
+import {
+  type ArraySpec,
+  type Env,
+  type ObservationSpec,
+  type RandomSource,
+  Rng,
+  type SimulatorEnv,
+  type SimulatorState,
+  type TimeStep,
+  splitSeed,
+  validator,
+} from '@vmbrl/core';
 
 function hasState(env: Env): env is SimulatorEnv {
   return typeof (env as SimulatorEnv).getState === 'function';
@@ -62,9 +65,7 @@ export class ActionRepeat extends EnvWrapper {
     readonly repeat: number,
   ) {
     super(env);
-    if (!(Number.isInteger(repeat) && repeat >= 1)) {
-      throw new Error(`action repeat must be an integer >= 1, got ${repeat}`);
-    }
+    validator('ActionRepeat').integer('repeat', repeat, 1);
   }
 
   override step(action: ArrayLike<number>): TimeStep {
@@ -90,9 +91,7 @@ export class TimeLimit extends EnvWrapper {
     readonly maxSteps: number,
   ) {
     super(env);
-    if (!(Number.isInteger(maxSteps) && maxSteps >= 1)) {
-      throw new Error(`time limit must be an integer >= 1, got ${maxSteps}`);
-    }
+    validator('TimeLimit').integer('maxSteps', maxSteps, 1);
   }
 
   override reset(seed?: number): TimeStep {
@@ -126,8 +125,7 @@ export class PixelObservation extends EnvWrapper {
     readonly keepState = true,
   ) {
     super(env);
-    if (!(Number.isInteger(size) && size >= 1))
-      throw new Error(`image size must be a positive integer, got ${size}`);
+    validator('PixelObservation').integer('size', size, 1);
   }
 
   override get observationSpec(): ObservationSpec {
@@ -163,14 +161,13 @@ export class ActionNoise extends EnvWrapper {
     seed = 0,
   ) {
     super(env);
-    if (!(std >= 0 && Number.isFinite(std)))
-      throw new Error(`action noise std must be >= 0, got ${std}`);
-    this.rng = makeRng(childSeed(seed, 'action-noise'));
+    validator('ActionNoise').number('std', std, { min: 0 });
+    this.rng = new Rng(splitSeed(seed, 'action-noise'));
   }
 
   override reset(seed?: number): TimeStep {
     // A seeded reset also reseeds the noise, so a seed fixes the whole episode.
-    if (seed !== undefined) this.rng = makeRng(childSeed(seed, 'action-noise'));
+    if (seed !== undefined) this.rng = new Rng(splitSeed(seed, 'action-noise'));
     return this.env.reset(seed);
   }
 

@@ -1,4 +1,5 @@
-import { type Episode, makeEpisode } from '../episode';
+import type { Episode } from '@vmbrl/core';
+import { makeEpisode } from '../episode';
 
 /** Bytes of one 64x64x3 frame. */
 export const FRAME = 64 * 64 * 3;

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf.js';
 import { KernelComposer } from './compose.js';
 
 type TensorInfo = tf.TensorInfo;

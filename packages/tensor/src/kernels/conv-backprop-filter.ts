@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { KernelComposer } from './compose.js';
 
 type TensorInfo = tf.TensorInfo;

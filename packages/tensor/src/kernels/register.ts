@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { batchMatMulViaTransposes } from './batch-matmul.js';
 import { conv2dBackpropFilterViaConv } from './conv-backprop-filter.js';
 import { conv2dBackpropInputViaConv } from './conv-backprop-input.js';

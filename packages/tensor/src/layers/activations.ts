@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 
 /** Activations available by name in every layer. */
 export type Activation = 'relu' | 'elu' | 'tanh' | 'linear' | 'swish';

@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
+import { validator } from '@vmbrl/core';
+import * as tf from '../tf.js';
 import { type Activation, applyActivation, checkActivation } from './activations.js';
-import { checkPositiveInt } from './dense.js';
 import { constant, glorotUniform } from './init.js';
 import { Module, type ModuleOptions } from './module.js';
 
@@ -14,33 +14,47 @@ export interface ConvOptions extends ModuleOptions {
   activation?: Activation;
 }
 
-/** 2-D convolution on NHWC images. Variables: `kernel` [k, k, in, out], `bias` [out]. */
-export class Conv2D extends Module {
+/** What both convolutions share: the options, a Glorot-uniform kernel and a zero bias. */
+export abstract class ConvLayer extends Module {
   readonly kernel: tf.Variable;
   readonly bias: tf.Variable;
+  readonly kernelSize: number;
   readonly stride: number;
   readonly padding: 'valid' | 'same';
   readonly activation: Activation;
 
-  constructor(
+  /**
+   * `transposed`: the kernel is [k, k, out, in] (tfjs' layout for conv2dTranspose), with fans as
+   * TensorFlow computes them for that layout; otherwise [k, k, in, out].
+   */
+  protected constructor(
+    defaultName: string,
     readonly inChannels: number,
     readonly outChannels: number,
     options: ConvOptions,
+    transposed: boolean,
   ) {
-    super('conv', options);
+    super(defaultName, options);
     const k = options.kernelSize;
     checkConvArgs(this.name, inChannels, outChannels, k, options.stride ?? 1);
+    this.kernelSize = k;
     this.stride = options.stride ?? 1;
     this.padding = options.padding ?? 'valid';
     this.activation = checkActivation(options.activation ?? 'linear', this.name);
-    const rng = this.rngFor('kernel');
-    const size = k * k * inChannels * outChannels;
+    const [first, second] = transposed ? [outChannels, inChannels] : [inChannels, outChannels];
     this.kernel = this.addVariable(
       'kernel',
-      glorotUniform(size, k * k * inChannels, k * k * outChannels, rng),
-      [k, k, inChannels, outChannels],
+      glorotUniform(k * k * first * second, k * k * first, k * k * second, this.rngFor('kernel')),
+      [k, k, first, second],
     );
     this.bias = this.addVariable('bias', constant(outChannels, 0), [outChannels]);
+  }
+}
+
+/** 2-D convolution on NHWC images. Variables: `kernel` [k, k, in, out], `bias` [out]. */
+export class Conv2D extends ConvLayer {
+  constructor(inChannels: number, outChannels: number, options: ConvOptions) {
+    super('conv', inChannels, outChannels, options, false);
   }
 
   /** x [N, H, W, in] -> [N, H', W', out]. */
@@ -56,34 +70,9 @@ export class Conv2D extends Module {
  * Transposed 2-D convolution ("deconvolution") on NHWC images.
  * Variables: `kernel` [k, k, out, in] (tfjs' layout for conv2dTranspose), `bias` [out].
  */
-export class Conv2DTranspose extends Module {
-  readonly kernel: tf.Variable;
-  readonly bias: tf.Variable;
-  readonly kernelSize: number;
-  readonly stride: number;
-  readonly padding: 'valid' | 'same';
-  readonly activation: Activation;
-
-  constructor(
-    readonly inChannels: number,
-    readonly outChannels: number,
-    options: ConvOptions,
-  ) {
-    super('deconv', options);
-    const k = options.kernelSize;
-    checkConvArgs(this.name, inChannels, outChannels, k, options.stride ?? 1);
-    this.kernelSize = k;
-    this.stride = options.stride ?? 1;
-    this.padding = options.padding ?? 'valid';
-    this.activation = checkActivation(options.activation ?? 'linear', this.name);
-    const size = k * k * inChannels * outChannels;
-    // Fans as TensorFlow computes them for a [k, k, out, in] kernel.
-    this.kernel = this.addVariable(
-      'kernel',
-      glorotUniform(size, k * k * outChannels, k * k * inChannels, this.rngFor('kernel')),
-      [k, k, outChannels, inChannels],
-    );
-    this.bias = this.addVariable('bias', constant(outChannels, 0), [outChannels]);
+export class Conv2DTranspose extends ConvLayer {
+  constructor(inChannels: number, outChannels: number, options: ConvOptions) {
+    super('deconv', inChannels, outChannels, options, true);
   }
 
   /** Output height for input height `h` (TensorFlow's conv_transpose output size). */
@@ -114,8 +103,9 @@ export class Conv2DTranspose extends Module {
 }
 
 function checkConvArgs(name: string, inC: number, outC: number, k: number, stride: number) {
-  checkPositiveInt(inC, `${name}: inChannels`);
-  checkPositiveInt(outC, `${name}: outChannels`);
-  checkPositiveInt(k, `${name}: kernelSize`);
-  checkPositiveInt(stride, `${name}: stride`);
+  const check = validator(name);
+  check.integer('inChannels', inC, 1);
+  check.integer('outChannels', outC, 1);
+  check.integer('kernelSize', k, 1);
+  check.integer('stride', stride, 1);
 }

@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import { validator } from '@vmbrl/core';
+import * as tf from '../tf.js';
 import { type Activation, applyActivation, checkActivation } from './activations.js';
 import { constant, glorotUniform } from './init.js';
 import { Module, type ModuleOptions } from './module.js';
@@ -31,8 +32,9 @@ export class Dense extends Module {
     options: DenseOptions = {},
   ) {
     super('dense', options);
-    checkPositiveInt(inDim, `${this.name}: inDim`);
-    checkPositiveInt(outDim, `${this.name}: outDim`);
+    const check = validator(this.name);
+    check.integer('inDim', inDim, 1);
+    check.integer('outDim', outDim, 1);
     this.activation = checkActivation(options.activation ?? 'linear', this.name);
     const rng = this.rngFor('kernel');
     this.kernel = this.addVariable('kernel', glorotUniform(inDim * outDim, inDim, outDim, rng), [
@@ -87,6 +89,8 @@ export interface MLPOptions extends ModuleOptions {
   layerNorm?: boolean;
   /** Activation of the output layer. Default 'linear'. */
   outActivation?: Activation;
+  /** Activation and layer norm of the first hidden layer, where they differ from the others. */
+  firstLayer?: { activation?: Activation; layerNorm?: boolean };
 }
 
 /** Multi-layer perceptron: hidden Dense layers `h0, h1, ...` then a linear layer `out`. */
@@ -106,6 +110,7 @@ export class MLP extends Module {
         ...this.childOptions(`h${i}`),
         activation: options.activation ?? 'relu',
         layerNorm: options.layerNorm ?? false,
+        ...(i === 0 ? options.firstLayer : {}),
       });
       this.layers.push(this.addChild(layer));
       dim = size;
@@ -120,12 +125,5 @@ export class MLP extends Module {
   /** x [..., inDim] -> [..., outDim]. */
   apply(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => this.layers.reduce((h, layer) => layer.apply(h), x));
-  }
-}
-
-/** Throws unless `value` is a positive integer. */
-export function checkPositiveInt(value: number, what: string): void {
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`${what} must be a positive integer, got ${value}`);
   }
 }

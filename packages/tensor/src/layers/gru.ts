@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
+import { validator } from '@vmbrl/core';
 import { fusedGruStep } from '../kernels/wasm/gru.js';
-import { checkPositiveInt } from './dense.js';
+import * as tf from '../tf.js';
 import { constant, glorotUniform } from './init.js';
 import { Module, type ModuleOptions } from './module.js';
 
@@ -24,8 +24,9 @@ export class GRUCell extends Module {
     options: ModuleOptions = {},
   ) {
     super('gru', options);
-    checkPositiveInt(inDim, `${this.name}: inDim`);
-    checkPositiveInt(units, `${this.name}: units`);
+    const check = validator(this.name);
+    check.integer('inDim', inDim, 1);
+    check.integer('units', units, 1);
     const rows = inDim + units;
     this.gateKernel = this.addVariable(
       'gates/kernel',

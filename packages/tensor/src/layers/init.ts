@@ -1,4 +1,4 @@
-import type { Rng } from '../random.js';
+import type { Rng } from '@vmbrl/core';
 
 /**
  * Glorot (Xavier) uniform values, U(-l, l) with l = sqrt(6 / (fanIn + fanOut)), the default

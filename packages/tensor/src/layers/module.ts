@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
-import { Rng, splitSeed } from '../random.js';
+import { Rng, splitSeed } from '@vmbrl/core';
+import * as tf from '../tf.js';
 
 /** Options shared by every layer. */
 export interface ModuleOptions {

@@ -1,7 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
+import { validator } from '@vmbrl/core';
+import * as tf from '../tf.js';
 import { type Activation, applyActivation, checkActivation } from './activations.js';
 import { Conv2D, Conv2DTranspose } from './conv.js';
-import { Dense, checkPositiveInt } from './dense.js';
+import { Dense } from './dense.js';
 import { constant, glorotUniform } from './init.js';
 import { Module, type ModuleOptions } from './module.js';
 
@@ -29,7 +30,7 @@ export class ConvEncoder extends Module {
   constructor(options: VisionOptions = {}) {
     super('encoder', options);
     const depth = options.depth ?? 32;
-    checkPositiveInt(depth, `${this.name}: depth`);
+    validator(this.name).integer('depth', depth, 1);
     const activation = checkActivation(options.activation ?? 'relu', this.name);
     let channels = 3;
     [1, 2, 4, 8].forEach((multiple, i) => {
@@ -81,8 +82,8 @@ export class ConvDecoder extends Module {
   ) {
     super('decoder', options);
     const depth = options.depth ?? 32;
-    checkPositiveInt(depth, `${this.name}: depth`);
-    checkPositiveInt(inDim, `${this.name}: inDim`);
+    validator(this.name).integer('depth', depth, 1);
+    validator(this.name).integer('inDim', inDim, 1);
     this.depth = depth;
     this.activation = checkActivation(options.activation ?? 'relu', this.name);
     const hidden = 32 * depth;

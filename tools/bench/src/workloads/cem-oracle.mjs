@@ -13,8 +13,8 @@ export async function cases(tensor, options) {
   let envs;
   let planners;
   try {
-    envs = await import('../../../../packages/envs/dist/index.js');
-    planners = await import('../../../../packages/planners/dist/index.js');
+    envs = await import('@vmbrl/envs');
+    planners = await import('@vmbrl/planners');
   } catch (error) {
     console.error(
       'cem-oracle needs built packages: npx turbo run build --filter=@vmbrl/envs --filter=@vmbrl/planners',

@@ -11,10 +11,10 @@ export const description = 'Dreamer update / behaviour step / act step, --preset
 /** Warm-up and repeats when --warmup / --repeats are not given; wasm only by default. */
 export const defaults = { warmup: 1, repeats: 3, backends: ['wasm'] };
 
-/** The built @vmbrl/agents (imported by path, like the other workloads). */
+/** The built @vmbrl/agents. */
 export async function loadAgents() {
   try {
-    return await import('../../../../packages/agents/dist/index.js');
+    return await import('@vmbrl/agents');
   } catch (error) {
     console.error(
       'agent workloads need built packages: npx -y pnpm@10 exec turbo run build --filter=@vmbrl/agents...',
@@ -26,11 +26,11 @@ export async function loadAgents() {
 export async function cases(_tensor, options) {
   const agents = await loadAgents();
   const preset = String(options.preset ?? 'quick');
-  const over = { agent: 'dreamer' };
+  const over = {};
   if (options.B !== undefined) over.batchSize = intFlag(options, 'B', 0);
   if (options.L !== undefined) over.chunkLength = intFlag(options, 'L', 0);
   if (options.H !== undefined) over.dreamer = { horizon: intFlag(options, 'H', 0) };
-  const config = agents.resolveOnlineConfig(preset, 'cartpole-swingup', 0, over);
+  const config = agents.resolveRunConfig('dreamer', preset, 'cartpole-swingup', 0, over);
   const agent = new agents.DreamerAgent({
     actionDim: 1,
     seed: 0,

@@ -4,11 +4,12 @@
  * packages/envs/bench/bench.mjs and gym.mjs are CLI scripts without exports; these cases use
  * the package's public API (makeEnv, makeWrappedEnv, listTasks) the same way they do.
  */
+import { Rng, splitSeed } from '@vmbrl/core';
 
-/** The built @vmbrl/envs (imported by path, like the other workloads). */
+/** The built @vmbrl/envs. */
 export async function loadEnvs() {
   try {
-    return await import('../../../../packages/envs/dist/index.js');
+    return await import('@vmbrl/envs');
   } catch (error) {
     console.error(
       'env workloads need a built @vmbrl/envs: npx -y pnpm@10 exec turbo run build --filter=@vmbrl/envs',
@@ -34,7 +35,7 @@ export function taskList(envs, options) {
  * action (seeded), resetting it after an episode's last step.
  */
 export function randomStepper(envs, env, seed = 0) {
-  const rng = envs.makeRng(envs.childSeed(seed, 'bench'));
+  const rng = new Rng(splitSeed(seed, 'bench'));
   const { shape, min, max } = env.actionSpec;
   const action = new Float32Array(shape[0]);
   env.reset(seed);

@@ -26,7 +26,10 @@ export async function cases(_tensor, options) {
   }
   if (options.I !== undefined) planner.iterations = intFlag(options, 'I', 0);
   if (options.model !== undefined) over.model = JSON.parse(String(options.model));
-  const config = agents.resolveOnlineConfig(preset, 'cartpole-swingup', 0, { ...over, planner });
+  const config = agents.resolveRunConfig('planet', preset, 'cartpole-swingup', 0, {
+    ...over,
+    planner,
+  });
   const agent = new agents.PlanetAgent({
     actionDim: 1,
     seed: 0,

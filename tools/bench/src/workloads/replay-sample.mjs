@@ -40,7 +40,7 @@ function syntheticEpisode(replay, Rng, steps, seed) {
 export async function cases({ Rng }, options) {
   let replay;
   try {
-    replay = await import('../../../../packages/replay/dist/index.js');
+    replay = await import('@vmbrl/replay');
   } catch (error) {
     console.error(
       'replay-sample needs a built @vmbrl/replay: npx -y pnpm@10 exec turbo run build --filter=@vmbrl/replay',

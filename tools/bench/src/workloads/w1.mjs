@@ -3,7 +3,7 @@
  * B = --B (8), L = --L (16), defined exactly as the PyTorch anchor's w1
  * (../shared/anchors/torch_reference/planet_bench.py); --batch / --length are older aliases.
  * w1big (w1big.mjs) is the same step at --big-B (50) x --big-L (50).
- * The definition lives with the model in packages/world-models/bench/w1.mjs; build it first:
+ * The definition is in w1-model.mjs; build the packages first:
  *   npx -y pnpm@10 exec turbo run build --filter=@vmbrl/world-models
  */
 import { intFlag } from '../harness.mjs';
@@ -18,7 +18,7 @@ export const reference = 'w1';
 export async function w1Cases(B, L) {
   let createW1;
   try {
-    ({ createW1 } = await import('../../../../packages/world-models/bench/w1.mjs'));
+    ({ createW1 } = await import('./w1-model.mjs'));
   } catch (error) {
     console.error(
       'w1 needs a built @vmbrl/world-models: npx -y pnpm@10 exec turbo run build --filter=@vmbrl/world-models',

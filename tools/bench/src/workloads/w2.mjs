@@ -2,7 +2,7 @@
  * w2: one CEM action selection (J = 1000, H = 12, I = 10, K = 100, action dim 6) under a fixed
  * RSSM prior + reward head, defined exactly as the PyTorch anchor's w2
  * (../shared/anchors/torch_reference/planet_bench.py). --J --H --I --K override the sizes.
- * The definition lives with the planner in packages/planners/bench/w2.mjs; build it first:
+ * The definition is in w2-planner.mjs; build the packages first:
  *   npx -y pnpm@10 exec turbo run build --filter=@vmbrl/planners
  */
 import { intFlag } from '../harness.mjs';
@@ -16,7 +16,7 @@ export const reference = 'w2';
 export async function cases(_tensor, options) {
   let createW2;
   try {
-    ({ createW2 } = await import('../../../../packages/planners/bench/w2.mjs'));
+    ({ createW2 } = await import('./w2-planner.mjs'));
   } catch (error) {
     console.error(
       'w2 needs a built @vmbrl/planners: npx -y pnpm@10 exec turbo run build --filter=@vmbrl/planners',

@@ -9,10 +9,9 @@
  * the 14 bodies (84): 111 numbers. `ant-truncated` (MBPO's) drops the contact forces: 27.
  */
 import type { Physics } from '../../mujoco/physics.js';
-import type { TaskSpec } from '../common.js';
+import { MODEL_HEADER, motors, taskModel, taskSpec } from '../model.js';
 import {
   DerivedForces,
-  GYM_ASSETS,
   GYM_FLOOR,
   LocomotionTask,
   positionsAndVelocities,
@@ -47,7 +46,7 @@ function leg(i: number): string {
 
 const ANT_XML = `<mujoco model="ant">
   <compiler angle="degree"/>
-  ${GYM_ASSETS}
+  ${MODEL_HEADER}
   <option timestep="0.01" integrator="RK4"/>
   <default>
     <joint type="hinge" limited="true" armature="1" damping="1"/>
@@ -63,9 +62,7 @@ const ANT_XML = `<mujoco model="ant">
       <geom name="torso_geom" type="sphere" size="0.25"/>${[1, 2, 3, 4].map(leg).join('')}
     </body>
   </worldbody>
-  <actuator>
-    ${[4, 1, 2, 3].map((i) => `<motor name="hip_${i}" joint="hip_${i}"/>\n    <motor name="ankle_${i}" joint="ankle_${i}"/>`).join('\n    ')}
-  </actuator>
+  ${motors([4, 1, 2, 3].flatMap((i) => [`hip_${i}`, `ankle_${i}`]))}
 </mujoco>`;
 
 class Ant extends LocomotionTask {
@@ -127,22 +124,10 @@ class Ant extends LocomotionTask {
   }
 }
 
+const MODEL = taskModel('ant', ANT_XML, 5, 0.05);
+
 /** Ant: walk forward in +x; ends when the torso leaves 0.2..1 m. 111 observations. */
-export const ant: TaskSpec = {
-  name: 'ant',
-  domain: 'ant',
-  xml: ANT_XML,
-  substeps: 5,
-  controlTimestep: 0.05,
-  episodeSteps: 1000,
-  observationSize: 111,
-  create: (physics) => new Ant(physics, 0.05, true),
-};
+export const ant = taskSpec('ant', MODEL, 111, (p) => new Ant(p, 0.05, true));
 
 /** Ant with MBPO's truncated observation (qpos without x, y, then qvel: 27); same dynamics and reward. */
-export const antTruncated: TaskSpec = {
-  ...ant,
-  name: 'ant-truncated',
-  observationSize: 27,
-  create: (physics) => new Ant(physics, 0.05, false),
-};
+export const antTruncated = taskSpec('ant-truncated', MODEL, 27, (p) => new Ant(p, 0.05, false));

@@ -11,13 +11,8 @@
  */
 import type { Physics } from '../../mujoco/physics.js';
 import type { TaskSpec } from '../common.js';
-import {
-  DerivedForces,
-  GYM_ASSETS,
-  GYM_FLOOR,
-  LocomotionTask,
-  positionsAndVelocities,
-} from './locomotion.js';
+import { MODEL_HEADER, motors, taskModel, taskSpec } from '../model.js';
+import { DerivedForces, GYM_FLOOR, LocomotionTask, positionsAndVelocities } from './locomotion.js';
 
 /** A hinge with its own stiffness/damping/armature (the model's defaults elsewhere). */
 function hinge(
@@ -107,7 +102,7 @@ const abdomen = { stiffness: 10, damping: 5, armature: 0.02 };
 
 const HUMANOID_XML = `<mujoco model="humanoid">
   <compiler angle="degree"/>
-  ${GYM_ASSETS}
+  ${MODEL_HEADER}
   <option timestep="0.003" integrator="RK4" solver="PGS" iterations="50"/>
   <default>
     <joint type="hinge" limited="true" armature="1" damping="1"/>
@@ -133,9 +128,7 @@ const HUMANOID_XML = `<mujoco model="humanoid">
       </body>${arm('right')}${arm('left')}
     </body>
   </worldbody>
-  <actuator>
-    ${MOTORS.map(([j, gear]) => `<motor name="${j}" joint="${j}" gear="${gear}"/>`).join('\n    ')}
-  </actuator>
+  ${motors(MOTORS)}
 </mujoco>`;
 
 class Humanoid extends LocomotionTask {
@@ -200,22 +193,14 @@ class Humanoid extends LocomotionTask {
   }
 }
 
+const MODEL = taskModel('humanoid', HUMANOID_XML, 5, 0.015);
+
+function spec(name: string, observationSize: number, withContacts: boolean): TaskSpec {
+  return taskSpec(name, MODEL, observationSize, (p) => new Humanoid(p, 0.015, withContacts));
+}
+
 /** Humanoid: walk forward; ends when the torso height leaves [1, 2] m. 376 observations. */
-export const humanoid: TaskSpec = {
-  name: 'humanoid',
-  domain: 'humanoid',
-  xml: HUMANOID_XML,
-  substeps: 5,
-  controlTimestep: 0.015,
-  episodeSteps: 1000,
-  observationSize: 376,
-  create: (physics) => new Humanoid(physics, 0.015, true),
-};
+export const humanoid = spec('humanoid', 376, true);
 
 /** Humanoid with MBPO's truncated observation (qpos without x, y, then qvel: 45). */
-export const humanoidTruncated: TaskSpec = {
-  ...humanoid,
-  name: 'humanoid-truncated',
-  observationSize: 45,
-  create: (physics) => new Humanoid(physics, 0.015, false),
-};
+export const humanoidTruncated = spec('humanoid-truncated', 45, false);

@@ -1,3 +1,4 @@
+import type { RandomSource } from '@vmbrl/core';
 /**
  * Shared machinery of the Gym-style (MuJoCo v2) locomotion tasks: reset noise around the model's
  * initial pose, reward = forward velocity - control cost (+ healthy reward - contact cost),
@@ -5,15 +6,10 @@
  * cfrc_ext, actuator forces, com-based inertia and velocity).
  */
 import type { Physics } from '../../mujoco/physics.js';
-import type { RandomSource } from '../../rng.js';
-import { SMALL_MEMORY, SUITE_ASSETS, type Task, noParams } from '../common.js';
+import { type Task, noParams } from '../common.js';
 
 /** mjtStage value: skip the position and velocity stages (already current after a step). */
 const STAGE_VELOCITY = 2;
-
-/** MJCF preamble of the Gym tasks: the suite's look (sky, checkered floor, materials). */
-export const GYM_ASSETS = `${SMALL_MEMORY}
-  ${SUITE_ASSETS}`;
 
 /** An unbounded checkered floor (MuJoCo planes collide everywhere; size 0 also draws everywhere). */
 export const GYM_FLOOR =

@@ -4,14 +4,8 @@
  * the observation is qpos without x, then qvel (clipped to [-10, 10] for hopper and walker2d).
  */
 import type { Physics } from '../../mujoco/physics.js';
-import type { TaskSpec } from '../common.js';
-import {
-  GYM_ASSETS,
-  GYM_FLOOR,
-  LocomotionTask,
-  positionsAndVelocities,
-  stateIsFinite,
-} from './locomotion.js';
+import { MODEL_HEADER, motors, taskModel, taskSpec } from '../model.js';
+import { GYM_FLOOR, LocomotionTask, positionsAndVelocities, stateIsFinite } from './locomotion.js';
 
 /** Root joints of a planar body; `ref` makes qpos[1] the absolute height of the torso frame. */
 function planarRoot(height: number): string {
@@ -54,7 +48,7 @@ function cheetahLeg(segments: Segment[]): string {
 
 const HALF_CHEETAH_XML = `<mujoco model="half-cheetah">
   <compiler angle="radian" settotalmass="14"/>
-  ${GYM_ASSETS}
+  ${MODEL_HEADER}
   <option timestep="0.01"/>
   <default>
     <joint type="hinge" axis="0 1 0" limited="true" armature="0.1" damping="0.01" stiffness="8"
@@ -71,9 +65,7 @@ const HALF_CHEETAH_XML = `<mujoco model="half-cheetah">
       <geom name="head" type="capsule" pos="0.6 0 0.1" axisangle="0 1 0 0.87" size="0.046 0.15"/>${cheetahLeg(BACK_LEG)}${cheetahLeg(FRONT_LEG)}
     </body>
   </worldbody>
-  <actuator>
-    ${[...BACK_LEG, ...FRONT_LEG].map((s) => `<motor name="${s[0]}" joint="${s[0]}" gear="${s[8]}"/>`).join('\n    ')}
-  </actuator>
+  ${motors([...BACK_LEG, ...FRONT_LEG].map((s) => [s[0], s[8]] as const))}
 </mujoco>`;
 
 class HalfCheetah extends LocomotionTask {
@@ -96,17 +88,10 @@ class HalfCheetah extends LocomotionTask {
   }
 }
 
+const CHEETAH = taskModel('half-cheetah', HALF_CHEETAH_XML, 5, 0.05);
+
 /** Half-cheetah: run forward; never terminates. 5 x 0.01 s physics steps per control step. */
-export const halfCheetah: TaskSpec = {
-  name: 'half-cheetah',
-  domain: 'half-cheetah',
-  xml: HALF_CHEETAH_XML,
-  substeps: 5,
-  controlTimestep: 0.05,
-  episodeSteps: 1000,
-  observationSize: 17,
-  create: (physics) => new HalfCheetah(physics, 0.05),
-};
+export const halfCheetah = taskSpec('half-cheetah', CHEETAH, 17, (p) => new HalfCheetah(p, 0.05));
 
 // --- hopper and walker2d ------------------------------------------------------------------------
 
@@ -141,12 +126,12 @@ function planarWalkerXml(
   model: string,
   defaults: string,
   legs: string,
-  motors: string[],
+  joints: string[],
   gear: number,
 ): string {
   return `<mujoco model="${model}">
   <compiler angle="degree"/>
-  ${GYM_ASSETS}
+  ${MODEL_HEADER}
   <option timestep="0.002" integrator="RK4"/>
   <default>
     ${defaults}
@@ -159,9 +144,7 @@ function planarWalkerXml(
       <geom name="torso_geom" fromto="0 0 0.2 0 0 -0.2" size="0.05" friction="0.9" material="self"/>${legs}
     </body>
   </worldbody>
-  <actuator>
-    ${motors.map((j) => `<motor name="${j}" joint="${j}"/>`).join('\n    ')}
-  </actuator>
+  ${motors(joints)}
 </mujoco>`;
 }
 
@@ -241,26 +224,12 @@ class Walker2d extends PlanarWalker {
   }
 }
 
+const HOPPER = taskModel('hopper', HOPPER_XML, 4, 0.008);
+
 /** Hopper: hop forward; ends when it falls (height <= 0.7 or |pitch| >= 0.2). dt 4 x 0.002 s. */
-export const hopper: TaskSpec = {
-  name: 'hopper',
-  domain: 'hopper',
-  xml: HOPPER_XML,
-  substeps: 4,
-  controlTimestep: 0.008,
-  episodeSteps: 1000,
-  observationSize: 11,
-  create: (physics) => new Hopper(physics, 0.008),
-};
+export const hopper = taskSpec('hopper', HOPPER, 11, (p) => new Hopper(p, 0.008));
+
+const WALKER2D = taskModel('walker2d', WALKER2D_XML, 4, 0.008);
 
 /** Walker2d: walk forward; ends when the torso leaves 0.8..2 m or tilts beyond 1 rad. dt 4 x 0.002 s. */
-export const walker2d: TaskSpec = {
-  name: 'walker2d',
-  domain: 'walker2d',
-  xml: WALKER2D_XML,
-  substeps: 4,
-  controlTimestep: 0.008,
-  episodeSteps: 1000,
-  observationSize: 17,
-  create: (physics) => new Walker2d(physics, 0.008),
-};
+export const walker2d = taskSpec('walker2d', WALKER2D, 17, (p) => new Walker2d(p, 0.008));

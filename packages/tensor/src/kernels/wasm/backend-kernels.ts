@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../../tf.js';
 import { WasmKernels } from './engine.js';
 import type { WasmHeapModule } from './heap.js';
 

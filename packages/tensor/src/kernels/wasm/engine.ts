@@ -2,7 +2,14 @@ import v8 from 'node:v8';
 import { type GemmCall, gemmArgs, splitCall } from './gemm-call.js';
 import { HeapScratch, STACK_BYTES, type WasmHeapModule, allocate, stackTop } from './heap.js';
 import { KernelPool } from './pool.js';
-import { type WasmMemory, type WasmModule, wasmApi } from './wasm-api.js';
+import {
+  KERNEL_FUNCTIONS,
+  type KernelFunction,
+  type KernelJob,
+  type WasmMemory,
+  type WasmModule,
+  wasmApi,
+} from './wasm-api.js';
 import { KERNELS_WASM_BASE64 } from './wasm-binaries.js';
 
 /**
@@ -10,29 +17,10 @@ import { KERNELS_WASM_BASE64 } from './wasm-binaries.js';
  * tfjs' wasm backend, so that they read and write tensors in place. One engine per backend.
  */
 
+export { KERNEL_FUNCTIONS, type KernelFunction, type KernelJob };
+
 /** Which SIMD build runs: relaxed SIMD (fused multiply-add) or plain 128-bit SIMD. */
 export type KernelSimd = 'relaxed' | 'plain';
-
-/** Exported functions a job can run, by the index the pool's workers use. */
-export const KERNEL_FUNCTIONS = [
-  'gemm',
-  'unary',
-  'gru_step',
-  'conv2d',
-  'conv2d_filter_grad',
-  'conv2d_backprop_input',
-  'sum_rows',
-] as const;
-export type KernelFunction = (typeof KERNEL_FUNCTIONS)[number];
-
-/** One call of an exported function: its arguments and the scratch floats it needs. */
-export interface KernelJob {
-  fn: KernelFunction;
-  /** Arguments without the trailing scratch pointer, which the runner appends. */
-  args: number[];
-  /** Scratch floats (0: none). */
-  work: number;
-}
 
 interface KernelExports {
   gemm(...args: number[]): void;

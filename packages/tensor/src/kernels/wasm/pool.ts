@@ -1,7 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { KERNEL_FUNCTIONS, type KernelJob } from './engine.js';
 import { HeapScratch, STACK_BYTES, type WasmHeapModule, allocate, stackTop } from './heap.js';
-import type { WasmMemory, WasmModule } from './wasm-api.js';
+import { KERNEL_FUNCTIONS, type KernelJob, type WasmMemory, type WasmModule } from './wasm-api.js';
 
 /**
  * Worker threads that run parts of one kernel call on the shared heap of tfjs' threaded wasm

@@ -19,3 +19,24 @@ interface WasmApi {
 }
 
 export const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** Exported functions a job can run, by the index the pool's workers use. */
+export const KERNEL_FUNCTIONS = [
+  'gemm',
+  'unary',
+  'gru_step',
+  'conv2d',
+  'conv2d_filter_grad',
+  'conv2d_backprop_input',
+  'sum_rows',
+] as const;
+export type KernelFunction = (typeof KERNEL_FUNCTIONS)[number];
+
+/** One call of an exported function: its arguments and the scratch floats it needs. */
+export interface KernelJob {
+  fn: KernelFunction;
+  /** Arguments without the trailing scratch pointer, which the runner appends. */
+  args: number[];
+  /** Scratch floats (0: none). */
+  work: number;
+}

@@ -1,0 +1,61 @@
+/**
+ * `vmbrl-online presets --agent A`: every config field of an agent with its value under each
+ * preset and its doc, from the agent's one preset table.
+ */
+import { AGENT_KINDS, type AgentKind, definitionOf, resolveRunConfig } from '@vmbrl/agents';
+import {
+  type FlagSpec,
+  PRESET_NAMES,
+  documentedFields,
+  helpText,
+  parseFlags,
+  valueAt,
+  wantsHelp,
+} from '@vmbrl/core';
+import { TRAIN_FLAGS, defaultTask } from './train.js';
+
+/** The flags of `vmbrl-online presets`: the agent, and the task that sets the action repeat. */
+export const PRESETS_FLAGS: Record<string, FlagSpec> = {
+  agent: TRAIN_FLAGS.agent as FlagSpec,
+  task: TRAIN_FLAGS.task as FlagSpec,
+};
+
+/** Usage line of `vmbrl-online presets`. */
+export const PRESETS_USAGE = 'usage: vmbrl-online presets [--agent A] [--task T]';
+
+/** The table: one row per documented field, a column per preset, the doc last. */
+export function presetsTable(agent: AgentKind, task: string): string[] {
+  const definition = definitionOf(agent);
+  const configs = PRESET_NAMES.map((preset) => resolveRunConfig(agent, preset, task, 0));
+  const rows = documentedFields(definition.presets.docs).map((field) => [
+    field.path,
+    ...configs.map((config) => JSON.stringify(valueAt(config, field.path))),
+    field.doc,
+  ]);
+  const header = ['field', ...PRESET_NAMES, 'doc'];
+  const widths = header.map((h, c) =>
+    Math.max(h.length, ...rows.map((r) => (r[c] as string).length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => (c === cells.length - 1 ? cell : cell.padEnd(widths[c] as number)))
+      .join('  ');
+  return [
+    `${agent}: ${definition.summary} (values for task ${task})`,
+    line(header),
+    ...rows.map(line),
+  ];
+}
+
+/** Runs `vmbrl-online presets <flags>`; returns the exit code. */
+export function presetsCommand(argv: readonly string[]): number {
+  if (wantsHelp(argv)) {
+    console.log(helpText(PRESETS_USAGE, PRESETS_FLAGS));
+    return 0;
+  }
+  const flags = parseFlags(argv, PRESETS_FLAGS);
+  const agent = flags.agent as AgentKind;
+  const task = (flags.task as string | undefined) ?? defaultTask(agent);
+  for (const row of presetsTable(agent, task)) console.log(row);
+  return 0;
+}

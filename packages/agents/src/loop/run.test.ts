@@ -1,0 +1,115 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readMetrics } from '@vmbrl/metrics';
+import { readEpisode } from '@vmbrl/replay';
+import { afterAll, describe, expect, it } from 'vitest';
+import { resolveRunConfig, runOnline } from '../registry.js';
+import { readLoopState } from './run-dir.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vmbrl-agents-'));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('runOnline with the debug preset', () => {
+  it('completes and writes every artefact of the run directory', async () => {
+    const out = tempDir();
+    const config = resolveRunConfig('planet', 'debug', 'cartpole-swingup', 0);
+    const result = await runOnline({ config, out, backend: 'cpu' });
+    // debug: S=2 seed episodes, 4 episodes of 10 agent steps with R=8, C=2, eval every 2.
+    expect(result.stoppedBy).toBe('budget');
+    expect(result.state).toMatchObject({ episodes: 4, envSteps: 4 * 10 * 8, updates: 2 * 2 });
+    expect(result.state.evaluations).toBe(2);
+
+    const saved = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    expect(saved).toMatchObject({ ...config, backend: 'cpu' });
+
+    const { rows } = readMetrics(join(out, 'metrics.jsonl'));
+    const kinds = (kind: string) => rows.filter((r) => r.kind === kind);
+    expect(kinds('episode').map((r) => r.step)).toEqual([80, 160, 240, 320]);
+    expect(kinds('episode').map((r) => r.random)).toEqual([true, true, false, false]);
+    expect(kinds('train').map((r) => [r.step, r.updates])).toEqual([
+      [240, 2],
+      [320, 4],
+    ]);
+    for (const row of kinds('train')) {
+      // The total is the weighted sum of its terms (world-models loss: image + 10 reward + kl).
+      const total = (row.image as number) + 10 * (row.reward as number) + (row.kl as number);
+      expect(row.loss as number).toBeCloseTo(total, 2);
+    }
+    expect(kinds('eval').map((r) => r.step)).toEqual([160, 320]);
+
+    const episodes = readdirSync(join(out, 'episodes')).sort();
+    expect(episodes).toEqual(['000000-11.npz', '000001-11.npz', '000002-11.npz', '000003-11.npz']);
+    const third = readEpisode(join(out, 'episodes', episodes[2] as string));
+    const logged = kinds('episode')[2]?.return as number;
+    expect(third.reward.reduce((a, b) => a + b, 0)).toBeCloseTo(logged, 4);
+    expect(Array.from(third.action.subarray(0, 1))).toEqual([0]);
+
+    for (const file of [
+      'checkpoint/state.json',
+      'checkpoint/agent/agent.json',
+      'checkpoint/agent/model/manifest.json',
+      'plots/eval-return.svg',
+      'plots/eval-return.png',
+      'plots/losses.svg',
+      'plots/losses.png',
+      'videos/eval-episode.gif',
+      'videos/open-loop.gif',
+    ]) {
+      expect(existsSync(join(out, file)), file).toBe(true);
+    }
+    const gif = readFileSync(join(out, 'videos/eval-episode.gif'));
+    expect(gif.subarray(0, 6).toString('latin1')).toBe('GIF89a');
+    const html = readFileSync(result.reportPath, 'utf8');
+    expect(html).toContain('<svg');
+    expect(html.match(/data:image\/gif;base64/g)?.length).toBe(2);
+    expect(readLoopState(join(out, 'checkpoint')).replayFiles).toEqual(episodes);
+  });
+
+  it('pretrainUpdates: world-model-only updates once, before the first trained episode', async () => {
+    const out = tempDir();
+    const config = resolveRunConfig('dreamer', 'debug', 'cartpole-swingup', 0, {
+      pretrainUpdates: 3,
+    });
+    const result = await runOnline({ config, out, backend: 'cpu' });
+    // S = 2 seed episodes, then episodes 3 and 4 with C = 2 each; 3 pretraining updates first.
+    expect(result.state.updates).toBe(3 + 2 + 2);
+    const { rows } = readMetrics(join(out, 'metrics.jsonl'));
+    const train = rows.filter((r) => r.kind === 'train');
+    expect(train.map((r) => [r.updates, r.pretrainUpdates])).toEqual([
+      [5, 3],
+      [7, undefined],
+    ]);
+    // Both rows average the C behaviour-learning updates (which log the actor's loss).
+    for (const row of train) expect(Number.isFinite(row.actorLoss as number)).toBe(true);
+    expect(() =>
+      resolveRunConfig('dreamer', 'debug', 'cartpole-swingup', 0, {
+        seedEpisodes: 0,
+        pretrainUpdates: 5,
+      }),
+    ).toThrow(/pretrainUpdates = 5 is invalid; allowed: 0 when there are no seed episodes/);
+  });
+
+  it('runs the CEM oracle: every episode is an evaluation, nothing is trained', async () => {
+    const out = tempDir();
+    const config = resolveRunConfig('cem-oracle', 'debug', 'cartpole-swingup', 1, {
+      episodeSteps: 4,
+      planner: { horizon: 3, iterations: 2, candidates: 16, topK: 4 },
+    });
+    const result = await runOnline({ config, out, backend: 'cpu' });
+    const { rows } = readMetrics(join(out, 'metrics.jsonl'));
+    expect(rows.filter((r) => r.kind === 'train')).toEqual([]);
+    const episodes = rows.filter((r) => r.kind === 'episode');
+    const evals = rows.filter((r) => r.kind === 'eval');
+    expect(evals.map((r) => r.return)).toEqual(episodes.map((r) => r.return));
+    expect(result.state).toMatchObject({ episodes: 2, evaluations: 2, updates: 0 });
+    expect(existsSync(join(out, 'videos/eval-episode.gif'))).toBe(true);
+  });
+});

@@ -1,0 +1,391 @@
+/**
+ * The one run loop, for every agent, as a resumable run. Each iteration collects one training
+ * episode and ends with a checkpoint:
+ * - PlaNet's Algorithm 1 (and Dreamer's): S seed episodes of random actions; then C updates on
+ *   replayed batches before each episode played with exploration noise;
+ * - ALM's Algorithm 1: random actions for the first warm-up steps, then updates after every step;
+ * - evaluations (no noise) every E episodes or every N env steps; the budget ends the run.
+ * All metrics rows of an iteration carry its final env step and are appended just before its
+ * checkpoint, so a resumed run truncates exactly the rows of the iteration it repeats and then
+ * continues as if never stopped (same random streams, weights, optimisers and replay).
+ */
+import { type Agent, Rng, type SimulatorEnv, splitSeed } from '@vmbrl/core';
+import { makeWrappedEnv } from '@vmbrl/envs';
+import { MetricsLog, type MetricsRow } from '@vmbrl/metrics';
+import { EpisodeBuffer } from '@vmbrl/replay';
+import { type BackendName, initBackend } from '@vmbrl/tensor';
+import { writeEpisodeVideo, writeOpenLoopVideo, writeReport } from './artifacts.js';
+import { type LoopConfig, agentStepsPerEpisode, budgetReached } from './config.js';
+import type { AgentDefinition, BatchPlan } from './definition.js';
+import { Interrupted, type PlayedEpisode, playEpisode } from './episodes.js';
+import { type Budget, type OnlineProgress, ProgressTracker } from './progress.js';
+import {
+  type LoopState,
+  checkSavedConfig,
+  findCheckpoint,
+  loadReplayEpisodes,
+  readLoopState,
+  runPaths,
+  saveEpisode,
+  writeCheckpoint,
+  writeRunConfig,
+} from './run-dir.js';
+import { UpdateStats } from './update-stats.js';
+
+/** Options of {@link runLoop}. */
+export interface RunLoopOptions<C extends LoopConfig = LoopConfig> {
+  /** The resolved, validated config. */
+  config: C;
+  /** The agent of `config.agent`. */
+  definition: AgentDefinition<C, unknown>;
+  /** Turns a saved config.json into today's layout (upgraded and validated), for the resume check. */
+  readSaved: (saved: Record<string, unknown>) => object;
+  /** Run directory; an existing run there is resumed. */
+  out: string;
+  /** Tensor backend (default: `initBackend`'s choice). */
+  backend?: BackendName;
+  /** Resume even if config.json differs (the new config replaces it). */
+  forceConfig?: boolean;
+  /** Stop (after a complete iteration) once this many minutes have passed in this call. */
+  maxMinutes?: number;
+  /** Stop as soon as possible: the iteration in progress is dropped, the last checkpoint stands. */
+  signal?: AbortSignal;
+  /** Called often (every step and update) with counters for a progress display. */
+  onProgress?: (progress: OnlineProgress) => void;
+  /** Receives one line per notable event (resume, evaluation, stop). */
+  log?: (line: string) => void;
+}
+
+/** What {@link runLoop} returns. */
+export interface RunLoopResult {
+  reportPath: string;
+  /** Why the call ended. */
+  stoppedBy: 'budget' | 'time' | 'signal';
+  /** True when the call resumed an earlier run. */
+  resumed: boolean;
+  state: LoopState;
+}
+
+const REASONS: Record<RunLoopResult['stoppedBy'], string> = {
+  signal: 'interrupted',
+  time: 'time is up',
+  budget: 'budget reached',
+};
+
+/**
+ * The env a run acts in (the task with the action repeat, rendered when the agent sees images)
+ * and its agent; the caller closes the env and disposes the agent.
+ */
+export async function makeEnvAndAgent<C extends LoopConfig>(
+  config: C,
+  definition: AgentDefinition<C, unknown>,
+): Promise<{ env: SimulatorEnv; agent: Agent<unknown, unknown> }> {
+  const env = await makeWrappedEnv({
+    task: config.task,
+    seed: config.seed,
+    actionRepeat: config.actionRepeat,
+    pixels: definition.observation === 'image',
+    timeLimit: config.episodeSteps ?? undefined,
+  });
+  try {
+    return { env, agent: await definition.create(config, env) };
+  } catch (error) {
+    env.close();
+    throw error;
+  }
+}
+
+/** Runs (or resumes) a training run in `options.out`. */
+export async function runLoop<C extends LoopConfig>(
+  options: RunLoopOptions<C>,
+): Promise<RunLoopResult> {
+  const { config, definition, out } = options;
+  const backend = await initBackend(options.backend ? { backend: options.backend } : {});
+  checkSavedConfig(out, config, options.forceConfig ?? false, options.readSaved);
+  writeRunConfig(out, config, backend);
+  const { env, agent } = await makeEnvAndAgent(config, definition);
+  try {
+    return await new Run(options as RunLoopOptions, env, agent).run();
+  } finally {
+    env.close();
+    await agent.dispose();
+  }
+}
+
+/** The state and steps of one `runLoop` call. */
+class Run {
+  private readonly config: LoopConfig;
+  private readonly definition: AgentDefinition;
+  private readonly batches: BatchPlan<unknown> | null;
+  private readonly actionRng: Rng;
+  private readonly replayRng: Rng;
+  private readonly replay: EpisodeBuffer;
+  private readonly metrics: MetricsLog;
+  private readonly progress: ProgressTracker;
+  private readonly log: (line: string) => void;
+  private state!: LoopState;
+
+  constructor(
+    private readonly options: RunLoopOptions,
+    private readonly env: SimulatorEnv,
+    private readonly agent: Agent<unknown, unknown>,
+  ) {
+    this.config = options.config;
+    this.definition = options.definition;
+    this.batches = agent.learns ? this.definition.batches(this.config) : null;
+    const rng = new Rng(this.config.seed);
+    this.actionRng = rng.split('random-actions');
+    this.replayRng = rng.split('replay');
+    this.replay = new EpisodeBuffer({ capacitySteps: this.config.replayCapacity });
+    this.metrics = MetricsLog.open(runPaths(options.out).metrics);
+    this.log = options.log ?? (() => {});
+    const limits: Budget = {
+      episodes: this.config.maxEpisodes,
+      envSteps: this.config.maxEnvSteps,
+      minutes: options.maxMinutes ?? null,
+    };
+    this.progress = new ProgressTracker(limits, options.onProgress);
+  }
+
+  /** Restores, runs iterations until a stop, then logs why and writes the report. */
+  async run(): Promise<RunLoopResult> {
+    const resumed = await this.restore();
+    let stoppedBy: RunLoopResult['stoppedBy'] = 'budget';
+    const started = performance.now();
+    const { signal, maxMinutes } = this.options;
+    while (!budgetReached(this.config, this.state)) {
+      if (signal?.aborted) {
+        stoppedBy = 'signal';
+        break;
+      }
+      if (maxMinutes !== undefined && (performance.now() - started) / 60_000 >= maxMinutes) {
+        stoppedBy = 'time';
+        break;
+      }
+      try {
+        await this.iteration();
+      } catch (error) {
+        if (!(error instanceof Interrupted)) throw error;
+        stoppedBy = 'signal';
+        break;
+      }
+    }
+    const s = this.state;
+    this.log(
+      `${REASONS[stoppedBy]}: checkpoint at episode ${s.episodes}, ${s.envSteps} env steps, ${s.updates} updates`,
+    );
+    const reportPath = await writeReport(this.options.out, this.definition.lossKeys);
+    this.progress.emit('done', s);
+    return { reportPath, stoppedBy, resumed, state: s };
+  }
+
+  /** One training episode with its updates, then an evaluation if due, then a checkpoint. */
+  private async iteration(): Promise<void> {
+    const { config, agent, state } = this;
+    const next: LoopState = structuredClone(state);
+    const stats = new UpdateStats();
+    const seeding = state.episodes < config.seedEpisodes;
+    // Updates between episodes (PlaNet's C); the pretraining ones once, before the first.
+    if (!seeding && agent.learns) {
+      const pretrain = state.episodes === config.seedEpisodes ? config.pretrainUpdates : 0;
+      const modelOnly = agent.trainWorldModel?.bind(agent) ?? agent.train.bind(agent);
+      await this.updates(next, pretrain, modelOnly, stats.pretraining);
+      await this.updates(next, config.updatesPerEpisode, agent.train.bind(agent), stats.main);
+    }
+    const played = await this.collect(next, seeding, stats);
+    const file = saveEpisode(this.options.out, state.episodes, played.episode);
+    this.replay.add(played.episode);
+    next.replayFiles.push(file);
+    next.episodes += 1;
+    const step = next.envSteps;
+    const rows: MetricsRow[] = [];
+    const trainRow = stats.row(next.updates);
+    if (trainRow) rows.push({ step, kind: 'train', ...trainRow });
+    rows.push({
+      step,
+      kind: 'episode',
+      episode: next.episodes,
+      return: played.return,
+      length: played.steps,
+      random: seeding || step <= config.warmupSteps,
+      planSecondsPerStep: seeding ? null : played.policySeconds / played.steps,
+    });
+    this.progress.lastReturn = played.return;
+    if (!seeding && this.definition.trainingEpisodeIsEvaluation(config)) {
+      rows.push(this.evalRow(step, next, [played.return]));
+      if (played.episode.image) writeEpisodeVideo(this.options.out, played.episode);
+    } else if (this.evaluationDue(state, next)) {
+      rows.push(await this.evaluate(step, next));
+    }
+    await this.commit(next, rows);
+  }
+
+  /** One training episode; ALM-style updates after its steps; it ends early at the budget. */
+  private collect(next: LoopState, seeding: boolean, stats: UpdateStats): Promise<PlayedEpisode> {
+    const { config, agent } = this;
+    const phase = (envSteps: number) =>
+      seeding || envSteps < config.warmupSteps ? ('seed' as const) : ('collect' as const);
+    this.progress.emit(phase(next.envSteps), next);
+    return playEpisode({
+      env: this.env,
+      agent,
+      mode: seeding ? 'random' : 'explore',
+      seed: splitSeed(config.seed, `train-episode/${next.episodes}`),
+      actionRng: this.actionRng,
+      checkStop: this.checkStop,
+      actionRepeat: config.actionRepeat,
+      envSteps: next.envSteps,
+      randomUntil: config.warmupSteps,
+      afterStep: async (envSteps, steps) => {
+        next.envSteps = envSteps;
+        if (agent.learns && config.updatesPerStep > 0 && envSteps > config.warmupSteps) {
+          await this.updates(next, config.updatesPerStep, agent.train.bind(agent), stats.main);
+        }
+        this.progress.emit(phase(envSteps), next, steps, agentStepsPerEpisode(config));
+        return budgetReached(config, next);
+      },
+    });
+  }
+
+  /**
+   * `count` updates on replayed batches (none until replay holds an episode long enough for a
+   * batch); their metrics go to `sums`.
+   */
+  private async updates(
+    next: LoopState,
+    count: number,
+    update: (batch: unknown, progress: { envStep: number }) => Record<string, number>,
+    sums: UpdateStats['main'],
+  ): Promise<void> {
+    const batches = this.batches;
+    if (count === 0 || !batches || longestEpisode(this.replay) < batches.rows) return;
+    for (let u = 0; u < count; u++) {
+      await new Promise((resolve) => setImmediate(resolve)); // lets a Ctrl-C handler run
+      this.checkStop();
+      const started = performance.now();
+      const metrics = update(batches.sample(this.replay, this.replayRng), {
+        envStep: next.envSteps,
+      });
+      sums.add(metrics, (performance.now() - started) / 1000);
+      next.updates += 1;
+      this.progress.lastLosses = metrics;
+      this.progress.updatesPerSecond = sums.updatesPerSecond;
+      this.progress.emit('train', next);
+    }
+  }
+
+  /** Evaluations follow every `evalEvery` episodes and every `evalEveryEnvSteps` env steps. */
+  private evaluationDue(before: LoopState, after: LoopState): boolean {
+    const { evalEvery, evalEveryEnvSteps } = this.config;
+    const byEpisodes = evalEvery > 0 && after.episodes % evalEvery === 0;
+    const bySteps =
+      evalEveryEnvSteps > 0 &&
+      Math.floor(after.envSteps / evalEveryEnvSteps) >
+        Math.floor(before.envSteps / evalEveryEnvSteps);
+    return byEpisodes || bySteps;
+  }
+
+  /** Evaluation episodes without noise; writes the evaluation and open-loop videos. */
+  private async evaluate(step: number, next: LoopState): Promise<MetricsRow> {
+    const { config, agent } = this;
+    const returns: number[] = [];
+    for (let k = 0; k < config.evalEpisodes; k++) {
+      this.progress.emit('eval', next);
+      const played = await playEpisode({
+        env: this.env,
+        agent,
+        mode: 'eval',
+        seed: splitSeed(config.seed, `eval-episode/${next.evaluations}/${k}`),
+        actionRng: this.actionRng,
+        checkStop: this.checkStop,
+        actionRepeat: config.actionRepeat,
+        envSteps: next.envSteps,
+        afterStep: (_, steps) => {
+          this.progress.emit('eval', next, steps, agentStepsPerEpisode(config));
+          return false;
+        },
+      });
+      returns.push(played.return);
+      if (k === 0 && played.episode.image) writeEpisodeVideo(this.options.out, played.episode);
+    }
+    const seed = splitSeed(config.seed, `open-loop/${next.evaluations}`);
+    const openLoop = this.definition.openLoop?.(agent, config, this.replay, seed);
+    const row = this.evalRow(step, next, returns);
+    if (openLoop) {
+      writeOpenLoopVideo(this.options.out, openLoop);
+      row.openLoopMse = openLoop.mse;
+    }
+    return row;
+  }
+
+  /** Throws `Interrupted` once a stop was requested (called between steps and updates). */
+  private readonly checkStop = (): void => {
+    if (this.options.signal?.aborted) throw new Interrupted('stop requested');
+  };
+
+  /**
+   * Ends an iteration: the RNG streams go into `next`, the rows are appended, the checkpoint is
+   * written, `next` becomes the state, and the report is redrawn after an evaluation.
+   */
+  private async commit(next: LoopState, rows: MetricsRow[]): Promise<void> {
+    next.streams = { actions: this.actionRng.getState(), replay: this.replayRng.getState() };
+    this.progress.emit('checkpoint', next);
+    for (const row of rows) this.metrics.append(row);
+    await writeCheckpoint(this.options.out, next, (dir) => this.agent.save(dir));
+    this.state = next;
+    if (rows.some((r) => r.kind === 'eval')) {
+      await writeReport(this.options.out, this.definition.lossKeys);
+    }
+  }
+
+  /** The `eval` row of an evaluation's returns; advances the evaluation counters of `next`. */
+  private evalRow(step: number, next: LoopState, returns: number[]): MetricsRow {
+    const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+    next.evaluations += 1;
+    next.lastEvalReturn = mean;
+    this.log(
+      `eval ${next.evaluations} after episode ${next.episodes} (${step} env steps): return ${mean.toFixed(1)}`,
+    );
+    return { step, kind: 'eval', episode: next.episodes, return: mean, episodes: returns.length };
+  }
+
+  /**
+   * Restores the last checkpoint (agent weights and optimisers, RNG streams, counters, the
+   * replay's episode files) and drops metrics rows written after it; without a checkpoint,
+   * clears what a run killed before its first checkpoint left behind and starts fresh counters.
+   */
+  private async restore(): Promise<boolean> {
+    const { out } = this.options;
+    const checkpoint = findCheckpoint(out);
+    if (!checkpoint) {
+      loadReplayEpisodes(out, []); // removes episodes of a run killed before its first checkpoint
+      this.metrics.truncateAfter(-1);
+      this.state = {
+        episodes: 0,
+        envSteps: 0,
+        updates: 0,
+        evaluations: 0,
+        lastEvalReturn: null,
+        streams: { actions: this.actionRng.getState(), replay: this.replayRng.getState() },
+        replayFiles: [],
+      };
+      return false;
+    }
+    const state = readLoopState(checkpoint);
+    await this.agent.load(`${checkpoint}/agent`);
+    this.actionRng.setState(state.streams.actions);
+    this.replayRng.setState(state.streams.replay);
+    for (const episode of loadReplayEpisodes(out, state.replayFiles)) this.replay.add(episode);
+    const { dropped } = this.metrics.truncateAfter(state.envSteps);
+    this.state = state;
+    this.log(
+      `resuming ${out}: episode ${state.episodes}, ${state.envSteps} env steps, ${state.updates} updates, ${this.replay.numEpisodes} replay episodes${dropped ? `, ${dropped} metrics rows after the checkpoint dropped` : ''}`,
+    );
+    return true;
+  }
+}
+
+/** Rows of the longest episode in `replay` (0 when empty). */
+function longestEpisode(replay: EpisodeBuffer): number {
+  return replay.episodeLengths().reduce((a, b) => Math.max(a, b), 0);
+}

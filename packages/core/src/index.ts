@@ -1,0 +1,16 @@
+/**
+ * @vmbrl/core — what every vmbrl package shares, without TensorFlow.js: the contracts (env and
+ * time steps, episodes and batches, dynamics and scorers, agents), the seeded RNG, atomic file
+ * writes, PNG/GIF images, validation with one error type, and percentiles.
+ */
+export * from './env.js';
+export * from './batch.js';
+export * from './planning.js';
+export * from './agent.js';
+export * from './random.js';
+export * from './atomic.js';
+export * from './image.js';
+export * from './validate.js';
+export * from './stats.js';
+export * from './presets.js';
+export * from './cli.js';

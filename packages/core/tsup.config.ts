@@ -1,0 +1,3 @@
+import { packageBuild } from '@vmbrl/tsconfig/tsup.mjs';
+
+export default packageBuild();

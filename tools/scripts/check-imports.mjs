@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+// Checks the import graph of the workspace's sources (tests aside), prints every problem and
+// exits 1 if there is one:
+// - no import cycle between the files of a package (relative imports);
+// - packages import only the packages below them (core <- tensor <- envs, replay <- ...);
+// - the run loop (packages/agents/src/loop) imports no agent folder.
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+// The workspace to check: the argument, or the one this script is in.
+const root = resolve(process.argv[2] ?? new URL('../..', import.meta.url).pathname);
+
+/** What each package may import of ours (DESIGN.md: arrows point down). */
+const ALLOWED = {
+  core: [],
+  tensor: ['core'],
+  envs: ['core'],
+  replay: ['core'],
+  'world-models': ['core', 'tensor'],
+  planners: ['core', 'tensor'],
+  objectives: ['core', 'tensor'],
+  metrics: ['core'],
+  agents: ['core', 'tensor', 'envs', 'replay', 'world-models', 'planners', 'objectives', 'metrics'],
+  online: [
+    'core',
+    'tensor',
+    'envs',
+    'replay',
+    'world-models',
+    'planners',
+    'objectives',
+    'metrics',
+    'agents',
+  ],
+};
+
+/** Folders of a package whose files may not import some sibling folders. */
+const FORBIDDEN_FOLDERS = [
+  { from: 'packages/agents/src/loop', to: ['planet', 'dreamer', 'alm', 'oracle', 'registry.ts'] },
+];
+
+function sources(dir) {
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...sources(path));
+    else if (/\.ts$/.test(entry.name) && !/\.(test|d)\.ts$/.test(entry.name)) out.push(path);
+  }
+  return out;
+}
+
+function imports(file) {
+  const text = readFileSync(file, 'utf8');
+  const found = [];
+  const pattern = /(?:import|export)[^'"]*?from\s*'([^']+)'|import\s*\(?\s*'([^']+)'/g;
+  for (const m of text.matchAll(pattern)) {
+    found.push(m[1] ?? m[2]);
+  }
+  return found;
+}
+
+const problems = [];
+const packages = [
+  ...readdirSync(join(root, 'packages')).map((name) => ['packages', name]),
+  ...readdirSync(join(root, 'apps')).map((name) => ['apps', name]),
+];
+for (const [group, name] of packages) {
+  const src = join(root, group, name, 'src');
+  let files;
+  try {
+    files = sources(src);
+  } catch {
+    continue;
+  }
+  const graph = new Map();
+  for (const file of files) {
+    const edges = [];
+    for (const spec of imports(file)) {
+      if (spec.startsWith('.')) {
+        const target = resolve(dirname(file), spec).replace(/\.js$/, '.ts');
+        edges.push(target.endsWith('.ts') ? target : `${target}.ts`);
+        for (const rule of FORBIDDEN_FOLDERS) {
+          const from = join(root, rule.from);
+          if (!file.startsWith(`${from}/`)) continue;
+          const into = relative(dirname(from), target).split('/')[0];
+          if (rule.to.includes(into) || rule.to.includes(`${into}.ts`)) {
+            problems.push(`${relative(root, file)} imports ${spec}: ${rule.from} names no agent`);
+          }
+        }
+      } else if (spec.startsWith('@vmbrl/')) {
+        const dep = spec.slice('@vmbrl/'.length).split('/')[0];
+        if (dep !== name && !(ALLOWED[name] ?? []).includes(dep)) {
+          problems.push(
+            `${relative(root, file)} imports ${spec}: ${name} may import ${(ALLOWED[name] ?? []).join(', ') || 'none of ours'}`,
+          );
+        }
+      }
+    }
+    graph.set(file, edges);
+  }
+  // Cycles: depth-first search with colours; each back edge closes a cycle.
+  const colour = new Map();
+  const stack = [];
+  const visit = (file) => {
+    colour.set(file, 'grey');
+    stack.push(file);
+    for (const next of graph.get(file) ?? []) {
+      if (!graph.has(next)) continue;
+      if (colour.get(next) === 'grey') {
+        const cycle = stack.slice(stack.indexOf(next)).concat(next);
+        problems.push(`import cycle: ${cycle.map((f) => relative(root, f)).join(' -> ')}`);
+      } else if (!colour.has(next)) visit(next);
+    }
+    stack.pop();
+    colour.set(file, 'black');
+  };
+  for (const file of graph.keys()) if (!colour.has(file)) visit(file);
+}
+
+for (const problem of problems) console.error(problem);
+if (problems.length > 0) process.exit(1);
+console.log(`check-imports: ${packages.length} packages, no cycles, layering kept`);
