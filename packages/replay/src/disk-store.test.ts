@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '@vmbrl/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DiskEpisodeStore, listEpisodeFiles } from './disk-store';
+import { DiskEpisodeStore } from './disk-store';
 import { EpisodeBuffer } from './episode-buffer';
+import { listEpisodeFiles } from './episode-files';
 import { writeEpisode } from './npz';
 import { FRAME, taggedEpisode } from './testing/tagged-episode';
 

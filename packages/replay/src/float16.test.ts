@@ -36,7 +36,11 @@ const ENCODE: [number, number, string][] = [
   [1 + 2 ** -11, 0x3c00, 'midpoint of 1 and 1 + 2^-10 ties to even fraction 0'],
   [1 + 3 * 2 ** -11, 0x3c02, 'midpoint of fractions 1 and 2 ties to even 2'],
   [1 + 2 ** -11 + 2 ** -30, 0x3c01, 'just above the midpoint rounds up'],
-  [2 - 2 ** -11, 0x4000, 'midpoint of 0x3fff (1.999) and 2 ties to the even 2.0, carrying into the exponent'],
+  [
+    2 - 2 ** -11,
+    0x4000,
+    'midpoint of 0x3fff (1.999) and 2 ties to the even 2.0, carrying into the exponent',
+  ],
 ];
 
 const DECODE: [number, number][] = [

@@ -95,7 +95,12 @@ describe('npz round trip', () => {
     expect(Array.from(back.get('e')!.data as Float32Array)).toEqual([2.5]);
     expect(back.get('f')!.dtype).toBe('<f2');
     expect(back.get('f')!.shape).toEqual([2, 2]);
-    expect(Array.from(toFloat32(back.get('f')!))).toEqual([1, -2, 2 ** -24, Infinity]);
+    expect(Array.from(toFloat32(back.get('f')!))).toEqual([
+      1,
+      -2,
+      2 ** -24,
+      Number.POSITIVE_INFINITY,
+    ]);
   });
 });
 

@@ -19,7 +19,11 @@ export function pythonWithNumpy(): string | undefined {
  * Runs a python script with numpy and returns its stdout parsed as JSON (throws on a failure or
  * any stderr output). `input` goes to stdin (arguments are limited to 128 KiB each).
  */
-export function runPythonJson(script: string, args: readonly string[] = [], input?: string): unknown {
+export function runPythonJson(
+  script: string,
+  args: readonly string[] = [],
+  input?: string,
+): unknown {
   const python = pythonWithNumpy();
   if (!python) throw new Error('runPythonJson: python3 with numpy is not available');
   const result = spawnSync(python, ['-c', script, ...args], {
