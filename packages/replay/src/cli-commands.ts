@@ -271,7 +271,14 @@ function parse(command: string, spec: Command, argv: readonly string[]) {
       );
     }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      throw new UsageError(`vmbrl-dataset ${command}: ${(error as Error).message}`);
+      // node's text spans lines; keep one line naming the flag and the way to write it.
+      const name = flag?.split(' ')[0];
+      const boolean = spec.options[name?.slice(2) ?? '']?.type === 'boolean';
+      throw new UsageError(
+        boolean
+          ? `vmbrl-dataset ${command}: ${name} takes no value`
+          : `vmbrl-dataset ${command}: ${name} needs a value (one starting with - is written ${name}=<value>)`,
+      );
     }
     throw error;
   }

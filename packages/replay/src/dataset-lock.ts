@@ -3,7 +3,15 @@
  * `manifest.json`, and two of them at once would lose each other's entries. The lock is a file
  * created exclusively (`wx`); a lock left by a process that died on this host is taken over.
  */
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DatasetUsageError } from './dataset-errors';
@@ -42,6 +50,9 @@ export class DatasetLock {
 
   /** Takes the lock of `dir` (which must exist) for `purpose` (shown to a second writer). */
   static acquire(dir: string, purpose: string): DatasetLock {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new DatasetUsageError(`${dir}: no such dataset directory`);
+    }
     const path = join(dir, LOCK_FILE);
     for (let attempt = 0; attempt < 2; attempt++) {
       let fd: number;

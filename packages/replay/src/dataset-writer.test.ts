@@ -12,13 +12,11 @@ import { randomSplit } from './dataset-split';
 import { verifyDataset } from './dataset-verify';
 import { DatasetWriter } from './dataset-writer';
 import { EpisodeFileError, readEpisode, writeEpisode } from './npz';
+import { CARTPOLE, taggedReturn } from './testing/datasets';
 import { taggedEpisode } from './testing/tagged-episode';
 import { temporaryDirectories } from './testing/temp';
 
 const tmp = temporaryDirectories('writer');
-const CARTPOLE = { task: 'cartpole-swingup', actionRepeat: 8 };
-/** taggedEpisode(tag, T) has rewards tag*1000 + t, so its return is T*tag*1000 + T(T-1)/2. */
-const taggedReturn = (tag: number, T: number) => T * tag * 1000 + (T * (T - 1)) / 2;
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 const DIST = join(__dirname, '..', 'dist', 'index.js');
 
@@ -136,7 +134,12 @@ describe('DatasetWriter', () => {
     });
     writeFileSync(
       join(dir, LOCK_FILE),
-      JSON.stringify({ pid: Number(dead.stdout), host: hostname(), purpose: 'test', since: 'then' }),
+      JSON.stringify({
+        pid: Number(dead.stdout),
+        host: hostname(),
+        purpose: 'test',
+        since: 'then',
+      }),
     );
     DatasetWriter.open(dir, CARTPOLE).close();
   });
@@ -156,11 +159,16 @@ describe('DatasetWriter', () => {
     const again = DatasetWriter.open(dir, CARTPOLE, { onAdopt: (f) => adopted.push(f) });
     expect(adopted).toEqual(['oracle-000001-6.npz']);
     expect(again.count('oracle')).toBe(1);
-    expect(again.append(taggedEpisode(2, 4), { source: 'random' }).file).toBe('random-000002-4.npz');
+    expect(again.append(taggedEpisode(2, 4), { source: 'random' }).file).toBe(
+      'random-000002-4.npz',
+    );
     again.close();
     expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
     const manifest = readDatasetManifest(dir);
-    expect(manifest.episodes[1]).toMatchObject({ file: 'oracle-000001-6.npz', return: taggedReturn(1, 6) });
+    expect(manifest.episodes[1]).toMatchObject({
+      file: 'oracle-000001-6.npz',
+      return: taggedReturn(1, 6),
+    });
     expect(verifyDataset(dir).problems).toEqual([]);
   });
 
