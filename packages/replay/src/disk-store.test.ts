@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '@vmbrl/core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readDatasetManifest } from './dataset-manifest';
 import { DiskEpisodeStore } from './disk-store';
 import { EpisodeBuffer } from './episode-buffer';
@@ -10,16 +9,9 @@ import { listEpisodeFiles } from './episode-files';
 import { writeEpisode } from './npz';
 import { taggedDataset, taggedReturn } from './testing/datasets';
 import { FRAME, taggedEpisode } from './testing/tagged-episode';
+import { temporaryDirectories } from './testing/temp';
 
-const created: string[] = [];
-const tmp = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vmbrl-replay-disk-'));
-  created.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of created) rmSync(dir, { recursive: true, force: true });
-});
+const tmp = temporaryDirectories('disk');
 const LENGTHS = [30, 12, 45, 8, 60, 25];
 const EPISODE_BYTES = (T: number) => T * (FRAME + 8 + 4 + 4);
 

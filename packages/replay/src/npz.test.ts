@@ -1,23 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeEpisode } from './episode';
 import { encodeNpyHeader, toFloat32 } from './npy';
 import { EpisodeFileError, readEpisode, readNpz, writeEpisode, writeNpz } from './npz';
 import { pythonWithNumpy } from './testing/python';
+import { temporaryDirectories } from './testing/temp';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
-const created: string[] = [];
-const tmp = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vmbrl-replay-npz-'));
-  created.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of created) rmSync(dir, { recursive: true, force: true });
-});
+const tmp = temporaryDirectories('npz');
 
 const HAS_NUMPY = pythonWithNumpy() !== undefined;
 

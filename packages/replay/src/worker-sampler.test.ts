@@ -1,27 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Rng } from '@vmbrl/core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readDatasetManifest } from './dataset-manifest';
 import { randomSplit } from './dataset-split';
 import { DiskEpisodeStore } from './disk-store';
 import { writeEpisode } from './npz';
 import { taggedDataset } from './testing/datasets';
 import { taggedEpisode } from './testing/tagged-episode';
+import { temporaryDirectories } from './testing/temp';
 import { WorkerDiskSampler } from './worker-sampler';
 
 // The worker runs the built script (dist/disk-sampler-worker.js); turbo builds before testing.
-const created: string[] = [];
-const tmp = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vmbrl-replay-worker-'));
-  created.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of created) rmSync(dir, { recursive: true, force: true });
-});
+const tmp = temporaryDirectories('worker');
 
 function busyWait(ms: number) {
   const end = performance.now() + ms;
