@@ -12,7 +12,7 @@ import { optimismSplit, randomSplit } from './dataset-split';
 import { type DatasetStats, datasetStats, scanDirectory } from './dataset-stats';
 import { verifyDataset } from './dataset-verify';
 import { DatasetWriter } from './dataset-writer';
-import { exportDreamerV3, importDreamerV3 } from './dreamerv3-files';
+import { dreamerV3InputFiles, exportDreamerV3, importDreamerV3 } from './dreamerv3-files';
 
 /** Where the CLI writes. */
 export interface CliIo {
@@ -206,6 +206,7 @@ const COMMANDS: Record<string, Command> = {
       const task = required('import-dreamerv3', 'task', values);
       const repeat = required('import-dreamerv3', 'action-repeat', values);
       const actionRepeat = integerFlag('import-dreamerv3', 'action-repeat', repeat, 1);
+      dreamerV3InputFiles(inputs); // refuse missing inputs before creating the dataset
       const writer = DatasetWriter.open(out, { task, actionRepeat });
       try {
         const report = importDreamerV3(inputs, writer, {

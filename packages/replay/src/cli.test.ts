@@ -285,6 +285,15 @@ describe('vmbrl-dataset dataset commands', () => {
         '2',
       ),
     ).toMatchObject({ code: 2, err: [expect.stringContaining('holds actionRepeat 8')] });
+    const nowhere = join(tmp(), 'new-dataset');
+    expect(
+      run('import-dreamerv3', '/nonexistent/chunks', ...args.slice(2), '--out', nowhere),
+    ).toEqual({
+      code: 2,
+      out: [],
+      err: ['import-dreamerv3: /nonexistent/chunks: no such file or directory'],
+    });
+    expect(existsSync(nowhere)).toBe(false);
     const v1 = join(FIXTURES, 'dreamer-episode.npz');
     expect(run('import-dreamerv3', v1, ...args)).toMatchObject({
       code: 1,

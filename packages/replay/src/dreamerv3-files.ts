@@ -58,8 +58,11 @@ export function dreamerV3ChunkName(rows: number, date: Date, uuid = base62Uuid()
   return `${stamp}-${uuid}-${NO_SUCCESSOR}-${rows}.npz`;
 }
 
-/** `.npz` paths of the inputs (directories expanded, sorted by name). */
-function inputFiles(inputs: readonly string[]): string[] {
+/**
+ * `.npz` paths of import inputs (directories expanded, sorted by name); a missing input or none
+ * at all is refused.
+ */
+export function dreamerV3InputFiles(inputs: readonly string[]): string[] {
   const files: string[] = [];
   for (const input of inputs) {
     if (!existsSync(input))
@@ -129,7 +132,7 @@ export function importDreamerV3(
   writer: DatasetWriter,
   options: DreamerV3ImportOptions & { source?: string } = {},
 ): ImportReport {
-  const files = inputFiles(inputs);
+  const files = dreamerV3InputFiles(inputs);
   const source = options.source ?? 'dreamerv3';
   const report: ImportReport = { files: files.length, added: 0, duplicates: 0, discardedRows: 0 };
   for (const stream of dreamerV3Streams(files)) {

@@ -200,7 +200,7 @@ describe('DreamerV3 export', () => {
     });
   });
 
-  it('refuses discounts DreamerV3 cannot store', () => {
+  it('refuses discounts DreamerV3 cannot store and float16 overflow', () => {
     const episode = makeEpisode({
       state: new Float32Array(3),
       action: new Float32Array(3),
@@ -209,6 +209,16 @@ describe('DreamerV3 export', () => {
     });
     expect(() => episodeToDreamerV3(episode)).toThrow(
       'discount[1] = 0.5; DreamerV3 stores only terminal flags (allowed discounts: 0 or 1)',
+    );
+    const large = makeEpisode({
+      state: new Float32Array(2),
+      action: new Float32Array(2),
+      reward: Float32Array.from([0, 70000]),
+      discount: new Float32Array(2).fill(1),
+    });
+    expect(episodeToDreamerV3(large).reward.data).toEqual(Float32Array.from([0, 70000]));
+    expect(() => episodeToDreamerV3(large, { float16: true })).toThrow(
+      'reward value 70000 does not fit float16 (allowed: |x| <= 65504); export without --float16',
     );
   });
 

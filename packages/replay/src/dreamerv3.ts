@@ -18,7 +18,7 @@
 import type { Episode, ImageShape } from '@vmbrl/core';
 import { makeEpisode } from './episode';
 import { DREAMERV3_FLAG_KEYS } from './episode-keys';
-import { toFloat16Bits } from './float16';
+import { FLOAT16_MAX, toFloat16Bits } from './float16';
 import { type NpyArray, toFloat32 } from './npy';
 
 /** Options of {@link episodeToDreamerV3}. */
@@ -191,17 +191,23 @@ export function episodeToDreamerV3(
   isFirst[0] = 1;
   const isLast = new Uint8Array(T);
   isLast[T - 1] = 1;
-  const float = (data: Float32Array, shape: number[]): NpyArray =>
-    options.float16
-      ? { dtype: '<f2', shape, data: toFloat16Bits(data) }
-      : { dtype: '<f4', shape, data };
+  const float = (key: string, data: Float32Array, shape: number[]): NpyArray => {
+    if (!options.float16) return { dtype: '<f4', shape, data };
+    const outside = data.findIndex((v) => Math.abs(v) > FLOAT16_MAX);
+    if (outside >= 0) {
+      throw new Error(
+        `${key} value ${data[outside]} does not fit float16 (allowed: |x| <= ${FLOAT16_MAX}); export without --float16`,
+      );
+    }
+    return { dtype: '<f2', shape, data: toFloat16Bits(data) };
+  };
   const arrays: Record<string, NpyArray> = {};
   if (episode.image) {
     arrays.image = { dtype: '|u1', shape: [T, ...episode.imageShape!], data: episode.image };
   }
-  if (episode.state) arrays.state = float(episode.state, [T, episode.stateDim!]);
-  arrays.action = float(action, [T, A]);
-  arrays.reward = float(episode.reward, [T]);
+  if (episode.state) arrays.state = float('state', episode.state, [T, episode.stateDim!]);
+  arrays.action = float('action', action, [T, A]);
+  arrays.reward = float('reward', episode.reward, [T]);
   arrays.is_first = { dtype: '|b1', shape: [T], data: isFirst };
   arrays.is_last = { dtype: '|b1', shape: [T], data: isLast };
   arrays.is_terminal = { dtype: '|b1', shape: [T], data: isTerminal };
