@@ -92,6 +92,7 @@ export class DatasetWriter {
     identity: DatasetIdentity,
     options: DatasetWriterOptions = {},
   ): DatasetWriter {
+    const fresh = emptyManifest(identity); // checks the identity before touching the disk
     mkdirSync(dir, { recursive: true });
     const lock = DatasetLock.acquire(dir, 'DatasetWriter');
     try {
@@ -111,7 +112,7 @@ export class DatasetWriter {
             `${dir}: holds .npz files but no ${MANIFEST_FILE}; a dataset starts in an empty directory`,
           );
         }
-        manifest = emptyManifest(identity);
+        manifest = fresh;
         writeDatasetManifest(dir, manifest);
       }
       const writer = new DatasetWriter(dir, manifest, lock, options);
