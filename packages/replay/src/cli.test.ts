@@ -1,23 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { runCli } from './cli-commands';
+import { readDatasetManifest } from './dataset-manifest';
 import { makeEpisode } from './episode';
 import { writeEpisode } from './npz';
+import { taggedDataset } from './testing/datasets';
+import { temporaryDirectories } from './testing/temp';
 
-const created: string[] = [];
-const tmp = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vmbrl-replay-cli-'));
-  created.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of created) rmSync(dir, { recursive: true, force: true });
-});
+const tmp = temporaryDirectories('cli');
+const FIXTURES = join(__dirname, '..', 'fixtures');
+const BIN = join(__dirname, '..', 'dist', 'cli.js');
 
 function run(...argv: string[]) {
   const out: string[] = [];
@@ -38,17 +32,16 @@ function episodeWithReturn(T: number, total: number) {
   });
 }
 
-function datasetDir(returns: number[], prefix = 'ep') {
+/** A plain folder of episodes (no manifest), e.g. a run's episodes/. */
+function folder(returns: number[]) {
   const dir = tmp();
-  returns.forEach((r, i) =>
-    writeEpisode(join(dir, `${prefix}-${i}.npz`), episodeWithReturn(5 + i, r)),
-  );
+  returns.forEach((r, i) => writeEpisode(join(dir, `ep-${i}.npz`), episodeWithReturn(5 + i, r)));
   return dir;
 }
 
 describe('vmbrl-dataset stats', () => {
   it('reports counts and the return distribution (hand-computed)', () => {
-    const dir = datasetDir([1, 2, 3, 4, 10]);
+    const dir = folder([1, 2, 3, 4, 10]);
     const { code, out } = run('stats', dir, '--json');
     expect(code).toBe(0);
     const stats = JSON.parse(out[0]);
@@ -68,139 +61,258 @@ describe('vmbrl-dataset stats', () => {
     expect(text.out[2]).toContain('median 3');
   });
 
-  it('skips and names a corrupt episode', () => {
-    const dir = datasetDir([1, 2]);
+  it('a dataset also shows task, sources and split; --quick answers from the manifest', () => {
+    const dir = taggedDataset(tmp(), [
+      [0, 4, 'random'],
+      [1, 4, 'oracle'],
+      [2, 4, 'random'],
+    ]);
+    expect(run('split', dir, '--test-fraction', '0.34').code).toBe(0);
+    const { code, out } = run('stats', dir, '--quick');
+    expect(code).toBe(0);
+    expect(out[0]).toBe(`${dir}: 3 episodes, 12 steps (9 transitions)`);
+    expect(out[3]).toBe(
+      'dataset task cartpole-swingup, action repeat 8; sources: oracle 1, random 2',
+    );
+    expect(out[4]).toBe('split 2 train, 1 test (random, seed 0, test fraction 0.34)');
+  });
+
+  it('an unreadable episode is a named error with exit 1, never NaN', () => {
+    // A DreamerV3 episode (what `stats` used to report as 0 episodes and NaN, exit 0).
+    const v3 = tmp();
+    copyFileSync(join(FIXTURES, 'dreamerv3-episode.npz'), join(v3, 'v3.npz'));
+    const result = run('stats', v3);
+    expect(result.code).toBe(1);
+    expect(result.out).toEqual([]);
+    expect(result.err).toEqual([
+      `${join(v3, 'v3.npz')}: is a DreamerV3-style episode (keys is_first, is_last, is_terminal, no discount); an episode file needs action, reward, discount and image or state (Dreamer-v1 layout): convert it with \`vmbrl-dataset import-dreamerv3\``,
+      `${v3}: 1 of 1 episodes cannot be read`,
+    ]);
+    // A truncated file among good ones.
+    const dir = folder([1, 2]);
     const bytes = readFileSync(join(dir, 'ep-1.npz'));
     writeFileSync(join(dir, 'ep-1.npz'), bytes.subarray(0, 60));
-    const { code, out, err } = run('stats', dir, '--json');
-    expect(code).toBe(0);
-    expect(JSON.parse(out[0]).episodes).toBe(1);
-    expect(err).toHaveLength(1);
-    expect(err[0]).toMatch(/^skipped ep-1\.npz: .*ep-1\.npz: /);
-  });
-});
-
-describe('vmbrl-dataset usage', () => {
-  it('--help of the tool and of each command prints usage, exit code 0', () => {
-    const top = run('--help');
-    expect(top.code).toBe(0);
-    expect(top.out[0]).toContain('usage: vmbrl-dataset <command>');
-    expect(run('-h').code).toBe(0);
-    const split = run('split', '--help');
-    expect(split.code).toBe(0);
-    expect(split.out[0]).toContain('--test-fraction');
+    const corrupt = run('stats', dir, '--json');
+    expect(corrupt.code).toBe(1);
+    expect(corrupt.out).toEqual([]);
+    expect(corrupt.err[0]).toMatch(new RegExp(`^${join(dir, 'ep-1.npz')}: `));
+    expect(corrupt.err[1]).toBe(`${dir}: 1 of 2 episodes cannot be read`);
   });
 
-  it('bad flags give one line naming the flag and what is allowed, exit code 2', () => {
-    const cases: [string[], string][] = [
-      [['stats', 'x', '--bogus'], 'vmbrl-dataset: unknown flag --bogus; allowed: --json, --quick'],
-      [
-        ['frobnicate'],
-        "vmbrl-dataset: unknown command 'frobnicate'; allowed: stats, merge, split, manifest",
-      ],
-      [
-        ['split', 'x', '--out', 'y', '--test-fraction', '1.5'],
-        'vmbrl-dataset: --test-fraction 1.5 is out of range; allowed: a number >= 0 and <= 1',
-      ],
-      [
-        ['split', 'x', '--out', 'y', '--seed', '-3'],
-        'vmbrl-dataset: --seed -3 is out of range; allowed: an integer >= 0',
-      ],
-      [['split', 'x'], 'vmbrl-dataset: split needs --out <dir>'],
-      [['manifest', 'x', '--seed', '1'], 'vmbrl-dataset: unknown flag --seed; allowed: '],
-      [
-        ['merge', 'only-out'],
-        'vmbrl-dataset: 1 arguments given; allowed: the output and source directories (2 or more)',
-      ],
-    ];
-    for (const [argv, message] of cases) {
-      const { code, err, out } = run(...argv);
-      expect(code, argv.join(' ')).toBe(2);
-      expect(err).toHaveLength(1);
-      expect(err[0]?.startsWith(message), err[0]).toBe(true);
-      expect(out).toEqual([]);
-    }
-  });
-
-  it('a missing directory is named, exit code 1', () => {
-    expect(run('stats', '/nonexistent/dir')).toMatchObject({
-      code: 1,
-      err: ['vmbrl-dataset: /nonexistent/dir: not a directory'],
+  it('an empty or missing folder is a usage error with exit 2', () => {
+    const empty = tmp();
+    expect(run('stats', empty)).toEqual({
+      code: 2,
+      out: [],
+      err: [`${empty}: no episodes (statistics need at least one .npz episode)`],
+    });
+    expect(run('stats', '/nonexistent/dir')).toEqual({
+      code: 2,
+      out: [],
+      err: ['/nonexistent/dir: no such directory'],
     });
   });
 });
 
-describe('vmbrl-dataset merge, split, manifest', () => {
-  it('merges directories, keeping identical files once and renaming clashes', () => {
-    const a = datasetDir([1, 2], 'a');
-    const b = datasetDir([3], 'a'); // a-0.npz with different content
-    writeFileSync(join(b, 'copy.npz'), readFileSync(join(a, 'a-1.npz')));
-    const out = join(tmp(), 'merged');
-    const { code, out: lines } = run('merge', out, a, b);
-    expect(code).toBe(0);
-    expect(lines[0]).toBe(`merged into ${out}: 3 copied, 1 duplicates, 1 renamed, 0 skipped`);
-    expect(readdirSync(out).sort()).toEqual(['a-0-1.npz', 'a-0.npz', 'a-1.npz']);
-    expect(readFileSync(join(out, 'a-0-1.npz')).equals(readFileSync(join(b, 'a-0.npz')))).toBe(
-      true,
-    );
-  });
-
-  it('splits by episode deterministically', () => {
-    const dir = datasetDir(Array.from({ length: 20 }, (_, i) => i));
-    const outA = join(tmp(), 'a');
-    const outB = join(tmp(), 'b');
-    const outC = join(tmp(), 'c');
-    expect(run('split', dir, '--test-fraction', '0.25', '--seed', '3', '--out', outA).out[0]).toBe(
-      `split ${dir}: 15 train, 5 test (seed 3)`,
-    );
-    run('split', dir, '--test-fraction=0.25', '--seed=3', `--out=${outB}`);
-    run('split', dir, '--test-fraction', '0.25', '--seed', '4', '--out', outC);
-    const test = (out: string) => readdirSync(join(out, 'test')).sort();
-    const train = (out: string) => readdirSync(join(out, 'train')).sort();
-    expect(test(outA)).toEqual(test(outB));
-    expect(test(outA)).not.toEqual(test(outC));
-    expect([...test(outA), ...train(outA)].sort()).toEqual(readdirSync(dir).sort());
-    expect(JSON.parse(readFileSync(join(outA, 'split.json'), 'utf8')).test).toEqual(test(outA));
-  });
-
-  it('writes a manifest with sha256 checksums', () => {
-    const dir = datasetDir([1, 2, 3]);
-    expect(run('manifest', dir).out[0]).toBe(`wrote ${dir}/manifest.json: 3 episodes, 18 steps`);
-    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-    expect(manifest.episodes.map((e: { file: string }) => e.file)).toEqual([
-      'ep-0.npz',
-      'ep-1.npz',
-      'ep-2.npz',
-    ]);
-    for (const e of manifest.episodes) {
-      expect(e.sha256).toBe(
-        createHash('sha256')
-          .update(readFileSync(join(dir, e.file)))
-          .digest('hex'),
-      );
+describe('vmbrl-dataset usage errors and help', () => {
+  it('bad flags and values: one line naming them and what is allowed, exit 2', () => {
+    const dir = taggedDataset(tmp(), [[0, 4, 'random']]);
+    const cases: [string[], string][] = [
+      [
+        ['stats', 'x', '--bogus'],
+        'vmbrl-dataset stats: unknown option --bogus (allowed: --json, --quick)',
+      ],
+      [
+        ['frobnicate'],
+        "vmbrl-dataset: unknown command 'frobnicate' (allowed: stats, aggregate, split, optimism, verify, import-dreamerv3, export-dreamerv3)",
+      ],
+      [
+        ['split', dir, '--test-fraction', '1.5'],
+        'vmbrl-dataset split: --test-fraction = 1.5 is invalid; allowed: a number in (0, 1)',
+      ],
+      [
+        ['split', dir, '--test-fraction', 'half'],
+        'vmbrl-dataset split: --test-fraction = "half" is invalid; allowed: a number',
+      ],
+      [
+        ['split', dir, '--seed=-3'],
+        'vmbrl-dataset split: --seed = -3 is invalid; allowed: an integer >= 0',
+      ],
+      [
+        ['split', dir, '--seed', '-3'],
+        'vmbrl-dataset split: --seed needs a value (one starting with - is written --seed=<value>)',
+      ],
+      [['stats', dir, '--json=yes'], 'vmbrl-dataset stats: --json takes no value'],
+      [['aggregate', dir], 'vmbrl-dataset aggregate: --out is required'],
+      [
+        ['verify', dir, '--seed', '1'],
+        'vmbrl-dataset verify: unknown option --seed (allowed: none)',
+      ],
+      [['optimism', dir], 'vmbrl-dataset optimism: give exactly one of --threshold and --quantile'],
+      [
+        ['export-dreamerv3', dir, '--out', 'x', '--split', 'validation'],
+        'vmbrl-dataset export-dreamerv3: --split = "validation" is invalid; allowed: train, test',
+      ],
+      [
+        ['verify'],
+        'vmbrl-dataset verify: expected 1 argument, got 0 (usage: vmbrl-dataset verify <dataset>)',
+      ],
+    ];
+    for (const [argv, message] of cases) {
+      const { code, err, out } = run(...argv);
+      expect(err).toEqual([message]);
+      expect(code).toBe(2);
+      expect(out).toEqual([]);
     }
-    expect(manifest.episodes[2]).toMatchObject({ length: 7, return: 3 });
-    expect(existsSync(join(dir, 'manifest.json'))).toBe(true);
+    expect(run().code).toBe(2);
+  });
+
+  it('--help exits 0, for the tool and for each command', () => {
+    const all = run('--help');
+    expect(all.code).toBe(0);
+    for (const command of [
+      'stats',
+      'aggregate',
+      'split',
+      'optimism',
+      'verify',
+      'import-dreamerv3',
+    ]) {
+      expect(all.out.some((l) => l.startsWith(`  ${command} `))).toBe(true);
+      const one = run(command, '--help');
+      expect(one.code).toBe(0);
+      expect(one.out[0]).toMatch(new RegExp(`^usage: vmbrl-dataset ${command} `));
+    }
+  });
+
+  it.skipIf(!existsSync(BIN))('the built executable sets the exit code', () => {
+    const help = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('export-dreamerv3');
+    const missing = spawnSync(process.execPath, [BIN, 'verify', '/nonexistent/data'], {
+      encoding: 'utf8',
+    });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toBe('/nonexistent/data: no such dataset directory\n');
   });
 });
 
-describe('the vmbrl-dataset executable', () => {
-  // The built bin (turbo builds the package before its tests).
-  const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
-  const exec = (...args: string[]) =>
-    spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+describe('vmbrl-dataset dataset commands', () => {
+  it('a missing dataset, a mixed-task aggregate and a split of an empty dataset: exit 2', () => {
+    expect(run('split', '/nonexistent/data')).toMatchObject({
+      code: 2,
+      err: ['/nonexistent/data: no such dataset directory'],
+    });
+    const loose = folder([1]);
+    expect(run('verify', loose)).toMatchObject({
+      code: 2,
+      err: [expect.stringMatching(new RegExp(`^${loose}: not a dataset \\(no manifest.json\\)`))],
+    });
+    const cartpole = taggedDataset(join(tmp(), 'cartpole'), [[0, 4, 'random']]);
+    const cheetah = taggedDataset(join(tmp(), 'cheetah'), [[0, 4, 'random']], {
+      task: 'cheetah-run',
+      actionRepeat: 4,
+    });
+    const out = join(tmp(), 'out');
+    expect(run('aggregate', '--out', out, cartpole, cheetah)).toEqual({
+      code: 2,
+      out: [],
+      err: [
+        `aggregate: ${cartpole} has task cartpole-swingup but ${cheetah} has task cheetah-run; only datasets of one task and action repeat can be merged`,
+      ],
+    });
+    const empty = taggedDataset(tmp(), []);
+    expect(run('split', empty)).toEqual({
+      code: 2,
+      out: [],
+      err: [`split: ${empty} has 0 episodes; a split needs at least 2 (one train, one test)`],
+    });
+  });
 
-  it('--help exits 0, a usage error exits 2, a missing directory exits 1; one line each', () => {
-    const help = exec('stats', '-h');
-    expect(help.status).toBe(0);
-    expect(help.stdout).toContain('usage: vmbrl-dataset stats <dir>');
-    const usage = exec('split', 'x', '--test-fraction=2', '--out', 'y');
-    expect(usage.status).toBe(2);
-    expect(usage.stderr.trim().split('\n')).toEqual([
-      'vmbrl-dataset: --test-fraction 2 is out of range; allowed: a number >= 0 and <= 1',
+  it('aggregate, split, optimism, verify; a corrupt episode is named with exit 1', () => {
+    const a = taggedDataset(join(tmp(), 'a'), [
+      [0, 4, 'random'],
+      [1, 4, 'oracle'],
     ]);
-    const missing = exec('manifest', '/nonexistent/dir');
-    expect(missing.status).toBe(1);
-    expect(missing.stderr.trim()).toBe('vmbrl-dataset: /nonexistent/dir: not a directory');
+    const b = taggedDataset(join(tmp(), 'b'), [
+      [2, 4, 'random'],
+      [3, 4, 'random'],
+    ]);
+    const out = join(tmp(), 'all');
+    expect(run('aggregate', '--out', out, a, b, '--link').out).toEqual([
+      `aggregated 2 datasets into ${out}: 4 added (4 hard-linked), 0 already there; sources: oracle 1, random 3`,
+    ]);
+    expect(run('optimism', out, '--quantile', '0.5').out).toEqual([
+      `split ${out}: 2 train, 2 test (optimism: return < 6006 train, >= 6006 test (quantile 0.5))`,
+    ]);
+    expect(run('split', out).code).toBe(2); // already split
+    expect(run('split', out, '--force', '--seed', '2', '--test-fraction', '0.25').out).toEqual([
+      `split ${out}: 3 train, 1 test (random, seed 2, test fraction 0.25)`,
+    ]);
+    expect(run('verify', out)).toEqual({ code: 0, out: [`${out}: 4 episodes verified`], err: [] });
+    const victim = readDatasetManifest(out).episodes[2].file;
+    const bytes = readFileSync(join(out, victim));
+    bytes[300] ^= 0x0f;
+    writeFileSync(join(out, victim), bytes);
+    const bad = run('verify', out);
+    expect(bad.code).toBe(1);
+    expect(bad.err[0]).toMatch(new RegExp(`^${join(out, victim)}: sha256 is [0-9a-f]{64}`));
+    expect(bad.err[1]).toBe(`${out}: 3 episodes verified, 1 problems`);
+    const stats = run('stats', out);
+    expect(stats.code).toBe(1);
+    expect(stats.err[0]).toMatch(new RegExp(`^${join(out, victim)}: sha256 is`));
+  });
+
+  it('import-dreamerv3 and export-dreamerv3', () => {
+    const data = join(tmp(), 'data');
+    const args = ['--out', data, '--task', 'cartpole-swingup', '--action-repeat', '8'];
+    expect(run('import-dreamerv3', join(FIXTURES, 'dreamerv3'), ...args)).toEqual({
+      code: 0,
+      out: [
+        `imported 2 files into ${data}: 2 episodes added, 0 already there, 3 steps outside complete episodes skipped`,
+      ],
+      err: [],
+    });
+    expect(run('import-dreamerv3', join(FIXTURES, 'dreamerv3'), ...args).out[0]).toContain(
+      '0 episodes added, 2 already there',
+    );
+    expect(
+      run(
+        'import-dreamerv3',
+        join(FIXTURES, 'dreamerv3'),
+        ...args.slice(0, 4),
+        '--action-repeat',
+        '2',
+      ),
+    ).toMatchObject({ code: 2, err: [expect.stringContaining('holds actionRepeat 8')] });
+    const nowhere = join(tmp(), 'new-dataset');
+    expect(
+      run('import-dreamerv3', '/nonexistent/chunks', ...args.slice(2), '--out', nowhere),
+    ).toEqual({
+      code: 2,
+      out: [],
+      err: ['import-dreamerv3: /nonexistent/chunks: no such file or directory'],
+    });
+    expect(existsSync(nowhere)).toBe(false);
+    const v1 = join(FIXTURES, 'dreamer-episode.npz');
+    expect(run('import-dreamerv3', v1, ...args)).toMatchObject({
+      code: 1,
+      err: [expect.stringMatching(new RegExp(`^${v1}: missing key 'is_first'`))],
+    });
+    const v3 = join(tmp(), 'v3');
+    expect(run('export-dreamerv3', data, '--out', v3, '--float16')).toEqual({
+      code: 0,
+      out: [`exported 2 episodes of ${data} to ${v3} as DreamerV3 chunks (float16)`],
+      err: [],
+    });
+    expect(readdirSync(v3)).toHaveLength(2);
+    expect(
+      run('export-dreamerv3', data, '--out', join(tmp(), 'x'), '--split', 'test'),
+    ).toMatchObject({
+      code: 2,
+      err: [
+        `${data}: has no train/test split; make one with \`vmbrl-dataset split\` or \`vmbrl-dataset optimism\``,
+      ],
+    });
   });
 });

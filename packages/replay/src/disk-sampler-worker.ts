@@ -15,6 +15,7 @@ const post = (message: WorkerToMain, transfer: ArrayBuffer[] = []) =>
 
 try {
   const store = DiskEpisodeStore.open(config.dir, {
+    split: config.split,
     cacheBytes: config.cacheBytes,
     onSkip: (file, reason) => post({ type: 'skip', file, reason }),
   });

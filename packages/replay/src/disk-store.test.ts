@@ -1,22 +1,17 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '@vmbrl/core';
-import { afterAll, describe, expect, it } from 'vitest';
-import { DiskEpisodeStore, listEpisodeFiles } from './disk-store';
+import { describe, expect, it } from 'vitest';
+import { readDatasetManifest } from './dataset-manifest';
+import { DiskEpisodeStore } from './disk-store';
 import { EpisodeBuffer } from './episode-buffer';
+import { listEpisodeFiles } from './episode-files';
 import { writeEpisode } from './npz';
+import { taggedDataset, taggedReturn } from './testing/datasets';
 import { FRAME, taggedEpisode } from './testing/tagged-episode';
+import { temporaryDirectories } from './testing/temp';
 
-const created: string[] = [];
-const tmp = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vmbrl-replay-disk-'));
-  created.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of created) rmSync(dir, { recursive: true, force: true });
-});
+const tmp = temporaryDirectories('disk');
 const LENGTHS = [30, 12, 45, 8, 60, 25];
 const EPISODE_BYTES = (T: number) => T * (FRAME + 8 + 4 + 4);
 
@@ -110,6 +105,79 @@ describe('DiskEpisodeStore', () => {
     store.append(taggedEpisode(0, 5));
     expect(() => store.append(taggedEpisode(1, 5, { state: true }))).toThrow(
       'DiskEpisodeStore.append: episode has state dim 2, expected none',
+    );
+  });
+});
+
+describe('DiskEpisodeStore on a dataset (manifest.json)', () => {
+  const dataset = () =>
+    taggedDataset(
+      tmp(),
+      LENGTHS.map((T, tag) => [tag, T, 'random'] as const),
+    );
+
+  it('indexes lengths, returns and shapes from the manifest without opening the files', () => {
+    const dir = dataset();
+    // Break every file's zip directory (its end) in place: indexing from the files would fail.
+    for (const e of readDatasetManifest(dir).episodes) {
+      const bytes = readFileSync(join(dir, e.file));
+      bytes.fill(0, bytes.length - 22);
+      writeFileSync(join(dir, e.file), bytes);
+    }
+    const store = DiskEpisodeStore.open(dir, { cacheBytes: 0 });
+    expect(store.isDataset).toBe(true);
+    expect(store.episodeLengths()).toEqual(LENGTHS);
+    expect(store.files().map((f) => f.return)).toEqual(
+      LENGTHS.map((T, tag) => taggedReturn(tag, T)),
+    );
+    expect(store.spec).toEqual({ actionDim: 2, imageShape: [64, 64, 3] });
+    expect(store.skipped).toEqual([]);
+    expect(store.cacheStats.misses).toBe(0);
+  });
+
+  it('samples the same batches as the in-memory buffer (columns located on first direct read)', () => {
+    const dir = dataset();
+    const store = DiskEpisodeStore.open(dir, { cacheBytes: EPISODE_BYTES(60) + 1000 });
+    const memory = new EpisodeBuffer({ capacitySteps: 10_000 });
+    LENGTHS.forEach((T, tag) => memory.add(taggedEpisode(tag, T)));
+    const a = new Rng(4);
+    const b = new Rng(4);
+    for (let i = 0; i < 6; i++) {
+      const fromDisk = store.sample(12, 8, a);
+      const fromMemory = memory.sample(12, 8, b);
+      expect(Array.from(fromDisk.action)).toEqual(Array.from(fromMemory.action));
+      expect(Buffer.compare(Buffer.from(fromDisk.image!), Buffer.from(fromMemory.image!))).toBe(0);
+    }
+    expect(store.cacheStats.directReads).toBeGreaterThan(0);
+    expect(() => store.append(taggedEpisode(9, 5))).toThrow(/add episodes with a DatasetWriter/);
+  });
+
+  it('a missing file is skipped at open and a changed one on first load, both by name', () => {
+    const dir = dataset();
+    const [, second, , , fifth] = readDatasetManifest(dir).episodes;
+    rmSync(join(dir, second.file));
+    const bytes = readFileSync(join(dir, fifth.file));
+    bytes[5000] ^= 0x55; // same size, so only the sha256 tells
+    writeFileSync(join(dir, fifth.file), bytes);
+    const reported: string[] = [];
+    const store = DiskEpisodeStore.open(dir, {
+      onSkip: (file, why) => reported.push(`${file}|${why}`),
+    });
+    expect(reported).toEqual([
+      `${second.file}|${join(dir, second.file)}: is listed in manifest.json but missing`,
+    ]);
+    expect(store.numEpisodes).toBe(5);
+    const rng = new Rng(2);
+    for (let i = 0; i < 10; i++) {
+      const batch = store.sample(10, 8, rng);
+      for (let r = 0; r < batch.reward.length; r++) {
+        expect(Math.floor(batch.reward[r] / 1000)).not.toBe(4); // tag 4 = the fifth episode
+      }
+    }
+    expect(reported[1]).toMatch(
+      new RegExp(
+        `^${fifth.file}\\|${join(dir, fifth.file)}: sha256 is [0-9a-f]{64}, manifest.json lists`,
+      ),
     );
   });
 });

@@ -8,20 +8,35 @@
  * index and never contributes rows. Later reads of stored files after cache eviction copy rows
  * directly from the file (its structure was validated when indexed).
  */
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Episode, SequenceBatch } from '@vmbrl/core';
+import { DatasetUsageError } from './dataset-errors';
+import {
+  type DatasetEpisode,
+  MANIFEST_FILE,
+  type SplitName,
+  episodesOf,
+  hasManifest,
+  readDatasetManifest,
+  readListedEpisode,
+} from './dataset-manifest';
 import { episodeBytes } from './episode';
 import { copyEpisodeChunk, specOf } from './episode-buffer';
+import { episodeFileName, listEpisodeFiles } from './episode-files';
 import { type EpisodeFileInfo, indexEpisodeFile, isDirectlyReadable } from './episode-index';
 import { EpisodeStore } from './episode-store';
 import { EpisodeFileError, type NpzWriteOptions, readEpisode, writeEpisode } from './npz';
-import { specMismatch } from './sampling';
+import { type EpisodeSpec, specMismatch } from './sampling';
 import { FileSource } from './zip-directory';
 
 /** Options of {@link DiskEpisodeStore}. */
 export interface DiskStoreOptions {
+  /**
+   * Only the episodes of this split of a dataset (a directory with `manifest.json`, split by
+   * `vmbrl-dataset split` or `optimism`); all episodes when omitted.
+   */
+  split?: SplitName;
   /** Upper bound of the decoded-episode cache in bytes (default 1 GiB). */
   cacheBytes?: number;
   /** Called for every file that is skipped (corrupt, truncated, wrong keys or shapes). */
@@ -44,22 +59,6 @@ export interface CacheStats {
   episodes: number;
 }
 
-/** Dreamer-style file name: `<UTC timestamp>-<uuid>-<length>.npz`, sorting chronologically. */
-export function episodeFileName(length: number, date = new Date()): string {
-  const stamp = date
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, '');
-  return `${stamp}-${randomUUID().replace(/-/g, '')}-${length}.npz`;
-}
-
-/** Lists the `.npz` files of a directory, sorted by name (temporary files excluded). */
-export function listEpisodeFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.npz') && !name.startsWith('.'))
-    .sort();
-}
-
 /** Episodes in a directory, sampled lazily. Construct with {@link DiskEpisodeStore.open}. */
 export class DiskEpisodeStore extends EpisodeStore {
   private readonly infos: (EpisodeFileInfo & { id: number })[] = [];
@@ -67,6 +66,8 @@ export class DiskEpisodeStore extends EpisodeStore {
   private readonly skippedFiles: SkippedFile[] = [];
   private readonly cache = new Map<string, { episode: Episode; bytes: number }>();
   private readonly verified = new Set<string>();
+  /** sha256 of each file, when a manifest lists them (checked on first load). */
+  private readonly listedSha = new Map<string, string>();
   private nextId = 0;
   private steps = 0;
   private readonly cacheBytes: number;
@@ -90,30 +91,60 @@ export class DiskEpisodeStore extends EpisodeStore {
     }
   }
 
-  /** Opens (creating if missing) a directory and indexes the episodes in it. */
+  /**
+   * Opens a directory and indexes the episodes in it. A dataset (with `manifest.json`) is
+   * indexed from its manifest: the episodes it lists (of `options.split`), with lengths, returns
+   * and shapes as listed, without opening the files; each file's sha256 is checked when it is
+   * first loaded. Any other directory is created if missing and indexed from its files.
+   */
   static open(dir: string, options: DiskStoreOptions = {}): DiskEpisodeStore {
+    if (options.split !== undefined && !hasManifest(dir)) {
+      throw new DatasetUsageError(
+        `DiskEpisodeStore: ${dir} has no ${MANIFEST_FILE}, so no ${options.split} split; split a dataset with \`vmbrl-dataset split\``,
+      );
+    }
     mkdirSync(dir, { recursive: true });
     const store = new DiskEpisodeStore(dir, options);
     store.refresh();
     return store;
   }
 
+  /** True when the directory is a dataset indexed from its manifest. */
+  get isDataset(): boolean {
+    return hasManifest(this.dir);
+  }
+
   /** Indexes files that appeared since the last scan (e.g. written by another process). */
   refresh(): { added: string[]; skipped: SkippedFile[] } {
     const added: string[] = [];
     const skipped: SkippedFile[] = [];
-    for (const file of listEpisodeFiles(this.dir)) {
-      if (this.known.has(file)) continue;
+    const index = (file: string, indexer: () => string | undefined) => {
       this.known.add(file);
-      const reason = this.indexFile(file);
+      const reason = indexer();
       if (reason) skipped.push({ file, reason });
       else added.push(file);
+    };
+    if (this.isDataset) {
+      const manifest = readDatasetManifest(this.dir);
+      for (const entry of episodesOf(this.dir, manifest, this.options.split)) {
+        if (!this.known.has(entry.file))
+          index(entry.file, () => this.indexListed(entry, manifest.spec!));
+      }
+    } else {
+      for (const file of listEpisodeFiles(this.dir)) {
+        if (!this.known.has(file)) index(file, () => this.indexFile(file));
+      }
     }
     return { added, skipped };
   }
 
   /** Writes an episode into the directory (atomically) and indexes it. Returns its file name. */
   append(episode: Episode, options: NpzWriteOptions & { name?: string } = {}): string {
+    if (this.isDataset) {
+      throw new DatasetUsageError(
+        `DiskEpisodeStore.append: ${this.dir} is a dataset (${MANIFEST_FILE}); add episodes with a DatasetWriter`,
+      );
+    }
     const mismatch = this.admit(specOf(episode), true);
     if (mismatch) throw new Error(`DiskEpisodeStore.append: episode has ${mismatch}`);
     const file = options.name ?? episodeFileName(episode.length);
@@ -165,7 +196,11 @@ export class DiskEpisodeStore extends EpisodeStore {
       return cached.episode;
     }
     this.cacheStats.misses++;
-    const episode = readEpisode(join(this.dir, info.file));
+    const sha256 = this.listedSha.get(info.file);
+    const episode =
+      sha256 === undefined
+        ? readEpisode(join(this.dir, info.file))
+        : readListedEpisode(this.dir, { file: info.file, sha256 });
     if (episode.length !== info.length || specMismatch(info.spec, specOf(episode))) {
       throw new EpisodeFileError(join(this.dir, info.file), 'changed on disk since it was indexed');
     }
@@ -216,6 +251,37 @@ export class DiskEpisodeStore extends EpisodeStore {
     this.options.onSkip?.(file, reason);
   }
 
+  /**
+   * Indexes a file listed by the manifest from its entry (the file is only stat-ed; its columns
+   * are located when first read directly). Returns a reason when it is skipped.
+   */
+  private indexListed(entry: DatasetEpisode, spec: EpisodeSpec): string | undefined {
+    const path = join(this.dir, entry.file);
+    const size = existsSync(path) ? statSync(path).size : undefined;
+    if (size !== entry.bytes) {
+      const reason = `${path}: ${size === undefined ? 'is listed in' : `has ${size} bytes, not the ${entry.bytes} listed in`} ${MANIFEST_FILE}${size === undefined ? ' but missing' : ''}`;
+      this.skip(entry.file, reason);
+      return reason;
+    }
+    const mismatch = this.admit(spec);
+    if (mismatch) {
+      const reason = `${path}: episode has ${mismatch}`;
+      this.skip(entry.file, reason);
+      return reason;
+    }
+    this.listedSha.set(entry.file, entry.sha256);
+    const info = {
+      file: entry.file,
+      bytes: entry.bytes,
+      length: entry.length,
+      return: entry.return,
+    };
+    this.infos.push({ ...info, spec, columns: {}, id: this.nextId++ });
+    this.steps += entry.length;
+    this.episodesChanged();
+    return undefined;
+  }
+
   /** Returns a reason when the file was skipped. */
   private indexFile(file: string): string | undefined {
     let info: EpisodeFileInfo;
@@ -259,6 +325,10 @@ export class DiskEpisodeStore extends EpisodeStore {
     batch: SequenceBatch,
     row: number,
   ): boolean {
+    if (Object.keys(info.columns).length === 0) {
+      // Indexed from a manifest: locate the columns now (zip directory and headers only).
+      info.columns = indexEpisodeFile(join(this.dir, info.file), info.file).columns;
+    }
     const L = batch.length;
     const plan: [Uint8Array, number, number][] = []; // target bytes, file position, row bytes
     const add = (
@@ -302,9 +372,4 @@ export class DiskEpisodeStore extends EpisodeStore {
     this.cacheStats.directReads++;
     return true;
   }
-}
-
-/** Bytes a directory's episodes occupy on disk (for reports). */
-export function directoryBytes(dir: string): number {
-  return listEpisodeFiles(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 }

@@ -4,6 +4,7 @@ import type { ImageShape } from '@vmbrl/core';
  * reward column), so a store can sample without reading the frames of every episode.
  */
 import { Inflate } from 'fflate';
+import { checkEpisodeKeys } from './episode-keys';
 import { type NpyHeader, parseNpyHeader } from './npy';
 import { decodeNpy, toFloat32 } from './npy';
 import { EpisodeFileError } from './npz';
@@ -83,19 +84,12 @@ export function indexEpisodeFile(path: string, file: string): EpisodeFileInfo {
   try {
     source = new FileSource(path);
     const entries = readZipDirectory(source);
+    checkEpisodeKeys(new Set([...entries.keys()].map((name) => name.replace(/\.npy$/, ''))));
     const columns: EpisodeFileInfo['columns'] = {};
     for (const key of ['image', 'state', 'action', 'reward', 'discount'] as const) {
       const entry = entries.get(`${key}.npy`);
       if (entry) columns[key] = locate(source, entry);
     }
-    for (const key of ['action', 'reward', 'discount'] as const) {
-      if (!columns[key]) {
-        throw new Error(
-          `missing key '${key}' (an episode needs action, reward, discount and image or state)`,
-        );
-      }
-    }
-    if (!columns.image && !columns.state) throw new Error("missing key 'image' or 'state'");
     const reward = toFloat32(decodeNpy(readZipEntry(source, columns.reward!.entry)));
     const length = columns.reward!.header.shape[0];
     if (columns.reward!.header.shape.length !== 1) throw new Error("'reward' is not 1-d");

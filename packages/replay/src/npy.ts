@@ -5,11 +5,22 @@
  * final newline so the data starts at a multiple of 64 bytes, then the raw C-order data.
  */
 
-/** Dtypes this package reads and writes (numpy `descr` strings, little-endian). */
-export type NpyDtype = '<f4' | '<f8' | '|u1' | '<i4' | '<i8' | '|b1';
+import { float16BitsToFloat32 } from './float16';
 
-/** Typed array backing each dtype (`|b1` is a Uint8Array of 0/1). */
-export type NpyData = Float32Array | Float64Array | Uint8Array | Int32Array | BigInt64Array;
+/** Dtypes this package reads and writes (numpy `descr` strings, little-endian). */
+export type NpyDtype = '<f2' | '<f4' | '<f8' | '|u1' | '<i4' | '<i8' | '|b1';
+
+/**
+ * Typed array backing each dtype (`|b1` is a Uint8Array of 0/1; `<f2` is a Uint16Array of raw
+ * half-float bits, see ./float16).
+ */
+export type NpyData =
+  | Float32Array
+  | Float64Array
+  | Uint8Array
+  | Uint16Array
+  | Int32Array
+  | BigInt64Array;
 
 /** One n-dimensional array. */
 export interface NpyArray {
@@ -31,6 +42,7 @@ export interface NpyHeader {
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const ALIGN = 64;
 const ITEM_SIZE: Record<NpyDtype, number> = {
+  '<f2': 2,
   '<f4': 4,
   '<f8': 8,
   '|u1': 1,
@@ -40,6 +52,7 @@ const ITEM_SIZE: Record<NpyDtype, number> = {
 };
 // numpy writes '|u1' and '|b1'; other writers may spell single bytes with '<' or no prefix.
 const DESCR_ALIASES: Record<string, NpyDtype> = {
+  '<f2': '<f2',
   '<f4': '<f4',
   '<f8': '<f8',
   '|u1': '|u1',
@@ -62,8 +75,9 @@ export function itemSize(dtype: NpyDtype): number {
   return ITEM_SIZE[dtype];
 }
 
-/** The dtype numpy would record for a typed array (Uint8Array -> `|u1`). */
+/** The dtype numpy would record for a typed array (Uint8Array -> `|u1`, Uint16Array -> `<f2`). */
 export function dtypeOf(data: NpyData): NpyDtype {
+  if (data instanceof Uint16Array) return '<f2';
   if (data instanceof Float32Array) return '<f4';
   if (data instanceof Float64Array) return '<f8';
   if (data instanceof Uint8Array) return '|u1';
@@ -183,6 +197,8 @@ export function typedArrayFrom(dtype: NpyDtype, bytes: Uint8Array): NpyData {
   const { buffer, byteOffset } = source;
   const count = source.byteLength / size;
   switch (dtype) {
+    case '<f2':
+      return new Uint16Array(buffer, byteOffset, count);
     case '<f4':
       return new Float32Array(buffer, byteOffset, count);
     case '<f8':
@@ -215,10 +231,11 @@ export function decodeNpy(bytes: Uint8Array): NpyArray {
   };
 }
 
-/** Converts any numeric npy array to float32 (used to import f8/i4/i8/b1 columns). */
+/** Converts any numeric npy array to float32 (used to import f2/f8/i4/i8/b1 columns). */
 export function toFloat32(array: NpyArray): Float32Array {
   const { data } = array;
   if (data instanceof Float32Array) return data;
+  if (array.dtype === '<f2') return float16BitsToFloat32(data as Uint16Array);
   if (data instanceof BigInt64Array) return Float32Array.from(data, (v) => Number(v));
   return Float32Array.from(data as ArrayLike<number>);
 }

@@ -1,28 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeEpisode } from './episode';
-import { encodeNpyHeader } from './npy';
+import { encodeNpyHeader, toFloat32 } from './npy';
 import { EpisodeFileError, readEpisode, readNpz, writeEpisode, writeNpz } from './npz';
+import { pythonWithNumpy } from './testing/python';
+import { temporaryDirectories } from './testing/temp';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
-const created: string[] = [];
-const tmp = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vmbrl-replay-npz-'));
-  created.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of created) rmSync(dir, { recursive: true, force: true });
-});
+const tmp = temporaryDirectories('npz');
 
-function pythonHasNumpy(): boolean {
-  const probe = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
-  return probe.status === 0;
-}
-const HAS_NUMPY = pythonHasNumpy();
+const HAS_NUMPY = pythonWithNumpy() !== undefined;
 
 function randomEpisode(T: number, seed: number) {
   let s = seed;
@@ -85,6 +74,8 @@ describe('npz round trip', () => {
       c: { dtype: '<i8', shape: [3], data: i8 },
       d: { dtype: '|b1', shape: [2], data: Uint8Array.from([1, 0]) },
       e: { dtype: '<f4', shape: [], data: Float32Array.from([2.5]) },
+      // half floats as raw bits: 1.0, -2.0, the smallest subnormal, inf
+      f: { dtype: '<f2', shape: [2, 2], data: Uint16Array.from([0x3c00, 0xc000, 0x0001, 0x7c00]) },
     });
     const back = readNpz(path);
     expect(Array.from(back.get('a')!.data as Float64Array)).toEqual([1e300, -0.5]);
@@ -94,6 +85,14 @@ describe('npz round trip', () => {
     expect(back.get('d')!.dtype).toBe('|b1');
     expect(back.get('e')!.shape).toEqual([]);
     expect(Array.from(back.get('e')!.data as Float32Array)).toEqual([2.5]);
+    expect(back.get('f')!.dtype).toBe('<f2');
+    expect(back.get('f')!.shape).toEqual([2, 2]);
+    expect(Array.from(toFloat32(back.get('f')!))).toEqual([
+      1,
+      -2,
+      2 ** -24,
+      Number.POSITIVE_INFINITY,
+    ]);
   });
 });
 
@@ -188,7 +187,6 @@ describe('numpy interop', () => {
       }
     },
   );
-  if (!HAS_NUMPY) console.warn('skipped numpy.load test: python3 with numpy not found on PATH');
 });
 
 describe('damaged files', () => {
@@ -227,6 +225,7 @@ describe.skipIf(!HAS_NUMPY)('npy header bytes', () => {
       ['uint8', '|u1', [500, 64, 64, 3]],
       ['float32', '<f4', []],
       ['int64', '<i8', [123456789012]],
+      ['float16', '<f2', [10, 2]],
     ];
     const script = [
       'import io, sys, json, numpy as np',

@@ -5,6 +5,7 @@ import { type Episode, FileError, type ImageShape, writeFileAtomic } from '@vmbr
  */
 import { zipSync } from 'fflate';
 import { makeEpisode } from './episode';
+import { checkEpisodeKeys } from './episode-keys';
 import { type NpyArray, decodeNpy, dtypeOf, encodeNpy, toFloat32 } from './npy';
 import {
   BufferSource,
@@ -25,7 +26,14 @@ export interface NpzWriteOptions {
   compress?: boolean;
 }
 
-/** Encodes named arrays as `.npz` bytes (entry names are `<key>.npy`). */
+/**
+ * Every entry is stamped 1980-01-01 00:00 (the zip format's epoch) instead of the current time,
+ * so the same arrays always encode to the same bytes: a dataset can recognise an episode it
+ * already holds by its sha256.
+ */
+const ENTRY_TIME = new Date(1980, 0, 1);
+
+/** Encodes named arrays as `.npz` bytes (entry names are `<key>.npy`); deterministic. */
 export function encodeNpz(
   arrays: Record<string, NpyArray>,
   options: NpzWriteOptions = {},
@@ -34,7 +42,7 @@ export function encodeNpz(
   const files: Record<string, [Uint8Array, { level: 0 | 6 }]> = {};
   for (const [key, array] of Object.entries(arrays))
     files[`${key}.npy`] = [encodeNpy(array), { level }];
-  return zipSync(files, { level });
+  return zipSync(files, { level, mtime: ENTRY_TIME });
 }
 
 /** Decodes all arrays of an archive held by `source`; every entry's CRC-32 is checked. */
@@ -100,21 +108,11 @@ export function episodeToArrays(episode: Episode): Record<string, NpyArray> {
  * f8/i4/i8/b1 are converted to float32; a 1-d action becomes [T,1]; other keys are ignored.
  */
 export function episodeFromArrays(arrays: Map<string, NpyArray>): Episode {
+  checkEpisodeKeys(new Set(arrays.keys()));
   const get = (key: string): NpyArray | undefined => arrays.get(key);
   const reward = get('reward');
   const action = get('action');
   const discount = get('discount');
-  for (const [key, value] of [
-    ['reward', reward],
-    ['action', action],
-    ['discount', discount],
-  ] as const) {
-    if (!value) {
-      throw new Error(
-        `missing key '${key}' (an episode needs action, reward, discount and image or state)`,
-      );
-    }
-  }
   const T = reward!.shape[0] ?? 1;
   const checkRows = (key: string, a: NpyArray, ndim: number[]): void => {
     if (!ndim.includes(a.shape.length) || a.shape[0] !== T) {

@@ -1,8 +1,11 @@
 import type { ObservationKey, SequenceBatch, TransitionBatch } from '@vmbrl/core';
+import type { SplitName } from './dataset-manifest';
 
 /** Configuration sent to the sampler worker. */
 export interface WorkerSamplerConfig {
   dir: string;
+  /** Only this split of a dataset. */
+  split?: SplitName;
   cacheBytes?: number;
   seed: number;
   batchSize: number;

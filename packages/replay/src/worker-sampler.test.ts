@@ -1,24 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Rng } from '@vmbrl/core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { readDatasetManifest } from './dataset-manifest';
+import { randomSplit } from './dataset-split';
 import { DiskEpisodeStore } from './disk-store';
 import { writeEpisode } from './npz';
+import { taggedDataset } from './testing/datasets';
 import { taggedEpisode } from './testing/tagged-episode';
+import { temporaryDirectories } from './testing/temp';
 import { WorkerDiskSampler } from './worker-sampler';
 
 // The worker runs the built script (dist/disk-sampler-worker.js); turbo builds before testing.
-const created: string[] = [];
-const tmp = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vmbrl-replay-worker-'));
-  created.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of created) rmSync(dir, { recursive: true, force: true });
-});
+const tmp = temporaryDirectories('worker');
 
 function busyWait(ms: number) {
   const end = performance.now() + ms;
@@ -92,5 +86,28 @@ describe('WorkerDiskSampler', () => {
       /no stored episode has 1000 rows \(longest has 190\)/,
     );
     await tooLong.close();
+  });
+
+  it('samples one split of a dataset', async () => {
+    const data = taggedDataset(
+      tmp(),
+      Array.from({ length: 8 }, (_, tag) => [tag, 30, 'random'] as const),
+    );
+    randomSplit(data, { seed: 1, testFraction: 0.25 });
+    const testTags = readDatasetManifest(data)
+      .episodes.filter((e) => e.split === 'test')
+      .map((e) => (e.return - 435) / 30000); // return = 30 * 1000 * tag + 30 * 29 / 2
+    const sampler = new WorkerDiskSampler({
+      dir: data,
+      split: 'test',
+      seed: 3,
+      batchSize: 8,
+      length: 5,
+    });
+    expect(await sampler.started).toMatchObject({ episodes: 2, steps: 60 });
+    const batch = await sampler.next();
+    const tags = new Set(Array.from(batch.reward, (r) => Math.floor(r / 1000)));
+    expect([...tags].every((t) => testTags.includes(t))).toBe(true);
+    await sampler.close();
   });
 });

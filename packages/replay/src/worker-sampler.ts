@@ -17,13 +17,16 @@ import {
   type TransitionBatch,
   validator,
 } from '@vmbrl/core';
+import type { SplitName } from './dataset-manifest';
 import { type PrefetchStats, ReadyQueue } from './ready-queue';
 import { type WorkerSamplerConfig, type WorkerToMain, batchBuffers } from './worker-protocol';
 
 /** Options of {@link WorkerDiskSampler}. */
 export interface WorkerDiskSamplerOptions {
-  /** Directory of `.npz` episodes. */
+  /** Directory of `.npz` episodes, or a dataset. */
   dir: string;
+  /** Only this split of a dataset (see DiskStoreOptions.split). */
+  split?: SplitName;
   /** Seed of the worker's `Rng` (same seed and files -> same batches). */
   seed: number;
   batchSize: number;
@@ -70,6 +73,7 @@ export class WorkerDiskSampler<T extends SequenceBatch | TransitionBatch = Seque
     validator('WorkerDiskSampler').integer('depth', depth, 1);
     const config: WorkerSamplerConfig = {
       dir: options.dir,
+      split: options.split,
       cacheBytes: options.cacheBytes,
       seed: options.seed,
       batchSize: options.batchSize,
