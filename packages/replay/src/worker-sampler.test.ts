@@ -64,7 +64,10 @@ describe('WorkerDiskSampler', () => {
     const produceMs = sampler.stats.produceMs / sampler.stats.batches;
     waits.sort((a, b) => a - b);
     expect(produceMs).toBeGreaterThan(1); // reading 16 chunks of 50 frames from disk takes time
-    expect(sampler.stats.waits).toBe(0);
+    // A producer on the main thread could not run during the busy steps and would wait on all
+    // 8 calls; the worker keeps producing. On a loaded machine one production can outlast a
+    // step, hence up to 2 waits rather than exactly 0 (which failed at load 6 on 2 cores).
+    expect(sampler.stats.waits).toBeLessThanOrEqual(2);
     // Taking a ready batch costs less than producing one (relative, so a loaded machine, which
     // slows both, does not fail it; an absolute 2 ms bound did).
     expect(waits[4]).toBeLessThan(produceMs);
