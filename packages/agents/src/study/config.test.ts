@@ -52,6 +52,20 @@ describe("the study's run configs", () => {
     });
   });
 
+  it('quick plans with less where an imagined step costs a frame (docs/PERFORMANCE.md)', () => {
+    const cem = (design: string) => [design, resolve(design, 'quick').planner];
+    expect(['R', 'LTLR', 'LTOR', 'OTOR', 'OTLR', 'Oracle'].map(cem)).toEqual([
+      ['R', { horizon: 12, iterations: 5, candidates: 64, topK: 6 }],
+      ['LTLR', { horizon: 12, iterations: 5, candidates: 64, topK: 6 }],
+      ['LTOR', { horizon: 12, iterations: 3, candidates: 32, topK: 4 }],
+      ['OTOR', { horizon: 8, iterations: 2, candidates: 16, topK: 2 }],
+      ['OTLR', { horizon: 8, iterations: 2, candidates: 16, topK: 2 }],
+      ['Oracle', { horizon: 12, iterations: 5, candidates: 64, topK: 6 }],
+    ]);
+    const video = resolve('OTOR', 'quick') as LearnedStudyRunConfig<'OTOR'>;
+    expect(video.model).toMatchObject({ lstmWidths: [2, 2, 4, 4, 8, 4, 2], batchSize: 8 });
+  });
+
   it('the learned designs train on their paper batch shapes (Tables 11-13)', () => {
     const shape = (design: string) => {
       const c = resolve(design, 'paper') as LearnedStudyRunConfig;

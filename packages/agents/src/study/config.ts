@@ -59,16 +59,32 @@ export const STUDY_ACTION_REPEAT = 4;
 
 /**
  * CEM per preset. `paper` is Table 10 (H = 12, I = 10, J = 128, K = 12), the same for every
- * design. `quick` keeps the horizon and the elite fraction of about 0.1 but plans with 32
- * candidates and 3 iterations, so that every design's planned action costs about 1-3 s on one
- * core (docs/PERFORMANCE.md, "The study's designs"): the SV2P designs run their ConvLSTM tower
- * once per imagined frame of every candidate.
+ * design; `debug` fits a unit test. `quick` depends on what one imagined step costs (see
+ * {@link studyPlanner}); this is the `quick` of the designs that imagine in a small latent
+ * space (R, LTLR) and of the Oracle: the full horizon, half the candidates, 5 iterations.
  */
 export const STUDY_PLANNER: Readonly<Record<PresetName, PlannerConfig>> = {
   paper: { horizon: 12, iterations: 10, candidates: 128, topK: 12 },
-  quick: { horizon: 12, iterations: 3, candidates: 32, topK: 4 },
+  quick: { horizon: 12, iterations: 5, candidates: 64, topK: 6 },
   debug: { horizon: 3, iterations: 2, candidates: 8, topK: 2 },
 };
+
+/**
+ * `quick` CEM of the designs that produce a frame per imagined step (docs/PERFORMANCE.md, "The
+ * study's designs"): LTOR decodes every imagined state (~1.5 ms of CPU each at `quick` size), the
+ * SV2P designs run their tower and CDNA (~8 ms each), so they plan with fewer candidates and
+ * iterations, and the SV2P ones over 8 steps (32 env steps at action repeat 4).
+ */
+const PIXEL_QUICK_PLANNER: Readonly<Partial<Record<StudyAgentDesign, PlannerConfig>>> = {
+  LTOR: { horizon: 12, iterations: 3, candidates: 32, topK: 4 },
+  OTOR: { horizon: 8, iterations: 2, candidates: 16, topK: 2 },
+  OTLR: { horizon: 8, iterations: 2, candidates: 16, topK: 2 },
+};
+
+/** The CEM of `design` under `preset`. */
+export function studyPlanner(design: StudyAgentDesign, preset: PresetName): PlannerConfig {
+  return (preset === 'quick' ? PIXEL_QUICK_PLANNER[design] : undefined) ?? STUDY_PLANNER[preset];
+}
 
 const STUDY_DOCS_BASE: FieldDocs<Pick<StudyRunBase, 'design' | 'explorationNoise'>> = {
   design: 'the design of Table 4: R, OTOR, OTLR, LTLR, LTOR or Oracle (fixed by --design)',
@@ -94,8 +110,8 @@ const {
  */
 const LEARNED_LOOP: Readonly<Record<PresetName, Overlay<PresetBody<LoopConfig>>>> = {
   paper: PLANET_LOOP,
-  // About an hour on one core for the SV2P designs (an episode: 250 planned actions of 1-3 s
-  // and 30 updates of a few seconds); the cheaper designs fit more episodes in the same time.
+  // CPU per 1000-step episode (docs/PERFORMANCE.md): about half a minute for R and LTLR, 4
+  // minutes for LTOR, 13-15 for OTOR and OTLR; give the SV2P designs a --minutes budget.
   quick: {
     updatesPerEpisode: 30,
     evalEvery: 3,
@@ -129,7 +145,7 @@ function learnedPresets<D extends StudyDesign>(design: D): AgentPresets<LearnedS
   const overlay = (preset: PresetName) =>
     ({
       ...LEARNED_LOOP[preset],
-      planner: STUDY_PLANNER[preset],
+      planner: studyPlanner(design, preset),
       model: model(preset),
       ...(preset === 'debug' ? { openLoopContext: 2 } : {}),
     }) as Overlay<PresetBody<LearnedStudyRunConfig<D>>>;

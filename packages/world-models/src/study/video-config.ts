@@ -128,14 +128,17 @@ export function table14Widths(id: number): number[] {
 /** Overlays of {@link VIDEO_DEFAULTS}: `quick` fits a CPU, `debug` fits a unit test. */
 export const VIDEO_OVERLAYS = {
   paper: {},
-  // Table 14's model 3 (an eighth of every ConvLSTM width) with the convolutions around it cut
-  // alike, and 16 sequences per update.
+  // Table 14's model 2 (a sixteenth of every ConvLSTM width) with the convolutions around it
+  // cut alike, and 8 sequences per update. At this size a predicted frame costs about 8 ms of
+  // CPU per candidate, most of it the fixed 64 x 64 work (first convolution, last up-sampling,
+  // CDNA), so model 3 or larger buys little accuracy per second; docs/PERFORMANCE.md has the
+  // measurements.
   quick: {
-    encoderFilters: 8,
-    lstmWidths: table14Widths(3),
-    latentFilters: [8, 16, 16],
+    encoderFilters: 4,
+    lstmWidths: table14Widths(2),
+    latentFilters: [4, 8, 8],
     rewardNet: { filters: [16, 32, 16, 8], hidden: [32, 16] },
-    batchSize: 16,
+    batchSize: 8,
   },
   debug: {
     predictedFrames: 3,
