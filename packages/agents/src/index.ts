@@ -41,9 +41,16 @@ export {
   type LoopState,
   episodeFileName,
   findCheckpoint,
+  locateCheckpoint,
   readLoopState,
   runPaths,
 } from './loop/run-dir.js';
+export {
+  RunDirectoryError,
+  lockRunDirectory,
+  prepareRunDirectory,
+  type PrepareOptions,
+} from './loop/run-start.js';
 export {
   VIDEO_FILES,
   writeEpisodeVideo,

@@ -30,6 +30,7 @@ import {
   writeCheckpoint,
   writeRunConfig,
 } from './run-dir.js';
+import { lockRunDirectory, prepareRunDirectory } from './run-start.js';
 import { UpdateStats } from './update-stats.js';
 
 /** Options of {@link runLoop}. */
@@ -46,6 +47,10 @@ export interface RunLoopOptions<C extends LoopConfig = LoopConfig> {
   backend?: BackendName;
   /** Resume even if config.json differs (the new config replaces it). */
   forceConfig?: boolean;
+  /** Move files the run did not write aside instead of refusing the directory (run-start.ts). */
+  force?: boolean;
+  /** Start over, keeping the earlier run's files under a dated name (run-start.ts). */
+  restart?: boolean;
   /** Stop (after a complete iteration) once this many minutes have passed in this call. */
   maxMinutes?: number;
   /** Stop as soon as possible: the iteration in progress is dropped, the last checkpoint stands. */
@@ -100,15 +105,36 @@ export async function runLoop<C extends LoopConfig>(
   options: RunLoopOptions<C>,
 ): Promise<RunLoopResult> {
   const { config, definition, out } = options;
-  const backend = await initBackend(options.backend ? { backend: options.backend } : {});
-  checkSavedConfig(out, config, options.forceConfig ?? false, options.readSaved);
-  writeRunConfig(out, config, backend);
-  const { env, agent } = await makeEnvAndAgent(config, definition);
+  // The lease first: nothing is read for writing or changed before this process owns `out`.
+  const stop = new AbortController();
+  const lease = lockRunDirectory(out, 'training run', () => stop.abort(new LeaseLost(out)));
+  options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+  if (options.signal?.aborted) stop.abort();
   try {
-    return await new Run(options as RunLoopOptions, env, agent).run();
+    const backend = await initBackend(options.backend ? { backend: options.backend } : {});
+    prepareRunDirectory(out, { force: options.force, restart: options.restart, log: options.log });
+    checkSavedConfig(out, config, options.forceConfig ?? false, options.readSaved);
+    writeRunConfig(out, config, backend);
+    const { env, agent } = await makeEnvAndAgent(config, definition);
+    try {
+      const run = new Run({ ...options, signal: stop.signal } as RunLoopOptions, env, agent);
+      return await run.run();
+    } finally {
+      env.close();
+      await agent.dispose();
+    }
   } finally {
-    env.close();
-    await agent.dispose();
+    lease.release();
+  }
+}
+
+/** The run's lease was taken by another process (it froze past the lease's expiry). */
+class LeaseLost extends Error {
+  constructor(out: string) {
+    super(
+      `lost the lock on ${out} to another process (this one was stopped or frozen past the lease's expiry); stopped without writing; the last checkpoint stands`,
+    );
+    this.name = 'LeaseLost';
   }
 }
 
@@ -155,6 +181,7 @@ class Run {
     const { signal, maxMinutes } = this.options;
     while (!budgetReached(this.config, this.state)) {
       if (signal?.aborted) {
+        this.checkStop(); // a lost lease is an error: no report is written
         stoppedBy = 'signal';
         break;
       }
@@ -320,7 +347,9 @@ class Run {
 
   /** Throws `Interrupted` once a stop was requested (called between steps and updates). */
   private readonly checkStop = (): void => {
-    if (this.options.signal?.aborted) throw new Interrupted('stop requested');
+    const signal = this.options.signal;
+    if (signal?.reason instanceof LeaseLost) throw signal.reason;
+    if (signal?.aborted) throw new Interrupted('stop requested');
   };
 
   /**
@@ -328,6 +357,7 @@ class Run {
    * written, `next` becomes the state, and the report is redrawn after an evaluation.
    */
   private async commit(next: LoopState, rows: MetricsRow[]): Promise<void> {
+    if (this.options.signal?.reason instanceof LeaseLost) throw this.options.signal.reason;
     next.streams = { actions: this.actionRng.getState(), replay: this.replayRng.getState() };
     this.progress.emit('checkpoint', next);
     for (const row of rows) this.metrics.append(row);

@@ -100,3 +100,25 @@ export async function waitUntil(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** What a finished process printed, and its exit code (null when a signal ended it). */
+export interface NodeResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `script` to its end without blocking the test's event loop (a long spawnSync stalls the
+ * test runner's own messages).
+ */
+export async function runNode(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<NodeResult> {
+  const started = startNode(script, args, env);
+  const { code } = await started.exited;
+  const stdout = started.lines.join('\n') + (started.lines.length > 0 ? '\n' : '');
+  return { status: code, stdout, stderr: started.stderr() };
+}
