@@ -32,6 +32,7 @@ describe('vmbrl-online', () => {
       [['compare', '-h'], '--random-reference'],
       [['evaluate', '--help'], '--policy'],
       [['selfcheck', '--help'], '--steps'],
+      [['doctor', '-h'], 'usage: vmbrl-online doctor RUN_DIR [--repair]'],
     ];
     const results = await cliAll([...cases.map(([args]) => args), []]);
     cases.forEach(([args, text], i) => {
@@ -86,8 +87,12 @@ describe('vmbrl-online', () => {
       [['--task', 'pong'], "--task 'pong' is not allowed; choose one of: cartpole-balance"],
       [['--seed', '-1'], '--seed -1 is out of range'],
       [['--minute', '3'], 'unknown flag --minute; allowed: --agent, --task'],
-      [['train'], "unknown command 'train'; allowed: presets, compare, evaluate, selfcheck"],
+      [
+        ['train'],
+        "unknown command 'train'; allowed: presets, compare, evaluate, doctor, selfcheck",
+      ],
       [['--out', ''], '--out "" is not allowed; give a run directory'],
+      [['doctor'], '0 arguments given; allowed: RUN_DIR (1)'],
     ];
     const results = await cliAll(cases.map(([args]) => args));
     cases.forEach(([args, message], i) => {

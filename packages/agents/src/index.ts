@@ -51,6 +51,7 @@ export {
   prepareRunDirectory,
   type PrepareOptions,
 } from './loop/run-start.js';
+export { type DoctorReport, type RunProblem, doctorRun } from './loop/doctor.js';
 export {
   VIDEO_FILES,
   writeEpisodeVideo,

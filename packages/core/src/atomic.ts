@@ -5,12 +5,14 @@ import {
   fsyncSync,
   mkdirSync,
   openSync,
+  readFileSync,
   readdirSync,
   renameSync,
   rmSync,
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { FileError } from './cli.js';
 import { processAlive } from './process.js';
 
 let counter = 0;
@@ -100,5 +102,23 @@ export function syncDirectory(dir: string): void {
     // Some platforms cannot open or sync a directory; the file itself is already synced.
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * The JSON in `path`, or a FileError naming the file: missing, unreadable, or damaged (a
+ * truncated or corrupt file says so, with the parser's words).
+ */
+export function readJsonFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new FileError(path, `cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new FileError(path, `is damaged: not valid JSON (${(error as Error).message})`);
   }
 }

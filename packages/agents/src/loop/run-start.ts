@@ -65,6 +65,8 @@ const ENGINE_FILES = ['cell.json', 'cell-status.json', 'cell.log'];
 /** Where `force` and `restart` move files to: `<prefix>-<UTC time>` inside the run directory. */
 const FOREIGN_PREFIX = 'foreign-';
 const PREVIOUS_PREFIX = 'previous-';
+/** Where `vmbrl-online doctor --repair` moves damaged files (doctor.ts). */
+const QUARANTINE_PREFIX = 'quarantine-';
 /** Episode files the loop writes: `<6-digit index>-<rows>.npz`. */
 const EPISODE_NAME = /^(\d{6})-\d+\.npz$/;
 
@@ -179,7 +181,7 @@ function foreignFiles(out: string): string[] {
     .map((name) => join('episodes', name));
 }
 
-/** The entries of `out` but the lock, the engine's files and earlier set-aside folders. */
+/** The entries of `out` but the lock, the engine's files and set-aside folders. */
 function runFiles(out: string): string[] {
   return listDir(out).filter(
     (name) =>
@@ -187,7 +189,8 @@ function runFiles(out: string): string[] {
       !name.startsWith(`${RUN_LOCK_FILE}.`) &&
       !ENGINE_FILES.includes(name) &&
       !name.startsWith(FOREIGN_PREFIX) &&
-      !name.startsWith(PREVIOUS_PREFIX),
+      !name.startsWith(PREVIOUS_PREFIX) &&
+      !name.startsWith(QUARANTINE_PREFIX),
   );
 }
 

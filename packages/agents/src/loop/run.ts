@@ -146,7 +146,7 @@ class Run {
   private readonly actionRng: Rng;
   private readonly replayRng: Rng;
   private readonly replay: EpisodeBuffer;
-  private readonly metrics: MetricsLog;
+  private metrics!: MetricsLog; // opened by restore()
   private readonly progress: ProgressTracker;
   private readonly log: (line: string) => void;
   private state!: LoopState;
@@ -163,7 +163,6 @@ class Run {
     this.actionRng = rng.split('random-actions');
     this.replayRng = rng.split('replay');
     this.replay = new EpisodeBuffer({ capacitySteps: this.config.replayCapacity });
-    this.metrics = MetricsLog.open(runPaths(options.out).metrics);
     this.log = options.log ?? (() => {});
     const limits: Budget = {
       episodes: this.config.maxEpisodes,
@@ -175,7 +174,7 @@ class Run {
 
   /** Restores, runs iterations until a stop, then logs why and writes the report. */
   async run(): Promise<RunLoopResult> {
-    const resumed = await this.restore();
+    const resumed = await withRepairHint(this.options.out, () => this.restore());
     let stoppedBy: RunLoopResult['stoppedBy'] = 'budget';
     const started = performance.now();
     const { signal, maxMinutes } = this.options;
@@ -386,6 +385,7 @@ class Run {
    */
   private async restore(): Promise<boolean> {
     const { out } = this.options;
+    this.metrics = MetricsLog.open(runPaths(out).metrics);
     const checkpoint = findCheckpoint(out);
     if (!checkpoint) {
       loadReplayEpisodes(out, []); // removes episodes of a run killed before its first checkpoint
@@ -412,6 +412,18 @@ class Run {
       `resuming ${out}: episode ${state.episodes}, ${state.envSteps} env steps, ${state.updates} updates, ${this.replay.numEpisodes} replay episodes${dropped ? `, ${dropped} metrics rows after the checkpoint dropped` : ''}`,
     );
     return true;
+  }
+}
+
+/** Runs `work`; an error (a damaged file of the run) gets the way out appended. */
+async function withRepairHint<T>(out: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const message = (error as Error).message;
+    (error as Error).message =
+      `${message}; \`vmbrl-online doctor ${out}\` lists the run's problems, and with --repair sets damaged files aside so the run resumes`;
+    throw error;
   }
 }
 
