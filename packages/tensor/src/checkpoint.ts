@@ -182,7 +182,9 @@ export async function loadCheckpoint(
  * without TensorFlow.js: throws an error naming the damaged file. `vmbrl-online doctor` checks
  * checkpoints with it.
  */
-export async function readCheckpointFiles(dir: string): Promise<{ manifest: Manifest; body: Buffer }> {
+export async function readCheckpointFiles(
+  dir: string,
+): Promise<{ manifest: Manifest; body: Buffer }> {
   const manifestPath = path.join(dir, MANIFEST);
   const manifest = await readManifest(manifestPath);
   const dataPath = path.join(dir, manifest.dataFile);
