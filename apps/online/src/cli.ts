@@ -1,4 +1,13 @@
-import { type FlagSpec, UsageError, helpText, parseFlags, runMain, wantsHelp } from '@vmbrl/core';
+import {
+  type FlagSpec,
+  UsageError,
+  helpText,
+  parseFlags,
+  runMain,
+  versionText,
+  wantsHelp,
+  wantsVersion,
+} from '@vmbrl/core';
 /**
  * vmbrl-online: train any agent online (`vmbrl-online --agent planet --task ...`),
  * `vmbrl-online presets` (an agent's config fields per preset), `vmbrl-online compare` (several
@@ -27,6 +36,10 @@ const USAGE = 'usage: vmbrl-online selfcheck [flags]';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (wantsVersion(argv)) {
+    console.log(versionText('vmbrl-online', import.meta.url));
+    return 0;
+  }
   if (command === undefined || command === 'help' || (command.startsWith('-') && wantsHelp(argv))) {
     console.log(trainHelp(argv));
     return command === undefined ? 2 : 0;

@@ -35,7 +35,14 @@ export type {
   PresetBody,
 } from './loop/definition.js';
 export { type RunLoopOptions, type RunLoopResult, runLoop } from './loop/run.js';
-export type { Budget, OnlinePhase, OnlineProgress } from './loop/progress.js';
+export {
+  type Budget,
+  type EtaInput,
+  type IterationMark,
+  type OnlinePhase,
+  type OnlineProgress,
+  estimateEta,
+} from './loop/progress.js';
 export { playEpisode, Interrupted, type EpisodeMode, type PlayedEpisode } from './loop/episodes.js';
 export {
   type LoopState,

@@ -4,7 +4,7 @@
  * to split); 1 a bad file (a corrupt or unreadable episode, a checksum mismatch), named by path.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { ValidationError, validator } from '@vmbrl/core';
+import { ValidationError, validator, versionText, wantsVersion } from '@vmbrl/core';
 import { aggregateDatasets } from './dataset-aggregate';
 import { DatasetUsageError } from './dataset-errors';
 import { SPLIT_NAMES, type SplitName, type SplitRecord } from './dataset-manifest';
@@ -246,7 +246,7 @@ const COMMANDS: Record<string, Command> = {
 };
 
 const HELP = [
-  'usage: vmbrl-dataset <command> [options]   (vmbrl-dataset <command> --help for one command)',
+  'usage: vmbrl-dataset <command> [options]   (vmbrl-dataset <command> --help for one command; --version)',
   '',
   ...Object.values(COMMANDS).flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]),
   '',
@@ -258,7 +258,7 @@ function parse(command: string, spec: Command, argv: readonly string[]) {
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
-      options: { ...spec.options, help: { type: 'boolean' } },
+      options: { ...spec.options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
     });
@@ -288,6 +288,10 @@ function parse(command: string, spec: Command, argv: readonly string[]) {
 /** Runs the CLI; returns the exit code. */
 export function runCli(argv: readonly string[], io: CliIo): number {
   const [command, ...rest] = argv;
+  if (wantsVersion(argv)) {
+    io.out(versionText('vmbrl-dataset', import.meta.url));
+    return 0;
+  }
   if (command === '--help' || command === '-h' || command === 'help') {
     HELP.forEach((line) => io.out(line));
     return 0;

@@ -83,12 +83,17 @@ describe('runOnline with the debug preset', () => {
     expect(result.state.updates).toBe(3 + 2 + 2);
     const { rows } = readMetrics(join(out, 'metrics.jsonl'));
     const train = rows.filter((r) => r.kind === 'train');
-    expect(train.map((r) => [r.updates, r.pretrainUpdates])).toEqual([
-      [5, 3],
-      [7, undefined],
+    // logEvery 10: a row closes at the end of the pretraining and of each episode's updates;
+    // the step is the env steps after the episode: 10 agent steps at Dreamer's repeat R = 2.
+    expect(train.map((r) => [r.step, r.updates, r.pretrain])).toEqual([
+      [60, 3, true],
+      [60, 5, undefined],
+      [80, 7, undefined],
     ]);
-    // Both rows average the C behaviour-learning updates (which log the actor's loss).
-    for (const row of train) expect(Number.isFinite(row.actorLoss as number)).toBe(true);
+    // The pretraining row has the world model's losses only; the others average the C
+    // behaviour-learning updates (which log the actor's loss).
+    expect(train[0]?.actorLoss).toBeUndefined();
+    for (const row of train.slice(1)) expect(Number.isFinite(row.actorLoss as number)).toBe(true);
     expect(() =>
       resolveRunConfig('dreamer', 'debug', 'cartpole-swingup', 0, {
         seedEpisodes: 0,

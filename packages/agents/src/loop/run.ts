@@ -30,7 +30,7 @@ import {
   writeCheckpoint,
   writeRunConfig,
 } from './run-dir.js';
-import { UpdateStats } from './update-stats.js';
+import { type UpdatePhase, UpdateStats } from './update-stats.js';
 
 /** Options of {@link runLoop}. */
 export interface RunLoopOptions<C extends LoopConfig = LoopConfig> {
@@ -151,14 +151,14 @@ class Run {
   async run(): Promise<RunLoopResult> {
     const resumed = await this.restore();
     let stoppedBy: RunLoopResult['stoppedBy'] = 'budget';
-    const started = performance.now();
+    this.progress.startClock(this.state); // the --minutes clock and the ETA's
     const { signal, maxMinutes } = this.options;
     while (!budgetReached(this.config, this.state)) {
       if (signal?.aborted) {
         stoppedBy = 'signal';
         break;
       }
-      if (maxMinutes !== undefined && (performance.now() - started) / 60_000 >= maxMinutes) {
+      if (maxMinutes !== undefined && this.progress.elapsedSeconds() / 60 >= maxMinutes) {
         stoppedBy = 'time';
         break;
       }
@@ -183,14 +183,14 @@ class Run {
   private async iteration(): Promise<void> {
     const { config, agent, state } = this;
     const next: LoopState = structuredClone(state);
-    const stats = new UpdateStats();
+    const stats = new UpdateStats(config.logEvery);
     const seeding = state.episodes < config.seedEpisodes;
     // Updates between episodes (PlaNet's C); the pretraining ones once, before the first.
     if (!seeding && agent.learns) {
       const pretrain = state.episodes === config.seedEpisodes ? config.pretrainUpdates : 0;
       const modelOnly = agent.trainWorldModel?.bind(agent) ?? agent.train.bind(agent);
-      await this.updates(next, pretrain, modelOnly, stats.pretraining);
-      await this.updates(next, config.updatesPerEpisode, agent.train.bind(agent), stats.main);
+      await this.updates(next, pretrain, modelOnly, stats, 'pretraining');
+      await this.updates(next, config.updatesPerEpisode, agent.train.bind(agent), stats, 'main');
     }
     const played = await this.collect(next, seeding, stats);
     const file = saveEpisode(this.options.out, state.episodes, played.episode);
@@ -199,8 +199,8 @@ class Run {
     next.episodes += 1;
     const step = next.envSteps;
     const rows: MetricsRow[] = [];
-    const trainRow = stats.row(next.updates);
-    if (trainRow) rows.push({ step, kind: 'train', ...trainRow });
+    for (const trainRow of stats.rows(next.updates))
+      rows.push({ step, kind: 'train', ...trainRow });
     rows.push({
       step,
       kind: 'episode',
@@ -239,7 +239,7 @@ class Run {
       afterStep: async (envSteps, steps) => {
         next.envSteps = envSteps;
         if (agent.learns && config.updatesPerStep > 0 && envSteps > config.warmupSteps) {
-          await this.updates(next, config.updatesPerStep, agent.train.bind(agent), stats.main);
+          await this.updates(next, config.updatesPerStep, agent.train.bind(agent), stats, 'main');
         }
         this.progress.emit(phase(envSteps), next, steps, agentStepsPerEpisode(config));
         return budgetReached(config, next);
@@ -249,13 +249,14 @@ class Run {
 
   /**
    * `count` updates on replayed batches (none until replay holds an episode long enough for a
-   * batch); their metrics go to `sums`.
+   * batch); their metrics go to `stats` under `phase`.
    */
   private async updates(
     next: LoopState,
     count: number,
     update: (batch: unknown, progress: { envStep: number }) => Record<string, number>,
-    sums: UpdateStats['main'],
+    stats: UpdateStats,
+    phase: UpdatePhase,
   ): Promise<void> {
     const batches = this.batches;
     if (count === 0 || !batches || longestEpisode(this.replay) < batches.rows) return;
@@ -266,10 +267,10 @@ class Run {
       const metrics = update(batches.sample(this.replay, this.replayRng), {
         envStep: next.envSteps,
       });
-      sums.add(metrics, (performance.now() - started) / 1000);
       next.updates += 1;
+      stats.record(phase, metrics, (performance.now() - started) / 1000, next.updates);
       this.progress.lastLosses = metrics;
-      this.progress.updatesPerSecond = sums.updatesPerSecond;
+      this.progress.updatesPerSecond = stats.updatesPerSecond(phase);
       this.progress.emit('train', next);
     }
   }
