@@ -52,7 +52,9 @@ export {
   runPaths,
 } from './loop/run-dir.js';
 export {
+  EVALUATION_VIDEOS,
   VIDEO_FILES,
+  evaluationVideoPath,
   writeEpisodeVideo,
   writeOpenLoopVideo,
   writeReport,

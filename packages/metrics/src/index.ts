@@ -4,6 +4,7 @@ export * from './render.js';
 export * from './plots.js';
 export * from './frames.js';
 export * from './report.js';
+export type { ChartSeries, ChartSpec } from './chart-script.js';
 export * from './run-report.js';
 export * from './compare-runs.js';
 export * from './compare-table.js';

@@ -1,9 +1,10 @@
 /** Videos and the report of a run directory, built with @vmbrl/metrics. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Episode, writeGif } from '@vmbrl/core';
+import { type Episode, writeFileAtomic, writeGif } from '@vmbrl/core';
 import {
   type MetricsRow,
+  type ReportSection,
   composeOpenLoopVideo,
   readMetrics,
   splitFrames,
@@ -15,14 +16,32 @@ import { runPaths } from './run-dir.js';
 const SIZE = { height: 64, width: 64 };
 const FRAME = 64 * 64 * 3;
 
-/** File names of the videos, inside `videos/`. */
+/** File names of the latest videos, inside `videos/`. */
 export const VIDEO_FILES = { eval: 'eval-episode.gif', openLoop: 'open-loop.gif' } as const;
 
-/** Writes the frames of an (evaluation) episode as `videos/eval-episode.gif`. */
-export function writeEpisodeVideo(out: string, episode: Episode): string {
+/** Folder of `videos/` that keeps every evaluation's videos, `<evaluation>-<file>`. */
+export const EVALUATION_VIDEOS = 'evaluations';
+
+/** Path of evaluation `index`'s (0-based) copy of a video. */
+export function evaluationVideoPath(out: string, index: number, file: string): string {
+  return join(runPaths(out).videos, EVALUATION_VIDEOS, `${String(index).padStart(4, '0')}-${file}`);
+}
+
+/** Keeps a copy of a just-written latest video under the evaluation's own name. */
+function keepForEvaluation(out: string, latest: string, file: string, evaluation?: number): void {
+  if (evaluation === undefined) return;
+  writeFileAtomic(evaluationVideoPath(out, evaluation, file), readFileSync(latest));
+}
+
+/**
+ * Writes the frames of an (evaluation) episode as `videos/eval-episode.gif`, and a copy for
+ * evaluation number `evaluation` (0-based) when given.
+ */
+export function writeEpisodeVideo(out: string, episode: Episode, evaluation?: number): string {
   if (!episode.image) throw new Error('writeEpisodeVideo: the episode has no image column');
   const path = join(runPaths(out).videos, VIDEO_FILES.eval);
   writeGif(path, splitFrames(episode.image, SIZE), { ...SIZE, fps: 15, scale: 2 });
+  keepForEvaluation(out, path, VIDEO_FILES.eval, evaluation);
   return path;
 }
 
@@ -30,7 +49,11 @@ export function writeEpisodeVideo(out: string, episode: Episode): string {
  * Writes `videos/open-loop.gif` from an open-loop prediction: one column per replayed chunk,
  * rows truth, prediction from the actions alone after the context frames, and |error|.
  */
-export function writeOpenLoopVideo(out: string, frames: OpenLoopFrames): string {
+export function writeOpenLoopVideo(
+  out: string,
+  frames: OpenLoopFrames,
+  evaluation?: number,
+): string {
   const truth: Uint8Array[][] = [];
   const prediction: Uint8Array[][] = [];
   for (let e = 0; e < frames.examples; e++) {
@@ -42,6 +65,7 @@ export function writeOpenLoopVideo(out: string, frames: OpenLoopFrames): string 
   const video = composeOpenLoopVideo(truth, prediction, SIZE);
   const path = join(runPaths(out).videos, VIDEO_FILES.openLoop);
   writeGif(path, video.frames, { height: video.height, width: video.width, fps: 8, scale: 2 });
+  keepForEvaluation(out, path, VIDEO_FILES.openLoop, evaluation);
   return path;
 }
 
@@ -54,10 +78,48 @@ function randomPolicyReturn(rows: readonly MetricsRow[]): number | null {
 }
 
 /**
- * Writes plots (SVG + PNG) and `report.html` from the run directory's files; `lossKeys` are the
- * loss panels wanted, in order (those the train rows hold are drawn).
+ * The gallery of every evaluation's videos, captioned with the evaluation's step and return
+ * (evaluation k is the k-th eval row); null when none were kept.
  */
-export async function writeReport(out: string, lossKeys: readonly string[]): Promise<string> {
+function evaluationGallery(out: string, rows: readonly MetricsRow[]): ReportSection | null {
+  const dir = join(runPaths(out).videos, EVALUATION_VIDEOS);
+  if (!existsSync(dir)) return null;
+  const evals = rows.filter((r) => r.kind === 'eval');
+  const items = readdirSync(dir)
+    .filter((f) => /^\d{4}-.*\.gif$/.test(f))
+    .sort()
+    .map((f) => {
+      const index = Number(f.slice(0, 4));
+      const row = evals[index];
+      const what = f.includes(VIDEO_FILES.openLoop) ? 'open loop' : 'episode';
+      const when = row
+        ? `step ${row.step}${typeof row.return === 'number' ? `, return ${row.return.toFixed(1)}` : ''}`
+        : 'not logged';
+      return {
+        href: `videos/${EVALUATION_VIDEOS}/${f}`,
+        caption: `eval ${index + 1} ${what}: ${when}`,
+      };
+    });
+  return items.length === 0
+    ? null
+    : {
+        kind: 'gallery',
+        title: 'Every evaluation',
+        items,
+        caption: `linked from videos/${EVALUATION_VIDEOS}/ next to this report`,
+      };
+}
+
+/**
+ * Writes plots (SVG + PNG) and `report.html` from the run directory's files; `lossKeys` are the
+ * loss panels wanted, in order (those the train rows hold are drawn). A `live` report (a run
+ * still training) reloads itself every 30 s and skips the PNG plots.
+ */
+export async function writeReport(
+  out: string,
+  lossKeys: readonly string[],
+  live = false,
+): Promise<string> {
   const paths = runPaths(out);
   const { rows } = readMetrics(paths.metrics);
   const random = randomPolicyReturn(rows);
@@ -76,10 +138,14 @@ export async function writeReport(out: string, lossKeys: readonly string[]): Pro
   }
   const trainKeys = new Set(rows.filter((r) => r.kind === 'train').flatMap((r) => Object.keys(r)));
   const drawn = lossKeys.filter((k) => trainKeys.has(k));
+  const gallery = evaluationGallery(out, rows);
   const { reportPath } = await writeRunReport(out, {
     references: random === null ? [] : [{ label: 'random policy (seed episodes)', value: random }],
     videos,
+    extraSections: gallery ? [gallery] : [],
     lossKeys: drawn.length > 0 ? drawn : undefined,
+    refreshSeconds: live ? 30 : undefined,
+    png: !live,
   });
   return reportPath;
 }

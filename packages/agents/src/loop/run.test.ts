@@ -67,9 +67,22 @@ describe('runOnline with the debug preset', () => {
     }
     const gif = readFileSync(join(out, 'videos/eval-episode.gif'));
     expect(gif.subarray(0, 6).toString('latin1')).toBe('GIF89a');
+    // Each of the 2 evaluations keeps its videos; the latest are copies of the second's.
+    const kept = readdirSync(join(out, 'videos', 'evaluations')).sort();
+    expect(kept).toEqual([
+      '0000-eval-episode.gif',
+      '0000-open-loop.gif',
+      '0001-eval-episode.gif',
+      '0001-open-loop.gif',
+    ]);
+    expect(readFileSync(join(out, 'videos/evaluations/0001-eval-episode.gif'))).toEqual(gif);
     const html = readFileSync(result.reportPath, 'utf8');
-    expect(html).toContain('<svg');
+    expect(html).toContain('id="vmbrl-chart-data"');
+    expect(html).not.toContain('http-equiv="refresh"'); // the run is over: no live reload
     expect(html.match(/data:image\/gif;base64/g)?.length).toBe(2);
+    expect(html).toContain('src="videos/evaluations/0000-eval-episode.gif"');
+    const evalReturns = kinds('eval').map((r) => (r.return as number).toFixed(1));
+    expect(html).toContain(`eval 2 open loop: step 320, return ${evalReturns[1]}`);
     expect(readLoopState(join(out, 'checkpoint')).replayFiles).toEqual(episodes);
   });
 

@@ -213,7 +213,8 @@ class Run {
     this.progress.lastReturn = played.return;
     if (!seeding && this.definition.trainingEpisodeIsEvaluation(config)) {
       rows.push(this.evalRow(step, next, [played.return]));
-      if (played.episode.image) writeEpisodeVideo(this.options.out, played.episode);
+      const evaluation = next.evaluations - 1;
+      if (played.episode.image) writeEpisodeVideo(this.options.out, played.episode, evaluation);
     } else if (this.evaluationDue(state, next)) {
       rows.push(await this.evaluate(step, next));
     }
@@ -307,13 +308,15 @@ class Run {
         },
       });
       returns.push(played.return);
-      if (k === 0 && played.episode.image) writeEpisodeVideo(this.options.out, played.episode);
+      if (k === 0 && played.episode.image) {
+        writeEpisodeVideo(this.options.out, played.episode, next.evaluations);
+      }
     }
     const seed = splitSeed(config.seed, `open-loop/${next.evaluations}`);
     const openLoop = this.definition.openLoop?.(agent, config, this.replay, seed);
     const row = this.evalRow(step, next, returns);
     if (openLoop) {
-      writeOpenLoopVideo(this.options.out, openLoop);
+      writeOpenLoopVideo(this.options.out, openLoop, next.evaluations - 1);
       row.openLoopMse = openLoop.mse;
     }
     return row;
@@ -335,7 +338,7 @@ class Run {
     await writeCheckpoint(this.options.out, next, (dir) => this.agent.save(dir));
     this.state = next;
     if (rows.some((r) => r.kind === 'eval')) {
-      await writeReport(this.options.out, this.definition.lossKeys);
+      await writeReport(this.options.out, this.definition.lossKeys, true);
     }
   }
 
