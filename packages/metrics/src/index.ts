@@ -8,3 +8,5 @@ export type { ChartSeries, ChartSpec } from './chart-script.js';
 export * from './run-report.js';
 export * from './compare-runs.js';
 export * from './compare-table.js';
+export * from './tfevents.js';
+export * from './run-logs.js';

@@ -1,4 +1,7 @@
-/** Videos and the report of a run directory, built with @vmbrl/metrics. */
+/**
+ * Videos, the report, metrics.csv and the TensorBoard event file of a run directory, built with
+ * @vmbrl/metrics.
+ */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Episode, writeFileAtomic, writeGif } from '@vmbrl/core';
@@ -8,6 +11,7 @@ import {
   composeOpenLoopVideo,
   readMetrics,
   splitFrames,
+  writeRunLogs,
   writeRunReport,
 } from '@vmbrl/metrics';
 import type { OpenLoopFrames } from './definition.js';
@@ -77,29 +81,44 @@ function randomPolicyReturn(rows: readonly MetricsRow[]): number | null {
   return returns.length > 0 ? returns.reduce((a, b) => a + b, 0) / returns.length : null;
 }
 
-/**
- * The gallery of every evaluation's videos, captioned with the evaluation's step and return
- * (evaluation k is the k-th eval row); null when none were kept.
- */
-function evaluationGallery(out: string, rows: readonly MetricsRow[]): ReportSection | null {
+/** A kept evaluation video: its file, evaluation number (0-based) and eval row, if logged. */
+interface EvaluationVideo {
+  path: string;
+  href: string;
+  index: number;
+  openLoop: boolean;
+  row: MetricsRow | undefined;
+}
+
+/** Every evaluation's kept videos, in order (evaluation k is the k-th eval row). */
+function evaluationVideos(out: string, rows: readonly MetricsRow[]): EvaluationVideo[] {
   const dir = join(runPaths(out).videos, EVALUATION_VIDEOS);
-  if (!existsSync(dir)) return null;
+  if (!existsSync(dir)) return [];
   const evals = rows.filter((r) => r.kind === 'eval');
-  const items = readdirSync(dir)
+  return readdirSync(dir)
     .filter((f) => /^\d{4}-.*\.gif$/.test(f))
     .sort()
-    .map((f) => {
-      const index = Number(f.slice(0, 4));
-      const row = evals[index];
-      const what = f.includes(VIDEO_FILES.openLoop) ? 'open loop' : 'episode';
-      const when = row
-        ? `step ${row.step}${typeof row.return === 'number' ? `, return ${row.return.toFixed(1)}` : ''}`
-        : 'not logged';
-      return {
-        href: `videos/${EVALUATION_VIDEOS}/${f}`,
-        caption: `eval ${index + 1} ${what}: ${when}`,
-      };
-    });
+    .map((f) => ({
+      path: join(dir, f),
+      href: `videos/${EVALUATION_VIDEOS}/${f}`,
+      index: Number(f.slice(0, 4)),
+      openLoop: f.endsWith(VIDEO_FILES.openLoop),
+      row: evals[Number(f.slice(0, 4))],
+    }));
+}
+
+/** The report's gallery of every evaluation's videos; null when none were kept. */
+function evaluationGallery(videos: readonly EvaluationVideo[]): ReportSection | null {
+  const items = videos.map((v) => {
+    const ret = v.row?.return;
+    const when = v.row
+      ? `step ${v.row.step}${typeof ret === 'number' ? `, return ${ret.toFixed(1)}` : ''}`
+      : 'not logged';
+    return {
+      href: v.href,
+      caption: `eval ${v.index + 1} ${v.openLoop ? 'open loop' : 'episode'}: ${when}`,
+    };
+  });
   return items.length === 0
     ? null
     : {
@@ -138,7 +157,8 @@ export async function writeReport(
   }
   const trainKeys = new Set(rows.filter((r) => r.kind === 'train').flatMap((r) => Object.keys(r)));
   const drawn = lossKeys.filter((k) => trainKeys.has(k));
-  const gallery = evaluationGallery(out, rows);
+  const kept = evaluationVideos(out, rows);
+  const gallery = evaluationGallery(kept);
   const { reportPath } = await writeRunReport(out, {
     references: random === null ? [] : [{ label: 'random policy (seed episodes)', value: random }],
     videos,
@@ -147,5 +167,14 @@ export async function writeReport(
     refreshSeconds: live ? 30 : undefined,
     png: !live,
   });
+  // metrics.csv and TensorBoard's events (scalars; every logged evaluation's videos as images).
+  writeRunLogs(
+    out,
+    kept.flatMap((v) =>
+      v.row
+        ? [{ tag: v.openLoop ? 'eval/open_loop' : 'eval/episode', step: v.row.step, path: v.path }]
+        : [],
+    ),
+  );
   return reportPath;
 }

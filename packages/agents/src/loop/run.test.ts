@@ -81,6 +81,13 @@ describe('runOnline with the debug preset', () => {
     expect(html).not.toContain('http-equiv="refresh"'); // the run is over: no live reload
     expect(html.match(/data:image\/gif;base64/g)?.length).toBe(2);
     expect(html).toContain('src="videos/evaluations/0000-eval-episode.gif"');
+    // The logs for other tools: a CSV line per row, and TensorBoard's scalars and images.
+    const csv = readFileSync(join(out, 'metrics.csv'), 'utf8').trimEnd().split('\n');
+    expect(csv.length).toBe(rows.length + 1);
+    const events = readFileSync(join(out, 'tensorboard/events.out.tfevents.0.vmbrl'));
+    for (const tag of ['brain.Event:2', 'eval/return', 'train/loss', 'eval/open_loop']) {
+      expect(events.includes(Buffer.from(tag)), tag).toBe(true);
+    }
     const evalReturns = kinds('eval').map((r) => (r.return as number).toFixed(1));
     expect(html).toContain(`eval 2 open loop: step 320, return ${evalReturns[1]}`);
     expect(readLoopState(join(out, 'checkpoint')).replayFiles).toEqual(episodes);
