@@ -54,6 +54,7 @@ describe('the executables on PATH after install', () => {
     const cases: [string, string[], string][] = [
       ['vmbrl-online', ['-h'], 'one of: cartpole-balance, cartpole-swingup'],
       ['vmbrl-online', ['evaluate', '-h'], 'one of: agent, agent-noise, random'],
+      ['vmbrl-online', ['export', '-h'], 'usage: vmbrl-online export'],
       ['vmbrl-envs', ['-h'], 'tasks: cartpole-balance, cartpole-swingup'],
       ['vmbrl-envs', ['random', '-h'], '--repeat'],
       ['vmbrl-dataset', ['-h'], 'usage: vmbrl-dataset <command>'],

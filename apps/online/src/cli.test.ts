@@ -96,7 +96,10 @@ describe('vmbrl-online', () => {
       [['--task', 'pong'], "--task 'pong' is not allowed; choose one of: cartpole-balance"],
       [['--seed', '-1'], '--seed -1 is out of range'],
       [['--minute', '3'], 'unknown flag --minute; allowed: --agent, --task'],
-      [['train'], "unknown command 'train'; allowed: presets, compare, evaluate, selfcheck"],
+      [
+        ['train'],
+        "unknown command 'train'; allowed: presets, compare, evaluate, export, selfcheck",
+      ],
     ];
     const results = await cliAll(cases.map(([args]) => args));
     cases.forEach(([args, message], i) => {

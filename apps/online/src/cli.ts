@@ -12,11 +12,13 @@ import {
  * vmbrl-online: train any agent online (`vmbrl-online --agent planet --task ...`),
  * `vmbrl-online presets` (an agent's config fields per preset), `vmbrl-online compare` (several
  * runs on one plot and in one table), `vmbrl-online evaluate` (a trained run's checkpoint, or a
- * random policy, over N fresh episodes), and `vmbrl-online selfcheck`, the installation check.
+ * random policy, over N fresh episodes), `vmbrl-online export` (a checkpoint's weights as .npz),
+ * and `vmbrl-online selfcheck`, the installation check.
  */
 import { listTasks } from '@vmbrl/envs';
 import { compareCommand } from './compare.js';
 import { evaluateCommand } from './evaluate.js';
+import { exportCommand } from './export.js';
 import { presetsCommand } from './presets.js';
 import { selfCheck } from './selfcheck.js';
 import { train, trainHelp } from './train.js';
@@ -48,9 +50,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'presets') return presetsCommand(rest);
   if (command === 'compare') return compareCommand(rest);
   if (command === 'evaluate') return evaluateCommand(rest);
+  if (command === 'export') return exportCommand(rest);
   if (command !== 'selfcheck') {
     throw new UsageError(
-      `unknown command '${command}'; allowed: presets, compare, evaluate, selfcheck, or flags to train (--help)`,
+      `unknown command '${command}'; allowed: presets, compare, evaluate, export, selfcheck, or flags to train (--help)`,
     );
   }
   if (wantsHelp(rest)) {

@@ -52,6 +52,14 @@ export {
   runPaths,
 } from './loop/run-dir.js';
 export {
+  type BestCheckpoint,
+  CHECKPOINTS_DIR,
+  episodeCheckpointName,
+  exportCheckpointNpz,
+  readBestCheckpoint,
+  retainCheckpoint,
+} from './loop/checkpoints.js';
+export {
   EVALUATION_VIDEOS,
   VIDEO_FILES,
   evaluationVideoPath,

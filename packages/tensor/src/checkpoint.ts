@@ -123,29 +123,10 @@ export async function loadCheckpoint(
   dir: string,
   contents: CheckpointContents & { allowExtra?: boolean },
 ): Promise<LoadedCheckpoint> {
-  const manifestPath = path.join(dir, MANIFEST);
-  const manifest = await readManifest(manifestPath);
-  const dataPath = path.join(dir, manifest.dataFile);
-  const body = await readFile(dataPath).catch((error: Error) => {
-    throw new Error(`Checkpoint data file ${dataPath} cannot be read: ${error.message}`);
-  });
-  if (body.byteLength !== manifest.byteLength) {
-    throw new Error(
-      `Checkpoint data file ${dataPath} is truncated or corrupt: ${body.byteLength} bytes, manifest says ${manifest.byteLength}`,
-    );
-  }
-  if (createHash('sha256').update(body).digest('hex') !== manifest.sha256) {
-    throw new Error(
-      `Checkpoint data file ${dataPath} is corrupt: its SHA-256 does not match ${manifestPath}`,
-    );
-  }
+  const { manifest, body } = await readVerifiedData(dir);
   const entries = new Map(manifest.tensors.map((e) => [e.name, e]));
-  const read = (entry: TensorEntry) => {
-    const bytes = body.subarray(entry.offset, entry.offset + entry.byteLength);
-    const copy = new Uint8Array(bytes).buffer;
-    const values = entry.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
-    return tf.tensor(values, entry.shape, entry.dtype);
-  };
+  const read = (entry: TensorEntry) =>
+    tf.tensor(entryValues(body, entry), entry.shape, entry.dtype);
 
   // Validate everything first.
   for (const [name, variable] of contents.variables) {
@@ -190,6 +171,54 @@ export async function loadCheckpoint(
     for (const t of [...state.m, ...state.v]) t.dispose();
   }
   return { meta: manifest.meta };
+}
+
+/** A checkpoint's manifest and its data file, checked against the manifest's size and SHA-256. */
+async function readVerifiedData(dir: string): Promise<{ manifest: Manifest; body: Buffer }> {
+  const manifestPath = path.join(dir, MANIFEST);
+  const manifest = await readManifest(manifestPath);
+  const dataPath = path.join(dir, manifest.dataFile);
+  const body = await readFile(dataPath).catch((error: Error) => {
+    throw new Error(`Checkpoint data file ${dataPath} cannot be read: ${error.message}`);
+  });
+  if (body.byteLength !== manifest.byteLength) {
+    throw new Error(
+      `Checkpoint data file ${dataPath} is truncated or corrupt: ${body.byteLength} bytes, manifest says ${manifest.byteLength}`,
+    );
+  }
+  if (createHash('sha256').update(body).digest('hex') !== manifest.sha256) {
+    throw new Error(
+      `Checkpoint data file ${dataPath} is corrupt: its SHA-256 does not match ${manifestPath}`,
+    );
+  }
+  return { manifest, body };
+}
+
+/** A copy of one stored tensor's values. */
+function entryValues(body: Buffer, entry: TensorEntry): Float32Array | Int32Array {
+  const copy = new Uint8Array(body.subarray(entry.offset, entry.offset + entry.byteLength)).buffer;
+  return entry.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
+}
+
+/** One tensor of a checkpoint, read without TensorFlow.js. */
+export interface StoredTensor {
+  shape: number[];
+  dtype: 'float32' | 'int32';
+  values: Float32Array | Int32Array;
+}
+
+/**
+ * Every tensor a checkpoint in `dir` stores, by name, in the order saved (optimiser moments
+ * under `optimizer/<name>/m|v/<i>`), verified like {@link loadCheckpoint} does; for exports.
+ */
+export async function readCheckpointTensors(dir: string): Promise<Map<string, StoredTensor>> {
+  const { manifest, body } = await readVerifiedData(dir);
+  return new Map(
+    manifest.tensors.map((e) => [
+      e.name,
+      { shape: e.shape, dtype: e.dtype, values: entryValues(body, e) },
+    ]),
+  );
 }
 
 async function readManifest(file: string): Promise<Manifest> {

@@ -42,6 +42,8 @@ export {
   saveCheckpoint,
   loadCheckpoint,
   checkpointExists,
+  readCheckpointTensors,
+  type StoredTensor,
   type CheckpointContents,
   type LoadedCheckpoint,
 } from './checkpoint.js';

@@ -15,6 +15,7 @@ import { MetricsLog, type MetricsRow } from '@vmbrl/metrics';
 import { EpisodeBuffer } from '@vmbrl/replay';
 import { type BackendName, initBackend } from '@vmbrl/tensor';
 import { writeEpisodeVideo, writeOpenLoopVideo, writeReport } from './artifacts.js';
+import { retainCheckpoint } from './checkpoints.js';
 import { type LoopConfig, agentStepsPerEpisode, budgetReached } from './config.js';
 import type { AgentDefinition, BatchPlan } from './definition.js';
 import { Interrupted, type PlayedEpisode, playEpisode } from './episodes.js';
@@ -336,6 +337,13 @@ class Run {
     this.progress.emit('checkpoint', next);
     for (const row of rows) this.metrics.append(row);
     await writeCheckpoint(this.options.out, next, (dir) => this.agent.save(dir));
+    const evaluation = rows.find((r) => r.kind === 'eval')?.return;
+    retainCheckpoint(
+      this.options.out,
+      this.config,
+      next,
+      typeof evaluation === 'number' ? evaluation : null,
+    );
     this.state = next;
     if (rows.some((r) => r.kind === 'eval')) {
       await writeReport(this.options.out, this.definition.lossKeys, true);
