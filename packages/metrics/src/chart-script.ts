@@ -3,7 +3,7 @@
  * offline from the single file: line charts drawn as SVG from the JSON the page carries, with
  * hover read-outs, drag-to-zoom on the x axis (double-click resets), and one smoothing slider for
  * every chart that allows it (TensorBoard's debiased exponential moving average, raw data kept
- * faint behind). Plain ES5-style JavaScript in a string: it runs in the browser, not in Node.
+ * faint behind; series drawn as points, such as evaluations, stay raw). Plain ES5-style JavaScript in a string: it runs in the browser, not in Node.
  */
 export const CHART_SCRIPT = String.raw`
 (function () {
@@ -13,7 +13,7 @@ export const CHART_SCRIPT = String.raw`
   var charts = JSON.parse(source.textContent);
   var NS = 'http://www.w3.org/2000/svg';
   var COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#17becf'];
-  var W = 720, H = 280, M = { l: 64, r: 16, t: 14, b: 46 };
+  var W = 720, H = 280, M = { l: 64, r: 28, t: 14, b: 46 };
   var smoothing = 0.6;
   try {
     var saved = sessionStorage.getItem('vmbrl-smoothing');
@@ -92,8 +92,9 @@ export const CHART_SCRIPT = String.raw`
     root.appendChild(legend);
     this.draw();
   }
+  // Series drawn as points (evaluations: few, already means) are never smoothed.
   Chart.prototype.smoothed = function (s) {
-    return this.spec.smooth && smoothing > 0 ? ema(s.y, smoothing) : s.y;
+    return this.spec.smooth && !s.points && smoothing > 0 ? ema(s.y, smoothing) : s.y;
   };
   Chart.prototype.draw = function () {
     var self = this, spec = this.spec, svg = this.svg;
@@ -236,7 +237,7 @@ export interface ChartSeries {
   label: string;
   x: readonly number[];
   y: readonly number[];
-  /** Mark every point (sparse series, e.g. evaluations). */
+  /** Mark every point (sparse series, e.g. evaluations); such a series is never smoothed. */
   points?: boolean;
 }
 

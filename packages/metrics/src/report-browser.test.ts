@@ -25,6 +25,9 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+/** The viewBox x of environment step `x`: the plot spans 64..692 of 720 for steps 0..2000. */
+const plotX = (x: number) => 64 + (x / 2000) * (720 - 64 - 28);
+
 /** TensorBoard's smoothing, written out: EMA with weight w, divided by 1 - w^n. */
 function debiasedEma(values: readonly number[], w: number): number[] {
   let last = 0;
@@ -74,8 +77,8 @@ describe.skipIf(!existsSync(CHROMIUM))('report.html in headless Chromium, offlin
     const hover = async (index: number, x: number) => {
       const box = await charts.nth(index).boundingBox();
       if (!box) throw new Error('chart has no box');
-      const scale = box.width / 720; // the viewBox is 720 wide, plot from 64 to 704
-      await page.mouse.move(box.x + (64 + (x / 2000) * 640) * scale, box.y + 120 * scale);
+      const scale = box.width / 720; // the viewBox is 720 wide
+      await page.mouse.move(box.x + plotX(x) * scale, box.y + 120 * scale);
       return page.locator('.chart-tip').nth(index).textContent();
     };
     // Smoothing 0: the read-out is the raw value of the log.
@@ -84,8 +87,15 @@ describe.skipIf(!existsSync(CHROMIUM))('report.html in headless Chromium, offlin
       'training episodes @ 1000: 10\nevaluation (mean) @ 1000: 100',
     );
     expect(await hover(1, 700)).toBe(`loss @ 700: ${loss[7]}`);
-    // Smoothing 0.8: the smoothed value, then the raw one.
+    // Smoothing 0.8: the smoothed value, then the raw one; evaluations (points) stay raw.
     await page.locator('#vmbrl-smoothing').fill('0.8');
+    const returns = debiasedEma(
+      Array.from({ length: 21 }, (_, s) => s),
+      0.8,
+    );
+    expect(await hover(0, 1000)).toBe(
+      `training episodes @ 1000: ${Number((returns[10] as number).toPrecision(4))} (raw 10)\nevaluation (mean) @ 1000: 100`,
+    );
     const smoothed = debiasedEma(loss, 0.8)[7] as number;
     expect(await hover(1, 700)).toBe(
       `loss @ 700: ${Number(smoothed.toPrecision(4))} (raw ${loss[7]})`,
@@ -95,7 +105,7 @@ describe.skipIf(!existsSync(CHROMIUM))('report.html in headless Chromium, offlin
     const box = await charts.nth(1).boundingBox();
     if (!box) throw new Error('chart has no box');
     const scale = box.width / 720;
-    const at = (x: number) => box.x + (64 + (x / 2000) * 640) * scale;
+    const at = (x: number) => box.x + plotX(x) * scale;
     await page.mouse.move(at(500), box.y + 100 * scale);
     await page.mouse.down();
     await page.mouse.move(at(1000), box.y + 100 * scale);
