@@ -19,3 +19,4 @@ export * from './validate.js';
 export * from './stats.js';
 export * from './presets.js';
 export * from './cli.js';
+export * from './version.js';
