@@ -113,6 +113,7 @@ export {
   STUDY_AGENT_DESIGNS,
   STUDY_PLANNER,
   STUDY_PRESETS,
+  studyPlanner,
   type LearnedStudyRunConfig,
   type OracleStudyRunConfig,
   type StudyAgentDesign,

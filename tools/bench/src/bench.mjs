@@ -52,6 +52,7 @@ const WORKLOAD_FLAGS = {
   '--batch N --kernels fast|original|both': 'conv-step / conv-kernels image batch (8) and kernels',
   '--designs a,b --presets paper,quick':
     'study-designs: which designs and presets; --batch, --J, --I shrink a case (scaled back)',
+  '--cem table10|own': "study-designs: Table 10's CEM (default) or each preset's own",
 };
 
 /** Flags without a value. */

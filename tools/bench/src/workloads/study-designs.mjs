@@ -8,13 +8,15 @@
  * Flags: --designs R,OTOR,... (R_conv and R_LL also accepted) --presets paper,quick; to keep
  * the slowest cases within minutes, --batch B trains on B sequences instead of the design's
  * own and --J / --I plan with fewer candidates / iterations; the full-size figure is then the
- * measured time scaled linearly (`full` in the output) and the row says so.
- * Needs built packages: npx turbo run build --filter=@vmbrl/world-models --filter=@vmbrl/planners
+ * measured time scaled linearly (`full` in the output) and the row says so. --cem own plans
+ * with each preset's own CEM (`studyPlanner` of @vmbrl/agents: what `vmbrl-online --agent study
+ * --design D --preset P` acts with) instead of Table 10's.
+ * Needs built packages: npx turbo run build --filter=@vmbrl/agents
  */
 import { intFlag } from '../harness.mjs';
 
 export const description =
-  'study designs: params, train step, CEM planned action; --designs --presets --batch --J --I';
+  'study designs: params, train step, CEM planned action; --designs --presets --batch --J --I --cem table10|own';
 export const defaults = { warmup: 1, repeats: 3, backends: ['wasm'] };
 
 /** The paper's Table 6: parameters, seconds of a training and of an inference step (V100s). */
@@ -42,10 +44,11 @@ async function loadPackages() {
     return {
       models: await import('../../../../packages/world-models/dist/index.js'),
       planners: await import('../../../../packages/planners/dist/index.js'),
+      agents: await import('../../../../packages/agents/dist/index.js'),
     };
   } catch (error) {
     console.error(
-      'study-designs needs built packages: npx -y pnpm@10 exec turbo run build --filter=@vmbrl/world-models --filter=@vmbrl/planners',
+      'study-designs needs built packages: npx -y pnpm@10 exec turbo run build --filter=@vmbrl/agents',
     );
     throw error;
   }
@@ -64,17 +67,26 @@ function designOf(name) {
 }
 
 export async function cases(tensor, options) {
-  const { models, planners } = await loadPackages();
+  const { models, planners, agents } = await loadPackages();
   const names = String(options.designs ?? 'R,OTOR,OTLR,LTLR,LTOR').split(',');
   const presets = String(options.presets ?? 'paper,quick').split(',');
-  const J = intFlag(options, 'J', 128);
-  const I = intFlag(options, 'I', 10);
-  const H = 12;
-  const K = Math.max(1, Math.round((12 * J) / 128));
+  const cemSource = String(options.cem ?? 'table10');
+  if (cemSource !== 'table10' && cemSource !== 'own') {
+    throw new Error(
+      `--cem ${cemSource}: allowed: table10 (J=128 I=10 H=12 K=12), own (the preset's)`,
+    );
+  }
   const out = [];
   for (const preset of presets) {
     for (const name of names) {
       const { design, overrides, label, table } = designOf(name);
+      const own = cemSource === 'own' ? agents.studyPlanner(design, preset) : null;
+      const J = intFlag(options, 'J', own?.candidates ?? 128);
+      const I = intFlag(options, 'I', own?.iterations ?? 10);
+      const H = own?.horizon ?? 12;
+      const fullJ = own?.candidates ?? 128;
+      const fullI = own?.iterations ?? 10;
+      const K = own && J === fullJ ? own.topK : Math.max(1, Math.round((12 * J) / 128));
       // One model alive at a time: built by the training case's setup, freed after planning
       // (holding every paper-size model at once slowed the later cases 2-3x).
       const config = models.resolveStudyConfig(design, preset, overrides);
@@ -85,7 +97,7 @@ export async function cases(tensor, options) {
       let belief;
       const rng = new tensor.Rng(1);
       const trainScale = ownBatch / B;
-      const planScale = (128 / J) * (10 / I);
+      const planScale = (fullJ / J) * (fullI / I);
       const params = () => ({ params: model.parameterCount(), paperParams: table.params });
       out.push({
         name: `${label} ${preset}: train step, B=${B}${B < ownBatch ? ` of ${ownBatch}` : ''}`,
