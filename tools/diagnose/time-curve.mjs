@@ -94,21 +94,34 @@ for (const run of positionals) {
     x: episodes.map((r) => minutes.get(r.episode)),
     y: episodes.map((r) => r.return),
   });
-  const evaluated = minutesAt.filter((m) => existsSync(`${run}.at${m}/evaluation-agent.json`));
-  const means = evaluated.map(
-    (m) => JSON.parse(readFileSync(`${run}.at${m}/evaluation-agent.json`, 'utf8')).mean,
-  );
-  if (evaluated.length > 0) checkpoints.push({ x: evaluated, y: means });
+  const evals = rows.filter((r) => r.kind === 'eval' && minutes.has(r.episode));
+  inRun.push({ x: evals.map((r) => minutes.get(r.episode)), y: evals.map((r) => r.return) });
+  // A checkpoint evaluated "at M minutes" sits at the time its copy was taken (<= M).
+  const results = minutesAt
+    .map((m) => `${run}.at${m}/evaluation-agent.json`)
+    .filter((path) => existsSync(path))
+    .map((path) => JSON.parse(readFileSync(path, 'utf8')));
+  if (results.length > 0) {
+    checkpoints.push({
+      x: results.map((r) => minutes.get(r.checkpoint.episodes)),
+      y: results.map((r) => r.mean),
+    });
+  }
+  const at = results.map((r) => `ep ${r.checkpoint.episodes}: ${r.mean.toFixed(1)}`);
   console.log(
-    `${run}: ${episodes.length} episodes to ${episodes.at(-1)?.return.toFixed(1)} at ${training.at(-1).x.at(-1)?.toFixed(1)} min; checkpoints ${evaluated.map((m, i) => `${m} min ${means[i].toFixed(1)}`).join(', ')}`,
+    `${run}: ${episodes.length} episodes, the last ${episodes.at(-1)?.return.toFixed(1)} at ${training.at(-1).x.at(-1)?.toFixed(1)} min; checkpoints ${at.join(', ')}`,
   );
 }
 const curves = [
   { label: `training episodes (with noise), ${training.length} seeds`, runs: training },
 ];
+const evaluatedRuns = inRun.filter((r) => r.x.length > 0);
+if (evaluatedRuns.length > 0) {
+  curves.push({ label: 'in-run evaluations (2 noiseless episodes)', runs: evaluatedRuns });
+}
 if (checkpoints.length > 0) {
   curves.push({
-    label: `checkpoint at ${values.at} min, 10 noiseless episodes`,
+    label: `checkpoints taken at ${values.at} min, 10 noiseless episodes`,
     runs: checkpoints,
   });
 }
