@@ -2,8 +2,8 @@
  * time-curve: learning curves against wall-clock or CPU minutes, for runs whose checkpoint was
  * copied after every episode (RUN.snaps/index.txt: "epN SECONDS LOAD..." lines, written by the
  * shell loop that took the copies), with the in-run evaluations, the 10-episode evaluations of
- * the checkpoints taken at given minutes (RUN.at<M>/evaluation-agent.json) and a random-policy
- * line.
+ * the checkpoints taken at given minutes (RUN.at<M>/evaluation-agent.json) and of the final one
+ * (RUN/evaluation-agent.json), and a random-policy line.
  *
  *   node tools/diagnose/time-curve.mjs RUN... --out BASE [--clock wall|cpu] [--title T]
  *     [--at 15,30,60] [--random VALUE] [--random-label L]
@@ -97,10 +97,18 @@ for (const run of positionals) {
   const evals = rows.filter((r) => r.kind === 'eval' && minutes.has(r.episode));
   inRun.push({ x: evals.map((r) => minutes.get(r.episode)), y: evals.map((r) => r.return) });
   // A checkpoint evaluated "at M minutes" sits at the time its copy was taken (<= M).
-  const results = minutesAt
-    .map((m) => `${run}.at${m}/evaluation-agent.json`)
-    .filter((path) => existsSync(path))
-    .map((path) => JSON.parse(readFileSync(path, 'utf8')));
+  // The run's own evaluation (of its final checkpoint) counts too, once per checkpoint.
+  const paths = [...minutesAt.map((m) => `${run}.at${m}`), run].map(
+    (dir) => `${dir}/evaluation-agent.json`,
+  );
+  const byEpisode = new Map();
+  for (const path of paths.filter((p) => existsSync(p))) {
+    const result = JSON.parse(readFileSync(path, 'utf8'));
+    byEpisode.set(result.checkpoint.episodes, result);
+  }
+  const results = [...byEpisode.values()].sort(
+    (a, b) => a.checkpoint.episodes - b.checkpoint.episodes,
+  );
   if (results.length > 0) {
     checkpoints.push({
       x: results.map((r) => minutes.get(r.checkpoint.episodes)),
@@ -121,7 +129,7 @@ if (evaluatedRuns.length > 0) {
 }
 if (checkpoints.length > 0) {
   curves.push({
-    label: `checkpoints taken at ${values.at} min, 10 noiseless episodes`,
+    label: 'checkpoints, 10 noiseless episodes',
     runs: checkpoints,
   });
 }
