@@ -4,7 +4,10 @@ exec(open('runs/fresh_summary.py').read().split('for s in sys.argv')[0])
 def partial(s):
     p=f'runs/fresh-planet-s{s}.eval.log'
     if not os.path.exists(p): return []
-    txt=open(p).read().split('FINAL START')[-1]
+    txt=open(p).read()
+    starts=[k for k in ('FINAL START','EARLY START') if k in txt]
+    if not starts: return []
+    txt=txt.split(starts[-1])[-1]
     return [float(x) for x in re.findall(r'episode\s+\d+\s+return\s+(\S+)', txt.split('uniform random')[0])]
 print('| seed | at 15 min | at 30 min | at 60 min | in-run evaluations (2 noiseless ep.) | checkpoint at 60 min, 10 noiseless ep. | random policy, same 10 resets | CPU minutes in 60 | load (median, min-max) |')
 print('|---|---|---|---|---|---:|---:|---:|---|')
