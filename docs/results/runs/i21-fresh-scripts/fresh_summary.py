@@ -33,7 +33,7 @@ def summary(s):
     w=re.search(r'WALL (\S+) s \((\S+)\) user (\S+)',log); out['wall']=w.groups() if w else None
     for name in ('evaluation-agent','evaluation-random'):
         p=f'{run}/{name}.json'
-        for alt in ('at60','random'):
+        for alt in ('final','random'):
             if not os.path.exists(p): p=f'{run}.{alt}/{name}.json'
         if os.path.exists(p):
             d=json.load(open(p)); out[name]=(round(d['mean'],1),round(d['std'],1),d.get('checkpoint'))

@@ -2,6 +2,9 @@ import json, subprocess, sys, os, re
 sys.argv=[sys.argv[0]]+sys.argv[1:]
 exec(open('runs/fresh_summary.py').read().split('for s in sys.argv')[0])
 def partial(s):
+    p=f'runs/fresh-planet-s{s}.final.log'
+    if os.path.exists(p):
+        return [float(x) for x in re.findall(r'episode\s+\d+\s+return\s+(\S+)', open(p).read())]
     p=f'runs/fresh-planet-s{s}.eval.log'
     if not os.path.exists(p): return []
     txt=open(p).read()
