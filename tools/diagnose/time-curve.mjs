@@ -2,11 +2,11 @@
  * time-curve: learning curves against wall-clock or CPU minutes, for runs whose checkpoint was
  * copied after every episode (RUN.snaps/index.txt: "epN SECONDS LOAD..." lines, written by the
  * shell loop that took the copies), with the in-run evaluations, the 10-episode evaluations of
- * the checkpoints taken at given minutes (RUN.at<M>/evaluation-agent.json) and of the final one
- * (RUN/evaluation-agent.json), and a random-policy line.
+ * checkpoints forked beside the run (RUN.<name>/evaluation-agent.json, e.g. RUN.at30) and of
+ * its final one (RUN/evaluation-agent.json), and a random-policy line.
  *
  *   node tools/diagnose/time-curve.mjs RUN... --out BASE [--clock wall|cpu] [--title T]
- *     [--at 15,30,60] [--random VALUE] [--random-label L]
+ *     [--random VALUE] [--random-label L]
  *
  * The metrics log has env steps but no clock, so an episode is placed at the minute its
  * checkpoint copy was taken (at most ~12 s after the episode ended). `--clock cpu` reads the
@@ -14,7 +14,8 @@
  * run's start from the "START <ISO date>" line of RUN.trial.log: on a shared machine that is
  * the time one idle core would have taken.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { learningCurveSvg, writePlotFiles } from '@vmbrl/metrics';
 
@@ -23,7 +24,6 @@ const { values, positionals } = parseArgs({
   options: {
     out: { type: 'string' },
     title: { type: 'string', default: 'return against wall-clock' },
-    at: { type: 'string', default: '15,30,60' },
     clock: { type: 'string', default: 'wall' },
     random: { type: 'string' },
     'random-label': { type: 'string', default: 'random policy' },
@@ -31,11 +31,10 @@ const { values, positionals } = parseArgs({
 });
 if (positionals.length === 0 || !values.out) {
   console.error(
-    'usage: node tools/diagnose/time-curve.mjs RUN... --out BASE [--title T] [--at 15,30,60] [--random VALUE]',
+    'usage: node tools/diagnose/time-curve.mjs RUN... --out BASE [--clock wall|cpu] [--title T] [--random VALUE]',
   );
   process.exit(2);
 }
-const minutesAt = values.at.split(',').map(Number);
 
 if (!['wall', 'cpu'].includes(values.clock)) {
   console.error(`--clock = "${values.clock}" is invalid; allowed: wall, cpu`);
@@ -97,10 +96,11 @@ for (const run of positionals) {
   const evals = rows.filter((r) => r.kind === 'eval' && minutes.has(r.episode));
   inRun.push({ x: evals.map((r) => minutes.get(r.episode)), y: evals.map((r) => r.return) });
   // A checkpoint evaluated "at M minutes" sits at the time its copy was taken (<= M).
-  // The run's own evaluation (of its final checkpoint) counts too, once per checkpoint.
-  const paths = [...minutesAt.map((m) => `${run}.at${m}`), run].map(
-    (dir) => `${dir}/evaluation-agent.json`,
-  );
+  // Forks RUN.<name> holding an evaluation, and the run's own (final) one, once per checkpoint.
+  const forks = readdirSync(dirname(run) || '.')
+    .filter((name) => name.startsWith(`${basename(run)}.`))
+    .map((name) => join(dirname(run), name));
+  const paths = [...forks, run].map((dir) => `${dir}/evaluation-agent.json`);
   const byEpisode = new Map();
   for (const path of paths.filter((p) => existsSync(p))) {
     const result = JSON.parse(readFileSync(path, 'utf8'));
