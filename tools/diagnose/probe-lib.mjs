@@ -10,6 +10,32 @@ import * as T from '@vmbrl/tensor';
 export { A, E, R, T };
 const tf = T.tf;
 
+/**
+ * Applies `--set PATH=VALUE` entries to a run config in place (VALUE parsed as JSON when it
+ * parses, else a string); a path that names no existing field is an error.
+ */
+export function applySets(config, entries) {
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    const path = entry.slice(0, eq).split('.');
+    const raw = entry.slice(eq + 1);
+    let value;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = raw;
+    }
+    let parent = config;
+    for (const key of path.slice(0, -1)) parent = parent?.[key];
+    const last = path[path.length - 1];
+    if (eq <= 0 || !parent || !Object.hasOwn(parent, last)) {
+      throw new Error(`--set ${entry}: no such config field`);
+    }
+    parent[last] = value;
+  }
+  return config;
+}
+
 /** The constant actions compared. */
 export const CONSTANTS = [-1, -0.5, 0, 0.5, 1];
 const SAMPLES = 8;

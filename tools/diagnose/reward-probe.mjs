@@ -1,28 +1,31 @@
 /**
  * reward-probe: does a run's world model rate actions as the simulator does?
  *
- *   node tools/diagnose/reward-probe.mjs RUN_DIR [STATES=8] [HORIZON=15]
+ *   node tools/diagnose/reward-probe.mjs RUN_DIR [STATES=8] [HORIZON=15] [CHECKPOINT_DIR]
  *
  * From STATES real states (reset, then a random walk of actions of growing length), it filters
  * the frames with the run's last checkpoint, imagines HORIZON agent steps under each constant
  * action c in {-1, -0.5, 0, 0.5, 1} (8 prior samples each) and sums the predicted rewards; the
- * simulator, restored to the same state, gives the true sums. Prints both per state and on
+ * simulator, restored to the same state, gives the true sums. CHECKPOINT_DIR (a copy of the
+ * run's checkpoint taken earlier) replaces the run's last checkpoint. Prints both per state and on
  * average, how often their best constant action agrees, and (Dreamer) the action model's mode.
  * Needs the built packages (npx -y pnpm@10 exec turbo run build --filter=@vmbrl/online...).
  */
 import { join } from 'node:path';
 import { A, CONSTANTS, T, probeModel, probeStates } from './probe-lib.mjs';
 
-const [run, statesArg, horizonArg] = process.argv.slice(2);
+const [run, statesArg, horizonArg, checkpointArg] = process.argv.slice(2);
 if (!run) {
-  console.error('usage: node tools/diagnose/reward-probe.mjs RUN_DIR [STATES=8] [HORIZON=15]');
+  console.error(
+    'usage: node tools/diagnose/reward-probe.mjs RUN_DIR [STATES=8] [HORIZON=15] [CHECKPOINT_DIR]',
+  );
   process.exit(2);
 }
 const count = Number(statesArg ?? 8);
 const horizon = Number(horizonArg ?? 15);
 await T.initBackend({});
 const config = A.readRunConfig(run);
-const checkpoint = A.findCheckpoint(run);
+const checkpoint = checkpointArg ?? A.findCheckpoint(run);
 if (!checkpoint) throw new Error(`${run} has no checkpoint yet`);
 const { env, agent } = await A.makeEnvAndAgent(config);
 await agent.load(join(checkpoint, 'agent'));

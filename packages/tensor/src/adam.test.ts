@@ -6,7 +6,7 @@ function referenceAdam(
   x0: number[],
   grad: (x: number[]) => number[],
   steps: number,
-  opts: { lr: number; eps: number; clipNorm: number },
+  opts: { lr: number; eps: number; clipNorm: number; warmup?: number },
 ) {
   let x = [...x0];
   const m = x.map(() => 0);
@@ -17,7 +17,8 @@ function referenceAdam(
     const norm = Math.sqrt(g.reduce((a, b) => a + b * b, 0));
     norms.push(norm);
     const scale = opts.clipNorm / Math.max(norm, opts.clipNorm);
-    const lrT = (opts.lr * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
+    const warm = opts.warmup ? Math.min(1, t / opts.warmup) : 1;
+    const lrT = (warm * opts.lr * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
     x = x.map((xi, i) => {
       const gi = (g[i] as number) * scale;
       m[i] = 0.9 * (m[i] as number) + 0.1 * gi;
@@ -79,6 +80,40 @@ describe('Adam', () => {
     x.dispose();
     t.dispose();
     adam.dispose();
+  });
+
+  it('warms the learning rate up linearly: step t moves by t / warmup of the plain step', () => {
+    const start = [2, 1, -1];
+    const target = tf.tensor1d([0.5, -1.5, 3]);
+    const lossOf = (x: tf.Variable) => () => tf.sum(tf.square(tf.sub(x, target))) as tf.Scalar;
+    // Step 1 alone, by hand: Adam's first step is lr * g / (|g| + eps / sqrt(0.001)) per
+    // component, i.e. about lr * sign(g); with warmup 4 it is a quarter of that.
+    const plain = tf.variable(tf.tensor1d(start));
+    const warm = tf.variable(tf.tensor1d(start));
+    const plainAdam = new Adam({ lr: 0.05, eps: 1e-8 });
+    const warmAdam = new Adam({ lr: 0.05, eps: 1e-8, warmup: 4 });
+    plainAdam.step(lossOf(plain), [plain]);
+    warmAdam.step(lossOf(warm), [warm]);
+    const moved = (x: tf.Variable) =>
+      Array.from(x.dataSync()).map((xi, i) => xi - (start[i] as number));
+    // g = 2 (x - target) = (3, 5, -8): plain moves by -0.05 sign(g), warm by -0.0125 sign(g).
+    moved(plain).forEach((d, i) => expect(d).toBeCloseTo([-0.05, -0.05, 0.05][i] as number, 6));
+    moved(warm).forEach((d, i) =>
+      expect(d).toBeCloseTo([-0.0125, -0.0125, 0.0125][i] as number, 6),
+    );
+    // Ten more steps match the plain-JS Adam with the same warm-up (steps 4.. at the full rate).
+    for (let i = 1; i < 11; i++) warmAdam.step(lossOf(warm), [warm]);
+    const ref = referenceAdam(start, (xs) => xs.map((xi, i) => 2 * (xi - [0.5, -1.5, 3][i]!)), 11, {
+      lr: 0.05,
+      eps: 1e-8,
+      clipNorm: 1e9,
+      warmup: 4,
+    });
+    Array.from(warm.dataSync()).forEach((xi, i) => expect(xi).toBeCloseTo(ref.x[i] as number, 4));
+    expect(() => new Adam({ lr: 0.1, warmup: 1.5 })).toThrow(/Adam: warmup = 1.5 is invalid/);
+    for (const t of [plain, warm, target]) t.dispose();
+    plainAdam.dispose();
+    warmAdam.dispose();
   });
 
   it('round-trips its state and rejects mismatched variable lists', () => {

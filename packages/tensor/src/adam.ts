@@ -13,6 +13,11 @@ export interface AdamOptions {
   beta2?: number;
   /** Clip gradients to this global norm (TensorFlow's clip_by_global_norm). Default: none. */
   clipNorm?: number;
+  /**
+   * Linear learning-rate warm-up: step t uses lr * min(1, t / warmup) (PlaNet's reference code
+   * warms up over its first 10k steps). Default 0 (none).
+   */
+  warmup?: number;
 }
 
 /** Optimiser state for checkpoints: step count and first/second moments per variable. */
@@ -33,8 +38,9 @@ export interface StepResult {
 }
 
 /**
- * Adam with optional global-norm gradient clipping, in TensorFlow's formulation:
- *   lr_t = lr sqrt(1 - b2^t) / (1 - b1^t);  var -= lr_t m / (sqrt(v) + eps).
+ * Adam with optional global-norm gradient clipping and linear warm-up, in TensorFlow's
+ * formulation: lr_t = w_t lr sqrt(1 - b2^t) / (1 - b1^t);  var -= lr_t m / (sqrt(v) + eps),
+ * with w_t = min(1, t / warmup) (1 without warm-up).
  * The moments are kept per variable in the order of the list passed to `step`; pass the same
  * list (e.g. `module.trainableVariables()`) every time.
  */
@@ -44,6 +50,7 @@ export class Adam {
   readonly beta1: number;
   readonly beta2: number;
   readonly clipNorm?: number;
+  readonly warmup: number;
   private stepCount = 0;
   private m: tf.Variable[] = [];
   private v: tf.Variable[] = [];
@@ -56,6 +63,7 @@ export class Adam {
     this.beta2 = check.number('beta2', options.beta2 ?? 0.999, { min: 0, max: 1, maxOpen: true });
     if (options.clipNorm !== undefined)
       this.clipNorm = check.number('clipNorm', options.clipNorm, { min: 0, minOpen: true });
+    this.warmup = check.integer('warmup', options.warmup ?? 0, 0);
   }
 
   /** Number of updates done so far. */
@@ -102,7 +110,8 @@ export class Adam {
     if (grads.every((g) => g === undefined)) throw new Error('Adam: no variable has a gradient');
     this.ensureSlots(vars);
     const t = this.stepCount + 1;
-    const lrT = (this.lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+    const warm = this.warmup > 0 ? Math.min(1, t / this.warmup) : 1;
+    const lrT = (warm * this.lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
     const gradNorm = tf.tidy(() => {
       const squares = grads
         .filter((g): g is tf.Tensor => g !== undefined)
