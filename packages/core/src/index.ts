@@ -14,3 +14,4 @@ export * from './validate.js';
 export * from './stats.js';
 export * from './presets.js';
 export * from './cli.js';
+export * from './config-set.js';
