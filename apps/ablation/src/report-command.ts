@@ -1,0 +1,3 @@
+export function reportCommand(_argv: string[]): number {
+  throw new Error('report: not yet');
+}
