@@ -107,10 +107,15 @@ export function planStudy(file: StudyFile, options: PlanOptions = {}): StudyPlan
               cells.push({ ...planned, cell: null, unavailable });
               continue;
             }
+            // The more specific a layer, the later it applies.
             const run = resolveCell(file, recipe.agent, task, seed, scale, [
               { key: [], values: recipe.settings },
-              design.layer,
               { key: ['settings'], values: spec.settings },
+              {
+                key: ['behaviour_settings', behaviour],
+                values: spec.behaviour_settings[behaviour] ?? {},
+              },
+              design.layer,
               { key: ['sweep'], values: point },
             ]);
             const config: CellConfig = { protocol: 'online', run };

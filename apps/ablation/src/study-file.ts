@@ -64,6 +64,8 @@ export const STUDY_SCHEMA = z.strictObject({
     .min(1),
   /** Applied to every cell, as `--set PATH=VALUE` does. */
   settings: settings.default({}),
+  /** Applied to the cells of one behaviour only (after `settings`), e.g. CEM's planner. */
+  behaviour_settings: z.partialRecord(z.enum(['cem', 'actor-critic', 'alm']), settings).default({}),
   /** Axes: each path takes every listed value (the grid is their product). */
   sweep: z.record(z.string().min(1), z.array(settingValue).min(1)).default({}),
   /** Multiplies episode budgets and evaluation periods (a study shrunk without editing it). */
