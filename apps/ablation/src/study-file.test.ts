@@ -1,9 +1,12 @@
-import { resolveRunConfig } from '@vmbrl/agents';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type PlanetRunConfig, resolveRunConfig } from '@vmbrl/agents';
 import { UsageError, exitCodeOf } from '@vmbrl/core';
 import { cellId } from '@vmbrl/sweep';
 import { describe, expect, it } from 'vitest';
 import { planStudy } from './plan.js';
-import { parseStudyText } from './study-file.js';
+import { parseStudyText, readStudyFile } from './study-file.js';
 
 const GOOD = `name: t
 preset: debug
@@ -135,5 +138,39 @@ describe('study files', () => {
       ],
     ];
     for (const [text, pattern] of cases) expect(usageError(() => plan(text))).toMatch(pattern);
+  });
+});
+
+describe('the shipped study files', () => {
+  const dir = fileURLToPath(new URL('../../../studies/', import.meta.url));
+  const files = readdirSync(dir).filter((name) => name.endsWith('.yaml'));
+
+  it('all plan, with one cell per design x behaviour x task x point x seed', () => {
+    expect(files).toEqual(expect.arrayContaining(['paper.yaml', 'tiny.yaml']));
+    for (const name of files) {
+      const { cells } = planStudy(readStudyFile(join(dir, name)));
+      const { spec } = readStudyFile(join(dir, name));
+      const points = Object.values(spec.sweep).reduce((n, values) => n * values.length, 1);
+      expect(cells).toHaveLength(
+        spec.designs.length *
+          spec.behaviours.length *
+          spec.tasks.length *
+          points *
+          spec.seeds.length,
+      );
+    }
+  });
+
+  it("paper.yaml is the paper's protocol: 7 tasks, 3 seeds, 1000 episodes, evaluation every 10, action repeat 4, Table 10's CEM", () => {
+    const { cells } = planStudy(readStudyFile(join(dir, 'paper.yaml')));
+    expect(new Set(cells.map((c) => c.task)).size).toBe(7);
+    expect(new Set(cells.map((c) => c.seed))).toEqual(new Set([0, 1, 2]));
+    expect(new Set(cells.map((c) => c.design))).toEqual(
+      new Set(['R', 'OTOR', 'OTLR', 'LTLR', 'LTOR', 'oracle']),
+    );
+    const ltlr = cells.find((c) => c.design === 'LTLR')?.cell?.config.run as PlanetRunConfig;
+    expect(ltlr.agent).toBe('planet');
+    expect([ltlr.actionRepeat, ltlr.maxEpisodes, ltlr.evalEvery]).toEqual([4, 1000, 10]);
+    expect(ltlr.planner).toEqual({ horizon: 12, iterations: 10, candidates: 128, topK: 12 });
   });
 });
