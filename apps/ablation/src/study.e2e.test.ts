@@ -92,8 +92,12 @@ describe('a debug study end to end', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    run.stdout?.on('data', (chunk) => (output += chunk));
-    run.stderr?.on('data', (chunk) => (output += chunk));
+    run.stdout?.on('data', (chunk) => {
+      output += chunk;
+    });
+    run.stderr?.on('data', (chunk) => {
+      output += chunk;
+    });
     const runEnded = exited(run);
     const victim = await waitFor(() => {
       for (const cell of cellDirs()) {
