@@ -34,7 +34,12 @@ export async function learningCurvesFigure(
   const table = onlineScoreTable(onTask);
   const references: ReferenceLine[] = [];
   const seen = new Set<string>();
+  // The paper's scores are returns of whole 1000-step episodes: no reference beside shorter ones.
+  const wholeEpisodes = onTask.every((g) =>
+    g.cells.every((c) => !c.planned.cell || c.planned.cell.config.run.episodeSteps === null),
+  );
   onTask.forEach((g, i) => {
+    if (!wholeEpisodes) return;
     const paper = table.rows[i][7];
     if (typeof paper === 'number' && !seen.has(g.baseDesign)) {
       seen.add(g.baseDesign);

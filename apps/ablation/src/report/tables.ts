@@ -100,7 +100,7 @@ export function onlineScoreTable(groups: readonly CellGroup[]): ReportTable {
     name: 'table5-online',
     title: 'Table 5: online score after training (mean and sample std over seeds)',
     caption:
-      "Score = return of the last evaluation. Paper: 1000 episodes, 3 seeds, CEM, action repeat 4; difference = ours - paper's mean. The paper's Oracle row has no std.",
+      "Score = return of the last evaluation. Paper: 1000 episodes, 3 seeds, CEM, action repeat 4; difference = ours - paper's mean, meaningful only for whole 1000-step episodes after the paper's budget. The paper's Oracle row has no std.",
     columns: [...ID_COLUMNS, 'seeds done', 'mean', 'std', 'paper mean', 'paper std', 'difference'],
     rows,
   };
