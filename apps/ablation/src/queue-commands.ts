@@ -57,6 +57,12 @@ const WORKER_FLAGS: Record<string, FlagSpec> = {
   concurrency: { type: 'int', doc: 'cells run at once by this worker', default: 1, min: 1 },
   ...QUEUE_FLAGS,
   name: { type: 'string', doc: 'worker name shown by status (default HOST:PID)' },
+  'lock-seconds': {
+    type: 'float',
+    doc: "queue lock of a job: a lost worker's cell is handed to another after about this long",
+    default: 30,
+    min: 1,
+  },
 };
 const WORKER_USAGE =
   'usage: vmbrl-ablation worker --queue URL --runs DIR [--concurrency N] [--queue-name Q]';
@@ -81,6 +87,8 @@ export async function workerCommand(argv: string[]): Promise<number> {
       validate: validateCellConfig,
       signal: stop.signal,
       ...(flags.name ? { name: flags.name as string } : {}),
+      lockDurationMs: (flags['lock-seconds'] as number) * 1000,
+      stalledIntervalMs: (flags['lock-seconds'] as number) * 1000,
       log: (line) => console.log(`[worker] ${line}`),
     });
     await running.closed;

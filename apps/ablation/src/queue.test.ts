@@ -127,6 +127,61 @@ describe('vmbrl-ablation on a Redis queue', () => {
     expect(ranBy.size).toBe(2); // both workers took cells
   }, 300_000);
 
+  it('hands the cell of a worker killed with -9 to another, which resumes it from its checkpoint', async () => {
+    const single = join(dir, 'single.yaml');
+    writeFileSync(
+      single,
+      STUDY.replace('designs: [LTLR, oracle]', 'designs: [LTLR]')
+        .replace('seeds: [0, 1]', 'seeds: [3]')
+        .replace('maxEpisodes: 3', 'maxEpisodes: 6'),
+    );
+    const runs = join(dir, 'runs-killed');
+    const local = join(dir, 'runs-uninterrupted');
+    const target = ['--queue', redis.url, '--queue-name', 'killed'];
+    expect((await cli('run', single, ...target, '--runs', runs)).status).toBe(0);
+    const [id] = cellIds((await cli('plan', single, '--runs', runs)).stdout);
+    const startWorker = (name: string) =>
+      spawn(
+        process.execPath,
+        [CLI, 'worker', ...target, '--runs', runs, '--name', name, '--lock-seconds', '2'],
+        {
+          stdio: 'ignore',
+        },
+      );
+    const uninterrupted = cli('run', single, '--runs', local);
+    const first = startWorker('doomed');
+    const checkpointed = () => {
+      try {
+        return json(join(runs, id, 'checkpoint', 'state.json')).episodes >= 3;
+      } catch {
+        return false;
+      }
+    };
+    await until(checkpointed, 'the first worker to checkpoint 3 episodes');
+    first.kill('SIGKILL');
+    const second = startWorker('rescuer');
+    await until(() => {
+      try {
+        return json(join(runs, id, 'cell-status.json')).state === 'done';
+      } catch {
+        return false;
+      }
+    }, 'the second worker to finish the cell');
+    const status = await cli('status', single, ...target);
+    second.kill('SIGTERM');
+    await new Promise((resolve) => second.once('close', resolve));
+    expect((await uninterrupted).status).toBe(0);
+
+    expect(status.stdout).toMatch(/done 1, failed 0, retried 1/);
+    const log = readFileSync(join(runs, id, 'cell.log'), 'utf8');
+    expect(log.match(/^--- \S+ pid \d+ on /gm)).toHaveLength(2); // started twice, resumed once
+    const rows = metricsWithoutTimes(join(runs, id)) as { kind: string; episode?: number }[];
+    expect(rows.filter((r) => r.kind === 'episode').map((r) => r.episode)).toEqual([
+      1, 2, 3, 4, 5, 6,
+    ]);
+    expect(rows).toEqual(metricsWithoutTimes(join(local, id)));
+  }, 300_000);
+
   it('queues each cell once: enqueuing twice adds nothing, a new seed adds only its cells', async () => {
     const runs = join(dir, 'runs-twice');
     const target = ['--queue', redis.url, '--queue-name', 'twice', '--runs', runs];
