@@ -6,6 +6,7 @@
  * or adding a seed or a task never renames or reruns a cell that exists.
  */
 import {
+  type AgentKind,
   type RunConfig,
   agentStepsPerEpisode,
   resolveRunConfig,
@@ -108,8 +109,7 @@ export function planStudy(file: StudyFile, options: PlanOptions = {}): StudyPlan
               continue;
             }
             // The more specific a layer, the later it applies.
-            const run = resolveCell(file, recipe.agent, task, seed, scale, [
-              { key: [], values: recipe.settings },
+            const run = resolveCell(file, recipe, task, seed, scale, [
               { key: ['settings'], values: spec.settings },
               {
                 key: ['behaviour_settings', behaviour],
@@ -155,15 +155,16 @@ export function pointLabel(point: Record<string, unknown>): string {
 /** The agent's preset config with the layers applied in order, scaled, and validated. */
 function resolveCell(
   file: StudyFile,
-  agent: RunConfig['agent'],
+  recipe: { agent: AgentKind; overrides: Record<string, unknown> },
   task: string,
   seed: number,
   scale: number,
   layers: SettingsLayer[],
 ): RunConfig {
+  const { agent } = recipe;
   let config: RunConfig;
   try {
-    config = resolveRunConfig(agent, file.spec.preset, task, seed);
+    config = resolveRunConfig(agent, file.spec.preset, task, seed, recipe.overrides);
   } catch (error) {
     return file.fail(['tasks'], `${agent} on ${task}: ${(error as Error).message}`);
   }

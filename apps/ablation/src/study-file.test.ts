@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type PlanetRunConfig, resolveRunConfig } from '@vmbrl/agents';
-import { UsageError, exitCodeOf } from '@vmbrl/core';
+import { type PlanetRunConfig, type RunConfig, resolveRunConfig } from '@vmbrl/agents';
+import { type Overlay, UsageError, exitCodeOf } from '@vmbrl/core';
 import { cellId } from '@vmbrl/sweep';
 import { describe, expect, it } from 'vitest';
 import { planStudy } from './plan.js';
@@ -15,7 +15,7 @@ designs:
   - name: LTLR-rnn
     design: LTLR
     settings:
-      model.variant: rnn
+      model.model.variant: rnn
 tasks: [cartpole-swingup]
 seeds: [0, 1]
 settings:
@@ -47,11 +47,12 @@ describe('study files', () => {
       ['LTLR-rnn', 0],
       ['LTLR-rnn', 1],
     ]);
-    const expected = resolveRunConfig('planet', 'debug', 'cartpole-swingup', 1, {
+    const expected = resolveRunConfig('study', 'debug', 'cartpole-swingup', 1, {
+      design: 'LTLR',
       maxEpisodes: 6,
       evalEvery: 2,
-      model: { variant: 'rnn' },
-    });
+      model: { model: { variant: 'rnn' } },
+    } as Overlay<RunConfig>);
     expect(cells[3].cell?.config.run).toEqual(expected);
     expect(cells[3].cell?.id).toBe(cellId({ protocol: 'online', run: expected }));
     expect(new Set(runnable.map((c) => c.id)).size).toBe(4);
@@ -67,15 +68,15 @@ describe('study files', () => {
   });
 
   it('sweeps the product of its axes and scales budgets', () => {
-    const text = `${GOOD}sweep:\n  planner.horizon: [4, 8]\n  model.freeNats: [1, 3]\n`;
+    const text = `${GOOD}sweep:\n  planner.horizon: [4, 8]\n  model.model.freeNats: [1, 3]\n`;
     const { cells } = plan(text);
     expect(cells).toHaveLength(2 * 2 * 4);
     expect(new Set(cells.map((c) => c.point))).toEqual(
       new Set([
-        'planner.horizon=4, model.freeNats=1',
-        'planner.horizon=4, model.freeNats=3',
-        'planner.horizon=8, model.freeNats=1',
-        'planner.horizon=8, model.freeNats=3',
+        'planner.horizon=4, model.model.freeNats=1',
+        'planner.horizon=4, model.model.freeNats=3',
+        'planner.horizon=8, model.model.freeNats=1',
+        'planner.horizon=8, model.model.freeNats=3',
       ]),
     );
     const scaled = plan(GOOD, 0.5).cells[0].cell?.config.run;
@@ -84,19 +85,24 @@ describe('study files', () => {
   });
 
   it('lists the designs this build cannot run as unavailable, with the reason', () => {
-    const { cells, runnable } = plan(GOOD.replace('  - LTLR\n', '  - LTLR\n  - R\n'));
-    const r = cells.filter((c) => c.design === 'R');
+    const text =
+      'name: t\npreset: debug\nbehaviours: [cem, actor-critic]\ndesigns: [LTLR, R]\ntasks: [cartpole-swingup]\nseeds: [0, 1]\n';
+    const { cells, runnable } = plan(text);
+    const r = cells.filter((c) => c.design === 'R' && c.behaviour === 'actor-critic');
     expect(r).toHaveLength(2);
     expect(r[0].cell).toBeNull();
-    expect(r[0].unavailable).toMatch(/study agent/);
-    expect(runnable).toHaveLength(4);
+    expect(r[0].unavailable).toMatch(/plans with CEM/);
+    // LTLR and R under CEM are the study agent; LTLR under the actor-critic is Dreamer.
+    const ltlr = cells.find((c) => c.design === 'LTLR' && c.behaviour === 'cem');
+    expect(ltlr?.cell?.config.run.agent).toBe('study');
+    expect(runnable).toHaveLength(2 * 3);
   });
 
   it('names the file, line, key and what is allowed for bad input', () => {
     const cases: [string, RegExp][] = [
       [
         GOOD.replace('  - LTLR\n', '  - LTXR\n'),
-        /study.yaml:4: designs\[0\]: unknown design 'LTXR'; allowed: LTLR, LTOR/,
+        /study.yaml:4: designs\[0\]: unknown design 'LTXR'; allowed: R, OTOR, OTLR, LTOR, LTLR, oracle, PlaNet/,
       ],
       [
         GOOD.replace('design: LTLR', 'design: Q'),
@@ -117,11 +123,11 @@ describe('study files', () => {
       ],
       [
         GOOD.replace('model.variant: rnn', 'model.variant: lstm'),
-        /study.yaml:8: designs\[1\].settings.model.variant: .*variant = "lstm" is invalid; allowed: rssm, ssm, rnn/,
+        /study.yaml:8: designs\[1\].settings.model.model.variant: .*variant = "lstm" is invalid; allowed: rssm, ssm, rnn/,
       ],
       [
         GOOD.replace('model.variant: rnn', 'model.variant: 3'),
-        /study.yaml:8: .*model.variant=3: the field holds a string/,
+        /study.yaml:8: .*model.model.variant=3: the field holds a string/,
       ],
       [
         `${GOOD}colour: red\n`,
@@ -169,7 +175,7 @@ describe('the shipped study files', () => {
       new Set(['R', 'OTOR', 'OTLR', 'LTLR', 'LTOR', 'oracle']),
     );
     const ltlr = cells.find((c) => c.design === 'LTLR')?.cell?.config.run as PlanetRunConfig;
-    expect(ltlr.agent).toBe('planet');
+    expect([ltlr.agent, (ltlr as unknown as { design: string }).design]).toEqual(['study', 'LTLR']);
     expect([ltlr.actionRepeat, ltlr.maxEpisodes, ltlr.evalEvery]).toEqual([4, 1000, 10]);
     expect(ltlr.planner).toEqual({ horizon: 12, iterations: 10, candidates: 128, topK: 12 });
   });

@@ -87,7 +87,7 @@ describe('a debug study end to end', () => {
     expect(plan.status).toBe(0);
     expect(plan.stdout).toMatch(/cells 4: 0 done, 0 partial, 0 failed, 4 new/);
 
-    // Run with 2 jobs; kill one PlaNet cell's program once it has checkpointed an episode.
+    // Run with 2 jobs; kill one LTLR cell's program once it has checkpointed an episode.
     const run = spawn(process.execPath, [CLI, 'run', study, '--runs', runs, '--jobs', '2'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -108,10 +108,10 @@ describe('a debug study end to end', () => {
             return undefined;
           }
         })();
-        if (config?.agent === 'planet' && checkpointEpisodes(cell) >= 2) return cell;
+        if (config?.design === 'LTLR' && checkpointEpisodes(cell) >= 2) return cell;
       }
       return undefined;
-    }, 'a PlaNet cell with a checkpoint');
+    }, 'an LTLR cell with a checkpoint');
     const lease = json(join(runs, victim, 'run.lock'));
     const program = (lease.pids as number[]).find((pid) => pid !== lease.pid);
     expect(program).toBeDefined();
@@ -156,9 +156,9 @@ describe('a debug study end to end', () => {
     // Table 5 recomputed from metrics.jsonl: last eval return per seed, mean and sample std.
     const byDesign = new Map<string, number[]>();
     for (const cell of cellDirs()) {
-      const { agent } = json(join(runs, cell, 'cell.json')).config.run;
+      const { design: ran } = json(join(runs, cell, 'cell.json')).config.run;
       const evals = jsonl(join(runs, cell, 'metrics.jsonl')).filter((row) => row.kind === 'eval');
-      const design = agent === 'planet' ? 'LTLR' : 'oracle';
+      const design = ran === 'LTLR' ? 'LTLR' : 'oracle';
       byDesign.set(design, [...(byDesign.get(design) ?? []), evals[evals.length - 1].return]);
     }
     const table5 = csv(join(out, 'table5-online.csv'));
@@ -172,10 +172,10 @@ describe('a debug study end to end', () => {
       expect(Number(row?.['paper mean'])).toBe(design === 'LTLR' ? 341 : 394); // cartpole-swingup
       expect(Number(row?.difference)).toBeCloseTo(m - Number(row?.['paper mean']), 1);
     }
-    // Table 6: PlaNet's parameters from the checkpoint's bytes (float32), the oracle has none.
+    // Table 6: LTLR's parameters from the checkpoint's bytes (float32), the oracle has none.
     const table6 = csv(join(out, 'table6-cost.csv'));
     const planetCell = cellDirs().find(
-      (cell) => json(join(runs, cell, 'cell.json')).config.run.agent === 'planet',
+      (cell) => json(join(runs, cell, 'cell.json')).config.run.design === 'LTLR',
     ) as string;
     const model = json(join(runs, planetCell, 'checkpoint', 'agent', 'model', 'manifest.json'));
     const floats = (model.tensors as { byteLength: number }[]).reduce(

@@ -40,14 +40,16 @@ const NOT_COVERED: { what: string; needs: (plan: StudyPlan) => string | null }[]
   {
     what: 'Figs. 4 and 6 (image-target masks)',
     needs: (plan) =>
-      'model.imageLossMask' in plan.file.spec.sweep
+      'model.model.imageLossMask' in plan.file.spec.sweep
         ? null
-        : 'a sweep over model.imageLossMask (studies/image-masks.yaml); its rows appear in Table 5 by point',
+        : 'a sweep over model.model.imageLossMask (studies/image-masks.yaml); its rows appear in Table 5 by point',
   },
   {
     what: 'Fig. 7 (shared or separate latent)',
-    needs: () =>
-      'a switch between a shared and a separate latent, which no agent of this build has',
+    needs: (plan) =>
+      'model.shareLatent' in plan.file.spec.sweep
+        ? null
+        : 'a sweep over model.shareLatent (studies/shared-latent.yaml); its rows appear in Table 5 by point',
   },
 ];
 
