@@ -89,7 +89,7 @@ describe('vmbrl-online', () => {
       [['--minute', '3'], 'unknown flag --minute; allowed: --agent, --task'],
       [
         ['train'],
-        "unknown command 'train'; allowed: presets, compare, evaluate, doctor, selfcheck",
+        "unknown command 'train'; allowed: presets, compare, evaluate, doctor, export, selfcheck",
       ],
       [['--out', ''], '--out "" is not allowed; give a run directory'],
       [['doctor'], '0 arguments given; allowed: RUN_DIR (1)'],

@@ -1,14 +1,25 @@
-import { type FlagSpec, UsageError, helpText, parseFlags, runMain, wantsHelp } from '@vmbrl/core';
+import {
+  type FlagSpec,
+  UsageError,
+  helpText,
+  parseFlags,
+  runMain,
+  versionText,
+  wantsHelp,
+  wantsVersion,
+} from '@vmbrl/core';
 /**
  * vmbrl-online: train any agent online (`vmbrl-online --agent planet --task ...`),
  * `vmbrl-online presets` (an agent's config fields per preset), `vmbrl-online compare` (several
  * runs on one plot and in one table), `vmbrl-online evaluate` (a trained run's checkpoint, or a
- * random policy, over N fresh episodes), and `vmbrl-online selfcheck`, the installation check.
+ * random policy, over N fresh episodes), `vmbrl-online export` (a checkpoint's weights as .npz),
+ * and `vmbrl-online selfcheck`, the installation check.
  */
 import { listTasks } from '@vmbrl/envs';
 import { compareCommand } from './compare.js';
 import { doctorCommand } from './doctor.js';
 import { evaluateCommand } from './evaluate.js';
+import { exportCommand } from './export.js';
 import { presetsCommand } from './presets.js';
 import { selfCheck } from './selfcheck.js';
 import { train, trainHelp } from './train.js';
@@ -28,6 +39,10 @@ const USAGE = 'usage: vmbrl-online selfcheck [flags]';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (wantsVersion(argv)) {
+    console.log(versionText('vmbrl-online', import.meta.url));
+    return 0;
+  }
   if (command === undefined || command === 'help' || (command.startsWith('-') && wantsHelp(argv))) {
     console.log(trainHelp(argv));
     return command === undefined ? 2 : 0;
@@ -37,9 +52,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'compare') return compareCommand(rest);
   if (command === 'evaluate') return evaluateCommand(rest);
   if (command === 'doctor') return doctorCommand(rest);
+  if (command === 'export') return exportCommand(rest);
   if (command !== 'selfcheck') {
     throw new UsageError(
-      `unknown command '${command}'; allowed: presets, compare, evaluate, doctor, selfcheck, or flags to train (--help)`,
+      `unknown command '${command}'; allowed: presets, compare, evaluate, doctor, export, selfcheck, or flags to train (--help)`,
     );
   }
   if (wantsHelp(rest)) {

@@ -100,11 +100,14 @@ describe('vmbrl-online compare', () => {
     const lines = result.stdout.split('\n');
     // by hand: finals 40, 50, 40 -> mean 130 / 3 = 43.33, deviations -3.33, 6.67, -3.33 ->
     // std sqrt((11.11 + 44.44 + 11.11) / 2) = sqrt(33.33) = 5.77; bests are the finals here.
+    // IQM of 3 seeds = mean; bootstrap ends: P(all 40) = 8/27, P(all 50) = 1/27, both > 2.5%.
     expect(lines[2]).toBe(
-      '| PlaNet quick | 3 | 1,200–2,500 | 43.3 ± 5.8 | 43.3 ± 5.8 | seed 0: 40.0 (2,000 / 2,000); seed 1: 50.0 (2,000 / 2,500); seed 2: 40.0 (1,000 / 1,200) |',
+      '| PlaNet quick | 3 | 1,200–2,500 | 43.3 ± 5.8 | 43.3 [40.0, 50.0] | 43.3 ± 5.8 | seed 0: 40.0 (2,000 / 2,000); seed 1: 50.0 (2,000 / 2,500); seed 2: 40.0 (1,000 / 1,200) |',
     );
-    expect(lines[3]).toBe('| Random | 1 | 2,000 | 12.0 | 12.0 | seed 0: 12.0 (2,000 / 2,000) |');
-    expect(lines[4]).toBe('| random policy (reference) | | | 26.6 | | |');
+    expect(lines[3]).toBe(
+      '| Random | 1 | 2,000 | 12.0 | 12.0 | 12.0 | seed 0: 12.0 (2,000 / 2,000) |',
+    );
+    expect(lines[4]).toBe('| random policy (reference) | | | 26.6 | | | |');
     expect(result.stdout).toContain(`plot         ${out}.svg\n             ${out}.png\n`);
     expect(existsSync(`${out}.svg`)).toBe(true);
     expect(existsSync(`${out}.png`)).toBe(true);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -144,4 +145,53 @@ describe('vmbrl-online evaluate', () => {
       'vmbrl-online: evaluate needs --out RUN_DIR (the run directory to evaluate)',
     );
   });
+
+  it('export: the best and latest checkpoints as .npz, one array per variable', async () => {
+    // The debug run keeps the newest 3 checkpoints and the best evaluation's (of 2).
+    expect(readdirSync(join(out, 'checkpoints')).sort()).toEqual([
+      'best',
+      'episode-000002',
+      'episode-000003',
+      'episode-000004',
+    ]);
+    const evals = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .filter((r) => r.kind === 'eval');
+    const top = evals.reduce((a, b) => (b.return > a.return ? b : a));
+    const best = JSON.parse(readFileSync(join(out, 'checkpoints/best/best.json'), 'utf8'));
+    expect(best).toEqual({ evalReturn: top.return, episodes: top.episode, envSteps: top.step });
+
+    const exported = await cli(['export', '--out', out, '--checkpoint=best']);
+    expect(exported.status, exported.stderr).toBe(0);
+    const file = join(out, 'exports', 'best.npz');
+    expect(exported.stdout).toContain(`written      ${file}`);
+    // numpy reads it; the arrays are the manifest's variables (optimiser moments left out).
+    const manifest = JSON.parse(
+      readFileSync(join(out, 'checkpoints/best/agent/model/manifest.json'), 'utf8'),
+    );
+    const expected = Object.fromEntries(
+      manifest.tensors
+        .filter((t: { name: string }) => !t.name.startsWith('optimizer/'))
+        .map((t: { name: string; shape: number[] }) => [`model/${t.name}`, t.shape]),
+    );
+    const python = spawnSync(
+      'python3',
+      [
+        '-c',
+        'import json,sys,numpy as n; z=n.load(sys.argv[1]); print(json.dumps({k: list(z[k].shape) for k in z.files}))',
+        file,
+      ],
+      { encoding: 'utf8' },
+    );
+    // .ci/run installs python3-numpy; a missing numpy fails here rather than passing unchecked.
+    expect(python.status, python.stderr).toBe(0);
+    expect(JSON.parse(python.stdout)).toEqual(expected);
+    const bad = await cli(['export', '--out', out, '--checkpoint', 'last']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toBe(
+      'vmbrl-online: --checkpoint last is invalid; allowed: latest, best, or episode-NNNNNN (six digits)',
+    );
+  }, 120_000);
 });

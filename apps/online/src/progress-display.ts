@@ -1,6 +1,8 @@
 /**
  * The progress display on stderr: one updating line on a terminal, a line every `intervalMs`
  * otherwise (logs, CI). Formatting only; the numbers come from `runOnline`'s progress snapshots.
+ * Every field is labelled; on a terminal the line fits its width, the least important fields
+ * going first, the phase and the ETA never.
  */
 import type { OnlineProgress } from '@vmbrl/agents';
 
@@ -21,26 +23,80 @@ export function duration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-/** One line describing a snapshot. */
-export function formatProgress(p: OnlineProgress, maxEpisodes: number | null): string {
-  const parts = [
-    `${p.phase.padEnd(7)} ep ${p.episodes}${maxEpisodes !== null ? `/${maxEpisodes}` : ''}${p.episodeStep ? ` (step ${p.episodeStep})` : ''}`,
-    `${compact(p.envSteps)} env steps`,
-    `${compact(p.updates)} updates${p.updatesPerSecond !== null ? ` (${p.updatesPerSecond.toFixed(1)}/s)` : ''}`,
+/** One field of the line: lower `keep` goes first when the line is too wide. */
+interface Field {
+  text: string;
+  keep: number;
+}
+
+const SEPARATOR = ' | ';
+
+/** The labelled fields of a snapshot, in display order. */
+export function progressFields(p: OnlineProgress, maxEpisodes: number | null): Field[] {
+  const fields: Field[] = [
+    { text: p.phase, keep: 100 },
+    { text: `ep ${p.episodes}${maxEpisodes !== null ? `/${maxEpisodes}` : ''}`, keep: 90 },
   ];
+  if (p.episodeStep) fields.push({ text: `step ${p.episodeStep}`, keep: 10 });
+  fields.push({ text: `env steps ${compact(p.envSteps)}`, keep: 50 });
+  fields.push({ text: `updates ${compact(p.updates)}`, keep: 45 });
+  if (p.updatesPerSecond !== null) {
+    fields.push({ text: `${p.updatesPerSecond.toFixed(1)} upd/s`, keep: 20 });
+  }
   const l = p.lastLosses;
   if (l && typeof l.loss === 'number') {
+    fields.push({ text: `loss ${compact(l.loss)}`, keep: 60 });
     const terms = ['image', 'reward', 'kl']
       .filter((k) => typeof l[k] === 'number')
       .map((k) => `${k} ${compact(l[k] as number)}`);
-    parts.push(`loss ${compact(l.loss)}${terms.length ? ` (${terms.join(' ')})` : ''}`);
+    if (terms.length > 0) fields.push({ text: terms.join(' '), keep: 5 });
   }
-  if (p.lastReturn !== null) parts.push(`return ${p.lastReturn.toFixed(1)}`);
-  parts.push(`eval ${p.lastEvalReturn === null ? '-' : p.lastEvalReturn.toFixed(1)}`);
-  parts.push(
-    `${(100 * p.fractionDone).toFixed(0)}% ${duration(p.elapsedSeconds)} ETA ${p.etaSeconds === null ? '?' : duration(p.etaSeconds)}`,
-  );
-  return parts.join(' | ');
+  if (p.lastReturn !== null) fields.push({ text: `return ${p.lastReturn.toFixed(1)}`, keep: 70 });
+  fields.push({
+    text: `eval return ${p.lastEvalReturn === null ? '-' : p.lastEvalReturn.toFixed(1)}`,
+    keep: 80,
+  });
+  fields.push({ text: `done ${(100 * p.fractionDone).toFixed(0)}%`, keep: 40 });
+  fields.push({ text: `elapsed ${duration(p.elapsedSeconds)}`, keep: 30 });
+  fields.push({
+    text: `ETA ${p.etaSeconds === null ? '?' : duration(p.etaSeconds)}`,
+    keep: 100,
+  });
+  return fields;
+}
+
+/**
+ * The fields joined, without the least important ones while the line is wider than `width`
+ * (no limit when null); the phase and the ETA stay, and when even they do not fit the phase is
+ * cut, never the ETA.
+ */
+export function fitFields(fields: readonly Field[], width: number | null): string {
+  const kept = [...fields];
+  const join = () => kept.map((f) => f.text).join(SEPARATOR);
+  if (width === null) return join();
+  while (join().length > width) {
+    const droppable = kept.filter((f) => f.keep < 100);
+    if (droppable.length === 0) break;
+    const least = droppable.reduce((a, b) => (b.keep < a.keep ? b : a));
+    kept.splice(kept.indexOf(least), 1);
+  }
+  const line = join();
+  if (line.length <= width) return line;
+  const eta = kept.at(-1)?.text ?? '';
+  const head = kept
+    .slice(0, -1)
+    .map((f) => f.text)
+    .join(SEPARATOR);
+  return `${head.slice(0, Math.max(0, width - eta.length - 1))} ${eta}`.slice(-width);
+}
+
+/** One line describing a snapshot, at most `width` characters (no limit when null). */
+export function formatProgress(
+  p: OnlineProgress,
+  maxEpisodes: number | null,
+  width: number | null = null,
+): string {
+  return fitFields(progressFields(p, maxEpisodes), width);
 }
 
 /** Writes progress lines to a stream, throttled. */
@@ -60,11 +116,13 @@ export class ProgressDisplay {
     const always = progress.phase === 'done';
     if (!always && now - this.lastWrite < this.intervalMs) return;
     this.lastWrite = now;
-    this.lastLine = formatProgress(progress, this.maxEpisodes);
     if (this.stream.isTTY) {
+      // One column short of the width: a full line would wrap on some terminals.
       const width = Math.max(20, (this.stream.columns ?? 120) - 1);
-      this.stream.write(`\r\x1b[2K${this.lastLine.slice(0, width)}`);
+      this.lastLine = formatProgress(progress, this.maxEpisodes, width);
+      this.stream.write(`\r\x1b[2K${this.lastLine}`);
     } else {
+      this.lastLine = formatProgress(progress, this.maxEpisodes);
       this.stream.write(`${this.lastLine}\n`);
     }
   }

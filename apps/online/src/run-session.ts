@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { OnlineProgress, RunLoopResult } from '@vmbrl/agents';
 import { type FlagSpec, UsageError } from '@vmbrl/core';
 import type { BackendName } from '@vmbrl/tensor';
+import { closingLines } from './closing.js';
 import { ProgressDisplay } from './progress-display.js';
 
 /** Flags every training command takes: budgets, and what `runSession` reads itself. */
@@ -119,13 +120,7 @@ export async function runSession(options: SessionOptions): Promise<number> {
       maxMinutes: flags.minutes as number | undefined,
     });
     display.finish();
-    const s = result.state;
-    console.log(`episodes     ${s.episodes} (${s.envSteps} env steps, ${s.updates} updates)`);
-    console.log(`eval return  ${s.lastEvalReturn === null ? '-' : s.lastEvalReturn.toFixed(1)}`);
-    if (result.stoppedBy !== 'budget') {
-      console.log('resume       run the same command again to continue from the last checkpoint');
-    }
-    console.log(`report       ${result.reportPath}`);
+    for (const line of closingLines(out, result)) console.log(line);
     return result.stoppedBy === 'signal' ? SIGNAL_EXIT_CODES[stoppedBy] : 0;
   } finally {
     display.finish();

@@ -87,7 +87,9 @@ export const TRAIN_USAGE = `usage: vmbrl-online [--agent ${AGENT_KINDS.join('|')
        vmbrl-online compare --group "LABEL=RUN_DIR,..." [--group ...] --out BASE (compare --help)
        vmbrl-online evaluate --out RUN_DIR [--episodes 10] [--policy agent|agent-noise|random] (evaluate --help)
        vmbrl-online doctor RUN_DIR [--repair] (doctor --help)
-       vmbrl-online selfcheck (selfcheck --help)`;
+       vmbrl-online export --out RUN_DIR [--checkpoint latest|best] [--to FILE.npz] (export --help)
+       vmbrl-online selfcheck (selfcheck --help)
+       vmbrl-online --version`;
 
 /** Which agents each shortcut flag applies to. */
 const FLAG_AGENTS: Record<string, readonly AgentKind[]> = {

@@ -38,7 +38,14 @@ export type {
   PresetBody,
 } from './loop/definition.js';
 export { type RunLoopOptions, type RunLoopResult, runLoop } from './loop/run.js';
-export type { Budget, OnlinePhase, OnlineProgress } from './loop/progress.js';
+export {
+  type Budget,
+  type EtaInput,
+  type IterationMark,
+  type OnlinePhase,
+  type OnlineProgress,
+  estimateEta,
+} from './loop/progress.js';
 export { playEpisode, Interrupted, type EpisodeMode, type PlayedEpisode } from './loop/episodes.js';
 export {
   type LoopState,
@@ -56,7 +63,17 @@ export {
 } from './loop/run-start.js';
 export { type DoctorReport, type RunProblem, doctorRun } from './loop/doctor.js';
 export {
+  type BestCheckpoint,
+  CHECKPOINTS_DIR,
+  episodeCheckpointName,
+  exportCheckpointNpz,
+  readBestCheckpoint,
+  retainCheckpoint,
+} from './loop/checkpoints.js';
+export {
+  EVALUATION_VIDEOS,
   VIDEO_FILES,
+  evaluationVideoPath,
   writeEpisodeVideo,
   writeOpenLoopVideo,
   writeReport,

@@ -69,6 +69,24 @@ describe('parseFlags', () => {
     expect(text).toContain('--seed');
     expect(text).toContain('(default cartpole-swingup)');
   });
+
+  it('lists the choices of an enum flag under it, wrapped at 100 columns', () => {
+    const choices = Array.from({ length: 30 }, (_, i) => `choice-${i}`);
+    const text = helpText('usage: x', { ...specs, pick: { type: 'enum', doc: 'd', choices } });
+    const lines = text.split('\n');
+    const task = lines.findIndex((l) => l.startsWith('  --task'));
+    expect(lines[task + 1]?.trim()).toBe('one of: cartpole-swingup, walker-walk');
+    const pick = lines.findIndex((l) => l.startsWith('  --pick'));
+    const listed = lines
+      .slice(pick + 1)
+      .filter((l) => !l.trimStart().startsWith('--'))
+      .join(' ')
+      .replace('one of:', '')
+      .split(',')
+      .map((c) => c.trim());
+    expect(listed).toEqual(choices);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
+  });
 });
 
 describe('parseCommand', () => {

@@ -170,9 +170,28 @@ export function helpText(usage: string, specs: Record<string, FlagSpec>): string
   for (const [name, spec] of Object.entries(specs)) {
     const dflt = spec.default !== undefined ? ` (default ${spec.default})` : '';
     lines.push(`  ${`--${name}`.padEnd(width)}  ${spec.doc}${dflt}`);
+    if (spec.type === 'enum' && spec.choices) {
+      lines.push(...wrapList('one of: ', spec.choices, ' '.repeat(width + 4)));
+    }
   }
   lines.push(`  ${'--help, -h'.padEnd(width)}  print this help and exit`);
   return lines.join('\n');
+}
+
+/** `prefix` and the items joined by commas, wrapped at 100 columns, each line indented. */
+function wrapList(prefix: string, items: readonly string[], indent: string): string[] {
+  const lines: string[] = [];
+  let line = `${indent}${prefix}`;
+  items.forEach((item, i) => {
+    const text = `${item}${i < items.length - 1 ? ',' : ''}`;
+    if (line.length + text.length > 100 && line.trim() !== prefix.trim()) {
+      lines.push(line.trimEnd());
+      line = `${indent}${' '.repeat(prefix.length)}`;
+    }
+    line += `${text} `;
+  });
+  lines.push(line.trimEnd());
+  return lines;
 }
 
 /**

@@ -20,3 +20,4 @@ export * from './stats.js';
 export * from './presets.js';
 export * from './cli.js';
 export * from './config-set.js';
+export * from './version.js';

@@ -15,7 +15,9 @@ import {
   helpText,
   parseFlags,
   splitSeed,
+  versionText,
   wantsHelp,
+  wantsVersion,
   writeGif,
   writePng,
 } from '@vmbrl/core';
@@ -116,8 +118,16 @@ export async function main(
 ): Promise<number> {
   try {
     const [command, ...rest] = argv;
+    if (wantsVersion(argv)) {
+      log(versionText('vmbrl-envs', import.meta.url));
+      return 0;
+    }
     if (command === '--help' || command === '-h' || wantsHelp(rest)) {
-      log(command === 'random' ? helpText(USAGE, RANDOM_FLAGS) : USAGE);
+      log(
+        command === 'random'
+          ? helpText(USAGE, RANDOM_FLAGS)
+          : `${USAGE}\n       vmbrl-envs --version\n\ntasks: ${listTasks().join(', ')}`,
+      );
       return 0;
     }
     if (command === 'list') {

@@ -184,6 +184,9 @@ describe('compareRuns', () => {
     expect(planet.final.mean).toBeCloseTo(30, 12);
     expect(planet.final.std).toBeCloseTo(6, 12);
     expect(planet.final.n).toBe(3);
+    // IQM of 3 seeds is their mean; each end of its bootstrap interval is an atom of
+    // probability 1/27 > 2.5% (all three resampled values the lowest, or the highest).
+    expect(planet.finalIqm).toEqual({ value: 30, lo: 24, hi: 36, n: 3 });
     // bests 30, 42, 24 -> mean 32, deviations -2, 10, -8 -> std sqrt(168 / 2) = sqrt(84)
     expect(planet.best.mean).toBeCloseTo(32, 12);
     expect(planet.best.std).toBeCloseTo(Math.sqrt(84), 12);
@@ -248,13 +251,15 @@ describe('summaryMarkdown', () => {
     });
     const lines = summaryMarkdown(summary).split('\n');
     expect(lines[0]).toBe(
-      '| method | seeds | env steps | final eval return | best eval return | final eval per seed (eval step / steps reached) |',
+      '| method | seeds | env steps | final eval return | final IQM [95% CI] | best eval return | final eval per seed (eval step / steps reached) |',
     );
     expect(lines[2]).toBe(
-      '| PlaNet \\| quick | 3 | 2,500–3,050 | 30.0 ± 6.0 | 32.0 ± 9.2 | seed 0: 30.0 (3,000 / 3,050); seed 1: 36.0 (3,000 / 3,000); seed 2: 24.0 (2,000 / 2,500) |',
+      '| PlaNet \\| quick | 3 | 2,500–3,050 | 30.0 ± 6.0 | 30.0 [24.0, 36.0] | 32.0 ± 9.2 | seed 0: 30.0 (3,000 / 3,050); seed 1: 36.0 (3,000 / 3,000); seed 2: 24.0 (2,000 / 2,500) |',
     );
-    expect(lines[3]).toBe('| Random | 1 | 2,001 | 7.0 | 7.0 | random-s0: 7.0 (2,001 / 2,001) |');
-    expect(lines[4]).toBe('| random policy (reference) | | | 26.6 | | |');
+    expect(lines[3]).toBe(
+      '| Random | 1 | 2,001 | 7.0 | 7.0 | 7.0 | random-s0: 7.0 (2,001 / 2,001) |',
+    );
+    expect(lines[4]).toBe('| random policy (reference) | | | 26.6 | | | |');
     expect(lines.at(-2)).toContain('PlaNet \\| quick 1,000–2,000; Random 1,001–2,001 env steps');
     expect(summaryMarkdown(summary, { digits: 2 })).toContain('30.00 ± 6.00');
   });

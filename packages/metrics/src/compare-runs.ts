@@ -15,6 +15,8 @@ import {
   type Series,
   type Smoothing,
   aggregateCurves,
+  bootstrapCi,
+  iqm,
   meanStd,
 } from './stats.js';
 
@@ -172,6 +174,11 @@ export interface GroupSummary {
   label: string;
   runs: RunSummary[];
   final: { mean: number; std: number; n: number };
+  /**
+   * Interquartile mean of the finals with a 95% percentile-bootstrap interval over seeds
+   * (rliable's practice; see `iqm` and `bootstrapCi`).
+   */
+  finalIqm: { value: number; lo: number; hi: number; n: number };
   best: { mean: number; std: number; n: number };
   envSteps: { min: number; max: number };
   /** The plotted curve: mean and std over seeds at each step, and how many seeds cover it. */
@@ -277,11 +284,13 @@ export async function compareRuns(options: CompareRunsOptions): Promise<CompareS
       );
     }
     const runs = nameRuns(group.runDirs.map((dir, i) => summariseRun(dir, curves[i])));
+    const finals = runs.map((r) => r.finalReturn);
     const steps = runs.map((r) => r.envSteps);
     groups.push({
       label: group.label,
       runs,
-      final: meanStd(runs.map((r) => r.finalReturn)),
+      final: meanStd(finals),
+      finalIqm: { value: iqm(finals), ...bootstrapCi(finals, iqm), n: finals.length },
       best: meanStd(runs.map((r) => r.bestReturn)),
       envSteps: { min: Math.min(...steps), max: Math.max(...steps) },
       curve: aggregateCurves(curves, range === 'all' ? { grid: unionGrid(curves) } : {}),

@@ -27,6 +27,12 @@ function meanStdCell(stats: { mean: number; std: number; n: number }, digits: nu
   return stats.n > 1 ? `${m} ± ${formatReturn(stats.std, digits)}` : m;
 }
 
+function iqmCell(stats: GroupSummary['finalIqm'], digits: number): string {
+  const v = formatReturn(stats.value, digits);
+  if (stats.n < 2) return v;
+  return `${v} [${formatReturn(stats.lo, digits)}, ${formatReturn(stats.hi, digits)}]`;
+}
+
 function plottedSteps(group: GroupSummary): string {
   const { x } = group.curve;
   if (x.length === 0) return 'none';
@@ -37,7 +43,8 @@ function plottedSteps(group: GroupSummary): string {
 
 /**
  * A markdown table of a comparison: one row per group with the number of seeds, the env steps
- * the seeds reached, the final and best evaluation return as mean ± sample std over seeds, and
+ * the seeds reached, the final and best evaluation return as mean ± sample std over seeds, the
+ * interquartile mean of the finals with its 95% bootstrap interval (rliable's practice), and
  * each seed's final return with the step of that evaluation and the steps the seed reached;
  * then one row per reference value and notes on what the numbers and the plot cover.
  * `digits` is the number of decimals of returns (default 1).
@@ -51,8 +58,8 @@ export function summaryMarkdown(
     throw new RangeError(`summaryMarkdown digits is ${String(digits)}; allowed are integers 0..10`);
   }
   const lines = [
-    '| method | seeds | env steps | final eval return | best eval return | final eval per seed (eval step / steps reached) |',
-    '|---|---:|---:|---:|---:|---|',
+    '| method | seeds | env steps | final eval return | final IQM [95% CI] | best eval return | final eval per seed (eval step / steps reached) |',
+    '|---|---:|---:|---:|---:|---:|---|',
   ];
   for (const group of summary.groups) {
     const perSeed = group.runs
@@ -67,6 +74,7 @@ export function summaryMarkdown(
         String(group.runs.length),
         stepRange(group),
         meanStdCell(group.final, digits),
+        iqmCell(group.finalIqm, digits),
         meanStdCell(group.best, digits),
         cell(perSeed),
       ].join(' | ')} |`,
@@ -74,7 +82,7 @@ export function summaryMarkdown(
   }
   for (const reference of summary.references) {
     const value = formatReturn(reference.value, digits);
-    lines.push(`| ${cell(reference.label)} (reference) | | | ${value} | | |`);
+    lines.push(`| ${cell(reference.label)} (reference) | | | ${value} | | | |`);
   }
   const covered = summary.groups.map((g) => `${cell(g.label)} ${plottedSteps(g)}`).join('; ');
   const rangeText =
@@ -84,6 +92,7 @@ export function summaryMarkdown(
   lines.push(
     '',
     "Final: each seed's last evaluation; best: its best evaluation; mean ± sample std (n − 1) over seeds.",
+    "IQM: the interquartile mean of the seeds' finals (rliable's definition, scipy's trim_mean at 0.25: the mean for fewer than 4 seeds) with a 95% percentile-bootstrap interval over seeds (50,000 resamples).",
     `The plot shows the mean and ± std band over ${rangeText}: ${covered} env steps.`,
   );
   return `${lines.join('\n')}\n`;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeGif, encodePng, writeGif } from '@vmbrl/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { ChartSpec } from './chart-script.js';
 import { composeOpenLoopVideo } from './frames.js';
 import { MetricsLog } from './metrics-log.js';
 import { buildReportHtml, inlineSvg, lastMetricsSection, sniffImageType } from './report.js';
@@ -103,7 +104,45 @@ describe('buildReportHtml', () => {
   });
 });
 
+/** The charts a report carries, parsed from its JSON script element. */
+function chartData(html: string): ChartSpec[] {
+  const match = html.match(
+    /<script type="application\/json" id="vmbrl-chart-data">(.*?)<\/script>/s,
+  );
+  if (!match?.[1]) throw new Error('no chart data in the report');
+  return JSON.parse(match[1]);
+}
+
 describe('writeRunReport', () => {
+  it('plots training-episode returns beside the evaluations, and can reload itself live', async () => {
+    const runDir = join(root, 'live');
+    const log = MetricsLog.open(join(runDir, 'metrics.jsonl'));
+    log.append({ step: 100, kind: 'episode', return: 3, random: true });
+    log.append({ step: 200, kind: 'episode', return: 5 });
+    log.append({ step: 200, kind: 'eval', return: 9 });
+    const { reportPath } = await writeRunReport(runDir, { refreshSeconds: 30, png: false });
+    const html = readFileSync(reportPath, 'utf8');
+    expect(html).toContain('<meta http-equiv="refresh" content="30">');
+    const [returns, ...rest] = chartData(html);
+    expect(rest).toEqual([]); // no train rows: no loss panel at all
+    expect(returns?.series.map((s) => [s.label, s.x, s.y])).toEqual([
+      ['training episodes', [100, 200], [3, 5]],
+      ['evaluation (mean)', [200], [9]],
+    ]);
+    // A value cannot end the script element early.
+    const escaped = buildReportHtml({
+      title: 't',
+      sections: [
+        {
+          kind: 'chart',
+          title: 'c',
+          chart: { id: 'c', title: '</script><b>', xLabel: 'x', yLabel: 'y', series: [] },
+        },
+      ],
+    });
+    expect(chartData(escaped)[0]?.title).toBe('</script><b>');
+  });
+
   it('builds plots and report.html from a run directory', async () => {
     const runDir = join(root, 'run');
     const log = MetricsLog.open(join(runDir, 'metrics.jsonl'));
@@ -144,13 +183,35 @@ describe('writeRunReport', () => {
     for (const file of ['eval-return.svg', 'eval-return.png', 'losses.svg', 'losses.png']) {
       expect(existsSync(join(runDir, 'plots', file))).toBe(true);
     }
+    // The static plots in plots/ carry the reference line and a panel per loss.
+    const losses = readFileSync(join(runDir, 'plots', 'losses.svg'), 'utf8');
+    expect(losses).toContain('>image_loss</text>');
+    expect(losses).not.toContain('>grad_norm</text>');
+    expect(readFileSync(join(runDir, 'plots', 'eval-return.svg'), 'utf8')).toContain(
+      '>random policy</text>',
+    );
     const html = readFileSync(reportPath, 'utf8');
-    expect(html.match(/<svg/g)).toHaveLength(2);
     expect(html.match(/data:image\/gif;base64/g)).toHaveLength(2);
-    expect(html).toContain('>random policy</text>');
-    // loss panels for image_loss and kl, not grad_norm
-    expect(html).toContain('>image_loss</text>');
-    expect(html).not.toContain('>grad_norm</text>');
     expect(html).toContain('<td>grad_norm</td>');
+    // Nothing fetched from elsewhere: no external scripts, styles or images.
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|src="https?:|url\(https?:/);
+    // The charts: returns (evaluations; no episode rows here) and a panel per loss with data.
+    const charts = chartData(html);
+    expect(charts.map((c) => [c.title, c.xLabel, c.yLabel])).toEqual([
+      ['Returns', 'environment steps', 'episode return'],
+      ['image_loss', 'environment steps', 'image_loss'],
+      ['kl', 'environment steps', 'kl'],
+    ]);
+    expect(charts[0]?.series).toEqual([
+      {
+        label: 'evaluation (mean)',
+        x: [0, 500, 1000, 1500, 2000],
+        y: [0, 50, 100, 150, 200],
+        points: true,
+      },
+    ]);
+    expect(charts[0]?.references).toEqual([{ label: 'random policy', value: 25 }]);
+    expect(charts[2]?.series[0]?.y).toEqual(Array.from({ length: 21 }, (_, s) => 3 - s / 10));
+    expect(html).not.toContain('http-equiv="refresh"');
   });
 });

@@ -1,10 +1,11 @@
 /**
- * `report.html`: one self-contained page (inline SVG plots, images and GIFs as base64 data URIs,
- * inline CSS, no scripts or external assets) built from a plain description, so the caller
- * decides what goes in.
+ * `report.html`: one self-contained page (inline SVG plots, interactive charts drawn by an
+ * inline script from inline JSON, images and GIFs as base64 data URIs, inline CSS, no external
+ * assets, so it works offline) built from a plain description, so the caller decides what goes in.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '@vmbrl/core';
+import { CHART_SCRIPT, CHART_STYLE, type ChartSpec } from './chart-script.js';
 import { type MetricValue, type MetricsRow, latestMetrics } from './metrics-log.js';
 
 /** Bytes given directly or read from a file. */
@@ -13,6 +14,14 @@ export type ReportSource = { path: string } | { bytes: Uint8Array };
 /** One block of the report. */
 export type ReportSection =
   | { kind: 'plot'; title: string; svg: string | { path: string }; caption?: string }
+  | { kind: 'chart'; title: string; chart: ChartSpec; caption?: string }
+  | {
+      kind: 'gallery';
+      title: string;
+      /** Images linked by a path relative to the report (not inlined: a run keeps many). */
+      items: { href: string; caption: string }[];
+      caption?: string;
+    }
   | {
       kind: 'image';
       title: string;
@@ -34,6 +43,8 @@ export interface ReportDescription {
   sections: readonly ReportSection[];
   /** Shown in the footer; defaults to the current time. */
   generatedAt?: string;
+  /** Reload the page every this many seconds (a run that is still training); off when absent. */
+  refreshSeconds?: number;
 }
 
 const ESCAPES: Record<string, string> = {
@@ -100,7 +111,7 @@ function formatValue(value: MetricValue): string {
   return String(value);
 }
 
-function renderSection(section: ReportSection, index: number): string {
+function renderSection(section: ReportSection, index: number, charts: ChartSpec[]): string {
   const where = `report section ${index} (${section.kind}${'title' in section && section.title ? ` "${section.title}"` : ''})`;
   const heading = section.title ? `<h2>${escapeHtml(section.title)}</h2>` : '';
   const caption =
@@ -114,6 +125,21 @@ function renderSection(section: ReportSection, index: number): string {
           ? section.svg
           : new TextDecoder().decode(readSource(section.svg, where));
       return `<section>${heading}<div class="plot">${inlineSvg(svg, `s${index}`)}</div>${caption}</section>`;
+    }
+    case 'chart': {
+      charts.push(section.chart);
+      const fallback =
+        '<noscript><p class="caption">The charts need JavaScript; plots/ holds SVG and PNG versions.</p></noscript>';
+      return `<section>${heading}<div class="chart" data-chart="${charts.length - 1}">${fallback}</div>${caption}</section>`;
+    }
+    case 'gallery': {
+      const figures = section.items
+        .map(
+          (item) =>
+            `<figure><img class="frames" loading="lazy" alt="${escapeHtml(item.caption)}" src="${escapeHtml(item.href)}"><figcaption>${escapeHtml(item.caption)}</figcaption></figure>`,
+        )
+        .join('');
+      return `<section>${heading}${caption}<div class="gallery">${figures}</div></section>`;
     }
     case 'image': {
       const bytes = readSource(section.source, where);
@@ -149,7 +175,7 @@ function renderSection(section: ReportSection, index: number): string {
       return `<section>${heading}<p>${escapeHtml(section.text)}</p></section>`;
     default:
       throw new TypeError(
-        `${where}: unknown kind; allowed are 'plot', 'image', 'table' and 'text'`,
+        `${where}: unknown kind; allowed are 'plot', 'chart', 'gallery', 'image', 'table' and 'text'`,
       );
   }
 }
@@ -162,6 +188,8 @@ dl.summary { display: flex; flex-wrap: wrap; gap: 0.4rem 1.6rem; margin: 0.6rem 
 dl.summary div { display: flex; gap: 0.4rem; } dt { color: #666; } dd { margin: 0; font-weight: 600; }
 .plot svg { max-width: 100%; height: auto; }
 img.frames { image-rendering: pixelated; max-width: 100%; border: 1px solid #ddd; }
+.gallery { display: flex; flex-wrap: wrap; gap: 0.8rem; } .gallery figure { margin: 0; }
+.gallery img { width: 128px; } figcaption { color: #666; font-size: 0.8rem; }
 table { border-collapse: collapse; font-size: 0.9rem; }
 th, td { border-bottom: 1px solid #e3e3e3; padding: 0.25rem 0.8rem; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -186,22 +214,41 @@ export function buildReportHtml(description: ReportDescription): string {
       : `<details><summary>Resolved config</summary><pre>${escapeHtml(
           JSON.stringify(description.config, null, 2),
         )}</pre></details>`;
-  const sections = description.sections.map((s, i) => renderSection(s, i)).join('\n');
+  const charts: ChartSpec[] = [];
+  const sections = description.sections.map((s, i) => renderSection(s, i, charts)).join('\n');
   const generatedAt = description.generatedAt ?? new Date().toISOString();
+  const refresh = description.refreshSeconds;
+  const live =
+    refresh === undefined
+      ? ''
+      : `<p class="hint">Live: this page reloads every ${refresh} s while the run trains.</p>`;
+  // '<' escaped so no value can close the script element.
+  const chartData = JSON.stringify(charts).replace(/</g, '\\u003c');
+  const chartParts =
+    charts.length === 0
+      ? { controls: '', scripts: '' }
+      : {
+          controls: `<p class="controls"><label>Smoothing <input type="range" id="vmbrl-smoothing" min="0" max="0.99" step="0.01"> <span id="vmbrl-smoothing-value"></span></label> <span class="hint">hover for values; drag across a chart to zoom, double-click to reset</span></p>`,
+          scripts: `<script type="application/json" id="vmbrl-chart-data">${chartData}</script>\n<script>${CHART_SCRIPT}</script>`,
+        };
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+${refresh === undefined ? '' : `<meta http-equiv="refresh" content="${refresh}">`}
 <title>${escapeHtml(description.title)}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${charts.length > 0 ? CHART_STYLE : ''}</style>
 </head>
 <body>
 <h1>${escapeHtml(description.title)}</h1>
 ${summary ? `<dl class="summary">${summary}</dl>` : ''}
+${live}
 ${config}
+${chartParts.controls}
 ${sections}
 <footer><p>Generated ${escapeHtml(generatedAt)} by @vmbrl/metrics.</p></footer>
+${chartParts.scripts}
 </body>
 </html>
 `;

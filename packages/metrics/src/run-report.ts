@@ -1,10 +1,12 @@
 /**
  * The default report of a run directory: reads `config.json` and `metrics.jsonl`, draws the
- * eval-return and loss curves into `plots/` (SVG and PNG) and writes `report.html` with them,
- * the videos the caller names, and a table of the last metrics.
+ * eval-return and loss curves into `plots/` (SVG and PNG) and writes `report.html` with
+ * interactive charts (training and evaluation returns together, one panel per loss that has
+ * data), the videos the caller names, and a table of the last metrics.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ChartSpec } from './chart-script.js';
 import { metricKeys, metricSeries, readMetrics } from './metrics-log.js';
 import { type ReferenceLine, learningCurveSvg, lossCurvesSvg } from './plots.js';
 import { writePlotFiles } from './render.js';
@@ -39,6 +41,10 @@ export interface RunReportOptions {
   stepLabel?: string;
   /** Write PNG versions of the plots too (default true). */
   png?: boolean;
+  /** Row kind of training episodes, whose returns join the evaluation's (default 'episode'). */
+  episodeKind?: string;
+  /** The page reloads every this many seconds (a run still training); off when absent. */
+  refreshSeconds?: number;
 }
 
 function pick(config: Record<string, unknown>, key: string): string | number | undefined {
@@ -65,7 +71,7 @@ export async function writeRunReport(
     const value = config ? pick(config, key) : undefined;
     if (value !== undefined) summary[key] = value;
   }
-  const evalSeries = metricSeries(rows, options.evalKind ?? 'eval', options.returnKey ?? 'return');
+  const evalSeries = metricSeries(rows, options.evalKind ?? 'eval', returnKey(options));
   const lossKind = options.lossKind ?? 'train';
   const lossKeys =
     options.lossKeys ?? metricKeys(rows, lossKind).filter((k) => k.includes('loss') || k === 'kl');
@@ -76,17 +82,25 @@ export async function writeRunReport(
 
   const sections: ReportSection[] = [];
   const png = options.png ?? true;
-  if (evalSeries.x.length > 0) {
-    const svg = await learningCurveSvg({
-      // No plot title: the report's section heading names it.
-      xLabel: options.stepLabel ?? 'environment steps',
-      curves: [{ label: String(summary.agent ?? 'agent'), runs: [evalSeries] }],
-      references: options.references,
+  const xLabel = options.stepLabel ?? 'environment steps';
+  const trainSeries = metricSeries(rows, options.episodeKind ?? 'episode', returnKey(options));
+  if (evalSeries.x.length > 0 || trainSeries.x.length > 0) {
+    if (evalSeries.x.length > 0) {
+      const svg = await learningCurveSvg({
+        // No plot title: the report's section heading names it.
+        xLabel,
+        curves: [{ label: String(summary.agent ?? 'agent'), runs: [evalSeries] }],
+        references: options.references,
+      });
+      writePlotFiles(join(runDir, 'plots', 'eval-return'), svg, { png });
+    }
+    sections.push({
+      kind: 'chart',
+      title: 'Returns',
+      chart: returnsChart(evalSeries, trainSeries, xLabel, options),
     });
-    writePlotFiles(join(runDir, 'plots', 'eval-return'), svg, { png });
-    sections.push({ kind: 'plot', title: 'Evaluation return', svg });
   } else {
-    sections.push({ kind: 'text', title: 'Evaluation return', text: 'No evaluation rows yet.' });
+    sections.push({ kind: 'text', title: 'Returns', text: 'No episodes yet.' });
   }
   const terms: Record<string, Series> = {};
   for (const key of lossKeys) {
@@ -95,14 +109,27 @@ export async function writeRunReport(
   }
   if (Object.keys(terms).length > 0) {
     const svg = await lossCurvesSvg({
-      xLabel: options.stepLabel ?? 'environment steps',
+      xLabel,
       terms,
       panels: Object.keys(terms).length > 1,
       smoothing: options.lossSmoothing,
       logScale: options.lossLogScale,
     });
     writePlotFiles(join(runDir, 'plots', 'losses'), svg, { png });
-    sections.push({ kind: 'plot', title: 'Training losses', svg });
+    for (const [key, series] of Object.entries(terms)) {
+      sections.push({
+        kind: 'chart',
+        title: `Training loss: ${key}`,
+        chart: {
+          id: `loss-${key}`,
+          title: key,
+          xLabel,
+          yLabel: key,
+          series: [{ label: key, x: series.x, y: series.y }],
+          smooth: true,
+        },
+      });
+    }
   }
   for (const video of options.videos ?? []) {
     sections.push({
@@ -120,8 +147,41 @@ export async function writeRunReport(
     (summary.agent && summary.task
       ? `${summary.agent} on ${summary.task}${summary.seed !== undefined ? `, seed ${summary.seed}` : ''}`
       : `Run ${runDir}`);
-  const description: ReportDescription = { title, summary, config, sections };
+  const description: ReportDescription = {
+    title,
+    summary,
+    config,
+    sections,
+    refreshSeconds: options.refreshSeconds,
+  };
   const reportPath = join(runDir, 'report.html');
   writeReport(reportPath, description);
   return { reportPath, description };
+}
+
+function returnKey(options: RunReportOptions): string {
+  return options.returnKey ?? 'return';
+}
+
+/** Training-episode returns (smoothed) and evaluation returns (points) on one chart. */
+function returnsChart(
+  evaluation: Series,
+  training: Series,
+  xLabel: string,
+  options: RunReportOptions,
+): ChartSpec {
+  const series: ChartSpec['series'] = [];
+  if (training.x.length > 0) series.push({ label: 'training episodes', ...training });
+  if (evaluation.x.length > 0) {
+    series.push({ label: 'evaluation (mean)', ...evaluation, points: true });
+  }
+  return {
+    id: 'returns',
+    title: 'Returns',
+    xLabel,
+    yLabel: 'episode return',
+    series,
+    references: options.references,
+    smooth: true,
+  };
 }

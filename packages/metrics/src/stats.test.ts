@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   aggregateCurves,
+  bootstrapCi,
   exponentialMovingAverage,
   interpolate,
+  iqm,
   mean,
   meanStd,
   meanStdAcross,
@@ -149,5 +151,58 @@ describe('aggregateCurves', () => {
   it('interpolate returns undefined outside the range', () => {
     expect(interpolate(run1, 15)).toBe(20);
     expect(interpolate(run1, 31)).toBeUndefined();
+  });
+});
+
+describe('iqm (rliable: scipy trim_mean at 0.25)', () => {
+  it('drops floor(n/4) values at each end of the sorted list', () => {
+    expect(iqm([4, 1, 3, 2])).toBe(2.5); // middle two: 2, 3
+    expect(iqm([8, 1, 7, 2, 6, 3, 5, 4])).toBe(4.5); // 3, 4, 5, 6
+    expect(iqm([10, 1, 3, 2, 100])).toBe(5); // n=5 drops 1 each end: 2, 3, 10
+    expect(iqm([30, 36, 24])).toBe(30); // fewer than 4: the mean
+    expect(() => iqm([])).toThrow(/values/);
+  });
+});
+
+describe('bootstrapCi (percentile method)', () => {
+  it('matches the exact bootstrap distribution, enumerated over every resample', () => {
+    const values = [1, 2, 4, 8, 16];
+    // All 5^5 resamples are equally likely: the exact distribution of the resample mean.
+    const means: number[] = [];
+    for (let k = 0; k < 5 ** 5; k++) {
+      let sum = 0;
+      for (let i = 0, rest = k; i < 5; i++, rest = Math.floor(rest / 5)) {
+        sum += values[rest % 5] as number;
+      }
+      means.push(sum / 5);
+    }
+    means.sort((a, b) => a - b);
+    const exact = (q: number) => means[Math.floor(q * means.length)] as number;
+    const { lo, hi } = bootstrapCi(values, mean);
+    expect(Math.abs(lo - exact(0.025))).toBeLessThan(0.25);
+    expect(Math.abs(hi - exact(0.975))).toBeLessThan(0.25);
+    expect(bootstrapCi(values, mean)).toEqual({ lo, hi }); // seeded: the same interval again
+  });
+
+  it('for the mean of many values, is close to mean ± 1.96 sigma / sqrt(n)', () => {
+    const values = Array.from({ length: 40 }, (_, i) => ((i * 37) % 40) / 4); // 0..9.75
+    const sigma = std(values, 0);
+    const half = (1.96 * sigma) / Math.sqrt(values.length);
+    const { lo, hi } = bootstrapCi(values, mean, { reps: 20_000 });
+    expect(lo).toBeCloseTo(mean(values) - half, 0);
+    expect(hi).toBeCloseTo(mean(values) + half, 0);
+    expect((hi - lo) / (2 * half)).toBeGreaterThan(0.93);
+    expect((hi - lo) / (2 * half)).toBeLessThan(1.07);
+    // Another seed draws other resamples: a slightly different interval.
+    const other = bootstrapCi(values, mean, { reps: 20_000, seed: 1 });
+    expect(other).not.toEqual({ lo, hi });
+    expect(Math.abs(other.lo - lo)).toBeLessThan(0.1);
+  });
+
+  it('three seeds: the IQM interval spans the lowest to the highest seed', () => {
+    // P(all three resampled values are the lowest) = 1/27 > 2.5%, so both ends are atoms.
+    expect(bootstrapCi([30, 36, 24], iqm)).toEqual({ lo: 24, hi: 36 });
+    expect(bootstrapCi([7], iqm)).toEqual({ lo: 7, hi: 7 });
+    expect(() => bootstrapCi([1, 2], mean, { confidence: 1 })).toThrow(/confidence/);
   });
 });

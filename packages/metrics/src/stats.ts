@@ -4,7 +4,7 @@
  * Inputs are plain number arrays; every function rejects empty or non-finite input with an
  * error that names the argument.
  */
-import { type Validator, percentile, validator } from '@vmbrl/core';
+import { Rng, type Validator, percentile, percentiles, validator } from '@vmbrl/core';
 
 const check: Validator = validator('stats');
 
@@ -72,6 +72,61 @@ export function meanStdAcross(runs: readonly (readonly number[])[]): {
 /** Median (the 50th percentile). */
 export function median(values: readonly number[]): number {
   return percentile(values, 50);
+}
+
+/**
+ * Interquartile mean, as rliable defines it (Agarwal et al., 2021, "Deep Reinforcement Learning
+ * at the Edge of the Statistical Precipice", NeurIPS; rliable's `aggregate_iqm` is scipy's
+ * `trim_mean(x, 0.25)`): the mean of the sorted values without floor(n / 4) at each end, so the
+ * middle half for n a multiple of 4, and the plain mean for fewer than 4 values.
+ */
+export function iqm(values: readonly number[]): number {
+  check.finiteList('values', values);
+  const sorted = Array.from(values).sort((a, b) => a - b);
+  const cut = Math.floor(sorted.length / 4);
+  return mean(sorted.slice(cut, sorted.length - cut));
+}
+
+/** Options of {@link bootstrapCi}. */
+export interface BootstrapOptions {
+  /** Resamples (default 50,000, rliable's `get_interval_estimates` default). */
+  reps?: number;
+  /** Coverage of the interval (default 0.95). */
+  confidence?: number;
+  /** Seed of the resampling (default 0): the same input gives the same interval. */
+  seed?: number;
+}
+
+/**
+ * Percentile bootstrap confidence interval of `statistic` over `values` (one per seed), as
+ * rliable reports with its default 'percentile' method: draw `reps` resamples of n values with
+ * replacement, apply `statistic` to each, and take the (1 - c) / 2 and (1 + c) / 2 percentiles of
+ * the results. With one task the stratified bootstrap is this plain one.
+ */
+export function bootstrapCi(
+  values: readonly number[],
+  statistic: (sample: readonly number[]) => number,
+  options: BootstrapOptions = {},
+): { lo: number; hi: number } {
+  check.finiteList('values', values);
+  const reps = check.integer('reps', options.reps ?? 50_000, 1);
+  const confidence = check.number('confidence', options.confidence ?? 0.95, {
+    min: 0,
+    max: 1,
+    minOpen: true,
+    maxOpen: true,
+  });
+  const rng = new Rng(options.seed ?? 0);
+  const n = values.length;
+  const sample = new Array<number>(n);
+  const results = new Array<number>(reps);
+  for (let r = 0; r < reps; r++) {
+    for (let i = 0; i < n; i++) sample[i] = values[rng.int(n)] as number;
+    results[r] = statistic(sample);
+  }
+  const tail = (100 * (1 - confidence)) / 2;
+  const [lo, hi] = percentiles(results, [tail, 100 - tail]) as [number, number];
+  return { lo, hi };
 }
 
 /**

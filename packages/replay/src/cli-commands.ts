@@ -11,7 +11,9 @@ import {
   helpText,
   parseCommand,
   validator,
+  versionText,
   wantsHelp,
+  wantsVersion,
 } from '@vmbrl/core';
 import { aggregateDatasets } from './dataset-aggregate';
 import { DatasetUsageError } from './dataset-errors';
@@ -242,7 +244,7 @@ const COMMANDS: Record<string, Command> = {
 };
 
 const HELP = [
-  'usage: vmbrl-dataset <command> [options]   (vmbrl-dataset <command> --help for one command)',
+  'usage: vmbrl-dataset <command> [options]   (vmbrl-dataset <command> --help for one command; --version)',
   '',
   ...Object.values(COMMANDS).flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]),
   '',
@@ -252,6 +254,10 @@ const HELP = [
 /** Runs one command; throws UsageError (exit 2) or a file error (exit 1). */
 function runCommand(argv: readonly string[], io: CliIo): number {
   const [command, ...rest] = argv;
+  if (wantsVersion(argv)) {
+    io.out(versionText('vmbrl-dataset', import.meta.url));
+    return 0;
+  }
   if (command === '--help' || command === '-h' || command === 'help') {
     HELP.forEach((line) => io.out(line));
     return 0;

@@ -125,12 +125,8 @@ export async function loadCheckpoint(
 ): Promise<LoadedCheckpoint> {
   const { manifest, body } = await readCheckpointFiles(dir);
   const entries = new Map(manifest.tensors.map((e) => [e.name, e]));
-  const read = (entry: TensorEntry) => {
-    const bytes = body.subarray(entry.offset, entry.offset + entry.byteLength);
-    const copy = new Uint8Array(bytes).buffer;
-    const values = entry.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
-    return tf.tensor(values, entry.shape, entry.dtype);
-  };
+  const read = (entry: TensorEntry) =>
+    tf.tensor(entryValues(body, entry), entry.shape, entry.dtype);
 
   // Validate everything first.
   for (const [name, variable] of contents.variables) {
@@ -202,6 +198,33 @@ export async function readCheckpointFiles(
     );
   }
   return { manifest, body };
+}
+
+/** A copy of one stored tensor's values. */
+function entryValues(body: Buffer, entry: TensorEntry): Float32Array | Int32Array {
+  const copy = new Uint8Array(body.subarray(entry.offset, entry.offset + entry.byteLength)).buffer;
+  return entry.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
+}
+
+/** One tensor of a checkpoint, read without TensorFlow.js. */
+export interface StoredTensor {
+  shape: number[];
+  dtype: 'float32' | 'int32';
+  values: Float32Array | Int32Array;
+}
+
+/**
+ * Every tensor a checkpoint in `dir` stores, by name, in the order saved (optimiser moments
+ * under `optimizer/<name>/m|v/<i>`), verified like {@link loadCheckpoint} does; for exports.
+ */
+export async function readCheckpointTensors(dir: string): Promise<Map<string, StoredTensor>> {
+  const { manifest, body } = await readCheckpointFiles(dir);
+  return new Map(
+    manifest.tensors.map((e) => [
+      e.name,
+      { shape: e.shape, dtype: e.dtype, values: entryValues(body, e) },
+    ]),
+  );
 }
 
 async function readManifest(file: string): Promise<Manifest> {

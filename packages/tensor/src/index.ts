@@ -43,6 +43,8 @@ export {
   loadCheckpoint,
   checkpointExists,
   readCheckpointFiles,
+  readCheckpointTensors,
+  type StoredTensor,
   type CheckpointContents,
   type LoadedCheckpoint,
 } from './checkpoint.js';

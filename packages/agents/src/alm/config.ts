@@ -6,7 +6,7 @@
  */
 import type { FieldDocs, Validator } from '@vmbrl/core';
 import { ALM_DOCS, type AlmConfig, almPaperConfig, validateAlmConfig } from '@vmbrl/objectives';
-import { LOOP_DOCS, type LoopConfig } from '../loop/config.js';
+import { LOOP_DOCS, LOOP_OUTPUT_DEFAULTS, type LoopConfig } from '../loop/config.js';
 import type { AgentPresets } from '../loop/definition.js';
 
 /** The two ALM agents: the model-based one, and the paper's model-free variant. */
@@ -39,6 +39,9 @@ export const ALM_PRESETS: AgentPresets<AlmRunConfig> = {
     maxEpisodes: null,
     maxEnvSteps: 200_000,
     replayCapacity: 100_000,
+    // One update per env step: a train row per 100 updates keeps the log at 10 rows an episode.
+    ...LOOP_OUTPUT_DEFAULTS,
+    logEvery: 100,
     batchSize: 512,
     learner: almPaperConfig,
   },
@@ -65,6 +68,7 @@ export const ALM_PRESETS: AgentPresets<AlmRunConfig> = {
       evalEpisodes: 1,
       maxEnvSteps: 90,
       replayCapacity: 10_000,
+      logEvery: 0,
       batchSize: 8,
       learner: {
         latentDim: 8,

@@ -28,7 +28,23 @@ export interface LoopConfig {
   maxEpisodes: number | null;
   maxEnvSteps: number | null;
   replayCapacity: number;
+  logEvery: number;
+  keepCheckpoints: number;
+  keepBestCheckpoint: boolean;
 }
+
+/** The loop's output fields: how often losses are logged and which checkpoints are kept. */
+export type LoopOutputFields = Pick<
+  LoopConfig,
+  'logEvery' | 'keepCheckpoints' | 'keepBestCheckpoint'
+>;
+
+/** Defaults of the output fields every agent's preset table starts from. */
+export const LOOP_OUTPUT_DEFAULTS: LoopOutputFields = {
+  logEvery: 10,
+  keepCheckpoints: 3,
+  keepBestCheckpoint: true,
+};
 
 /** One line per loop field; they feed `vmbrl-online --help` and `vmbrl-online presets`. */
 export const LOOP_DOCS: FieldDocs<LoopConfig> = {
@@ -50,10 +66,18 @@ export const LOOP_DOCS: FieldDocs<LoopConfig> = {
   maxEpisodes: 'budget: training episodes in total, seed episodes included (null = no limit)',
   maxEnvSteps: 'budget: control steps of training episodes (null = no limit); stops mid-episode',
   replayCapacity: 'replay capacity in rows (the oldest episodes are evicted first)',
+  logEvery:
+    'a train row (mean losses) every this many updates, and at the end of each episode (0 = one per episode)',
+  keepCheckpoints:
+    'earlier checkpoints kept in checkpoints/ besides checkpoint/: the newest this many episodes',
+  keepBestCheckpoint: 'keep the checkpoint of the best evaluation return in checkpoints/best',
 };
 
 /** Fields a resumed run may change (budgets); every other field must match config.json. */
 export const BUDGET_FIELDS = ['maxEpisodes', 'maxEnvSteps'] as const;
+
+/** Output fields a resumed run may change too: they alter what is written, not what is learnt. */
+export const OUTPUT_FIELDS = ['logEvery', 'keepCheckpoints', 'keepBestCheckpoint'] as const;
 
 /**
  * Checks the loop's fields; one error names the first bad field and what is allowed, including
@@ -75,6 +99,7 @@ export function validateLoopConfig(check: Validator, config: LoopConfig): void {
       '0 when there are no seed episodes to fit',
     );
   }
+  check.boolean('keepBestCheckpoint', config.keepBestCheckpoint);
   if (config.maxEpisodes === null && config.maxEnvSteps === null) {
     check.fail('maxEpisodes', null, 'a number when maxEnvSteps is null too (a run needs a budget)');
   }
@@ -92,6 +117,8 @@ const INTEGER_FIELDS: readonly (readonly [keyof LoopConfig & string, number])[] 
   ['evalEveryEnvSteps', 0],
   ['evalEpisodes', 1],
   ['replayCapacity', 1],
+  ['logEvery', 0],
+  ['keepCheckpoints', 0],
 ];
 
 /** Agent steps of one episode: `episodeSteps`, or 1000 control steps / R. */
@@ -110,6 +137,9 @@ const ADDED_LOOP_FIELDS: Partial<LoopConfig> = {
   warmupSteps: 0,
   updatesPerStep: 0,
   evalEveryEnvSteps: 0,
+  logEvery: 0,
+  keepCheckpoints: 0,
+  keepBestCheckpoint: false,
 };
 
 /** A saved config with the loop fields added since it was written filled in (a new object). */
@@ -118,13 +148,13 @@ export function upgradeLoopFields<T extends object>(saved: T): T {
 }
 
 /**
- * Differences between a saved config and a new one, ignoring budget fields: a list of
+ * Differences between a saved config and a new one, ignoring budget and output fields: a list of
  * `field: saved -> new` lines (empty when they match).
  */
 export function configDifferences(saved: object, next: object): string[] {
   const strip = (c: object) => {
     const copy: Record<string, unknown> = { ...c };
-    for (const key of BUDGET_FIELDS) delete copy[key];
+    for (const key of [...BUDGET_FIELDS, ...OUTPUT_FIELDS]) delete copy[key];
     return copy;
   };
   const a = flatten(strip(saved));

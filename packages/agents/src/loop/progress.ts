@@ -26,7 +26,7 @@ export interface OnlineProgress {
   elapsedSeconds: number;
   /** Share of the budget done, in [0, 1] (the largest of episodes, env steps and time). */
   fractionDone: number;
-  /** Estimated seconds to the end of the budget, from this call's pace (null at the start). */
+  /** Estimated seconds to the end of the run (see {@link estimateEta}; null at the start). */
   etaSeconds: number | null;
 }
 
@@ -38,18 +38,89 @@ export interface Budget {
   minutes: number | null;
 }
 
+/** The end of a completed iteration: when (seconds on the tracker's clock) and the counters. */
+export interface IterationMark {
+  elapsed: number;
+  episodes: number;
+  envSteps: number;
+}
+
+/** What {@link estimateEta} needs: the budget, the clock, and the last two iteration ends. */
+export interface EtaInput {
+  budget: Budget;
+  /** Seconds since the run's clock started (the clock `--minutes` is measured on). */
+  elapsed: number;
+  /** The end of the latest completed iteration (null before the first). */
+  last: IterationMark | null;
+  /** The end of the one before it (null before the second, or at the call's start). */
+  previous: IterationMark | null;
+}
+
+/**
+ * Seconds until the run stops, at the pace of its latest iteration (one training episode with
+ * its updates, evaluation and checkpoint), whichever budget ends it first:
+ * - episodes: the iterations left, at that pace;
+ * - env steps: the env steps left at the latest iteration's steps per second (the loop stops
+ *   mid-episode there);
+ * - minutes: the loop looks at the clock only when an iteration starts, so the run ends with the
+ *   first iteration that ends at or after the deadline.
+ * Null before an iteration's pace is known or without a budget.
+ */
+export function estimateEta(input: EtaInput): number | null {
+  const { budget, elapsed, last, previous } = input;
+  if (!last || !previous) return null;
+  const pace = last.elapsed - previous.elapsed;
+  if (!(pace > 0)) return null;
+  // The iteration in progress ends at `end` with one more episode.
+  const left = Math.max(0, pace - (elapsed - last.elapsed));
+  const end = elapsed + left;
+  const etas: number[] = [];
+  if (budget.episodes !== null) {
+    const after = Math.max(0, budget.episodes - (last.episodes + 1));
+    etas.push(left + after * pace);
+  }
+  const stepsPerIteration = last.envSteps - previous.envSteps;
+  if (budget.envSteps !== null && stepsPerIteration > 0) {
+    const stepsLeft = budget.envSteps - last.envSteps;
+    etas.push(Math.max(0, last.elapsed + (stepsLeft / stepsPerIteration) * pace - elapsed));
+  }
+  if (budget.minutes !== null) {
+    const deadline = 60 * budget.minutes;
+    const more = Math.max(0, Math.ceil((deadline - end) / pace));
+    etas.push(left + more * pace);
+  }
+  return etas.length > 0 ? Math.min(...etas) : null;
+}
+
 /** Keeps the latest numbers and turns loop state into {@link OnlineProgress} snapshots. */
 export class ProgressTracker {
   updatesPerSecond: number | null = null;
   lastLosses: Record<string, number> | null = null;
   lastReturn: number | null = null;
-  private readonly started = performance.now();
-  private startFraction: number | null = null;
+  private started: number;
+  private last: IterationMark | null = null;
+  private previous: IterationMark | null = null;
 
   constructor(
     private readonly budget: Budget,
     private readonly listener?: (progress: OnlineProgress) => void,
-  ) {}
+    /** Seconds on a monotonic clock (replaced in tests). */
+    private readonly clock: () => number = () => performance.now() / 1000,
+  ) {
+    this.started = clock();
+  }
+
+  /** Restarts the clock: the run's time budget counts from here. */
+  startClock(state: LoopState): void {
+    this.started = this.clock();
+    this.previous = null;
+    this.last = { elapsed: 0, episodes: state.episodes, envSteps: state.envSteps };
+  }
+
+  /** Seconds since the clock started. */
+  elapsedSeconds(): number {
+    return this.clock() - this.started;
+  }
 
   /** Share of the budget done at `state`; `partialEpisodes` counts the episode in progress. */
   fraction(state: LoopState, elapsedSeconds: number, partialEpisodes = 0): number {
@@ -61,18 +132,25 @@ export class ProgressTracker {
     return Math.min(1, Math.max(...parts));
   }
 
-  /** Builds a snapshot and hands it to the listener. */
+  /** Builds a snapshot and hands it to the listener; a checkpoint marks an iteration's end. */
   emit(phase: OnlinePhase, state: LoopState, episodeStep = 0, stepsPerEpisode = 0): void {
+    const elapsedSeconds = this.elapsedSeconds();
+    if (phase === 'checkpoint') {
+      this.previous = this.last;
+      this.last = { elapsed: elapsedSeconds, episodes: state.episodes, envSteps: state.envSteps };
+    }
     if (!this.listener) return;
-    const elapsedSeconds = (performance.now() - this.started) / 1000;
     const partial = stepsPerEpisode > 0 ? episodeStep / stepsPerEpisode : 0;
     const fractionDone = this.fraction(state, elapsedSeconds, partial);
-    if (this.startFraction === null) this.startFraction = fractionDone;
-    const progressed = fractionDone - this.startFraction;
     const etaSeconds =
-      progressed > 0 && elapsedSeconds > 0
-        ? ((1 - fractionDone) * elapsedSeconds) / progressed
-        : null;
+      phase === 'done'
+        ? 0
+        : estimateEta({
+            budget: this.budget,
+            elapsed: elapsedSeconds,
+            last: this.last,
+            previous: this.previous,
+          });
     this.listener({
       phase,
       episodes: state.episodes,

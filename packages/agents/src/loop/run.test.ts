@@ -67,9 +67,29 @@ describe('runOnline with the debug preset', () => {
     }
     const gif = readFileSync(join(out, 'videos/eval-episode.gif'));
     expect(gif.subarray(0, 6).toString('latin1')).toBe('GIF89a');
+    // Each of the 2 evaluations keeps its videos; the latest are copies of the second's.
+    const kept = readdirSync(join(out, 'videos', 'evaluations')).sort();
+    expect(kept).toEqual([
+      '0000-eval-episode.gif',
+      '0000-open-loop.gif',
+      '0001-eval-episode.gif',
+      '0001-open-loop.gif',
+    ]);
+    expect(readFileSync(join(out, 'videos/evaluations/0001-eval-episode.gif'))).toEqual(gif);
     const html = readFileSync(result.reportPath, 'utf8');
-    expect(html).toContain('<svg');
+    expect(html).toContain('id="vmbrl-chart-data"');
+    expect(html).not.toContain('http-equiv="refresh"'); // the run is over: no live reload
     expect(html.match(/data:image\/gif;base64/g)?.length).toBe(2);
+    expect(html).toContain('src="videos/evaluations/0000-eval-episode.gif"');
+    // The logs for other tools: a CSV line per row, and TensorBoard's scalars and images.
+    const csv = readFileSync(join(out, 'metrics.csv'), 'utf8').trimEnd().split('\n');
+    expect(csv.length).toBe(rows.length + 1);
+    const events = readFileSync(join(out, 'tensorboard/events.out.tfevents.0.vmbrl'));
+    for (const tag of ['brain.Event:2', 'eval/return', 'train/loss', 'eval/open_loop']) {
+      expect(events.includes(Buffer.from(tag)), tag).toBe(true);
+    }
+    const evalReturns = kinds('eval').map((r) => (r.return as number).toFixed(1));
+    expect(html).toContain(`eval 2 open loop: step 320, return ${evalReturns[1]}`);
     expect(readLoopState(join(out, 'checkpoint')).replayFiles).toEqual(episodes);
   });
 
@@ -83,12 +103,17 @@ describe('runOnline with the debug preset', () => {
     expect(result.state.updates).toBe(3 + 2 + 2);
     const { rows } = readMetrics(join(out, 'metrics.jsonl'));
     const train = rows.filter((r) => r.kind === 'train');
-    expect(train.map((r) => [r.updates, r.pretrainUpdates])).toEqual([
-      [5, 3],
-      [7, undefined],
+    // logEvery 10: a row closes at the end of the pretraining and of each episode's updates;
+    // the step is the env steps after the episode: 10 agent steps at Dreamer's repeat R = 2.
+    expect(train.map((r) => [r.step, r.updates, r.pretrain])).toEqual([
+      [60, 3, true],
+      [60, 5, undefined],
+      [80, 7, undefined],
     ]);
-    // Both rows average the C behaviour-learning updates (which log the actor's loss).
-    for (const row of train) expect(Number.isFinite(row.actorLoss as number)).toBe(true);
+    // The pretraining row has the world model's losses only; the others average the C
+    // behaviour-learning updates (which log the actor's loss).
+    expect(train[0]?.actorLoss).toBeUndefined();
+    for (const row of train.slice(1)) expect(Number.isFinite(row.actorLoss as number)).toBe(true);
     expect(() =>
       resolveRunConfig('dreamer', 'debug', 'cartpole-swingup', 0, {
         seedEpisodes: 0,

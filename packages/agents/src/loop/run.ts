@@ -20,6 +20,7 @@ import {
   writeOpenLoopVideo,
   writeReport,
 } from './artifacts.js';
+import { retainCheckpoint } from './checkpoints.js';
 import { type LoopConfig, agentStepsPerEpisode, budgetReached } from './config.js';
 import type { AgentDefinition, BatchPlan } from './definition.js';
 import { Interrupted, type PlayedEpisode, playEpisode } from './episodes.js';
@@ -36,7 +37,7 @@ import {
   writeRunConfig,
 } from './run-dir.js';
 import { lockRunDirectory, prepareRunDirectory } from './run-start.js';
-import { UpdateStats } from './update-stats.js';
+import { type UpdatePhase, UpdateStats } from './update-stats.js';
 
 /** Options of {@link runLoop}. */
 export interface RunLoopOptions<C extends LoopConfig = LoopConfig> {
@@ -181,7 +182,7 @@ class Run {
   async run(): Promise<RunLoopResult> {
     const resumed = await withRepairHint(this.options.out, () => this.restore());
     let stoppedBy: RunLoopResult['stoppedBy'] = 'budget';
-    const started = performance.now();
+    this.progress.startClock(this.state); // the --minutes clock and the ETA's
     const { signal, maxMinutes } = this.options;
     while (!budgetReached(this.config, this.state)) {
       if (signal?.aborted) {
@@ -189,7 +190,7 @@ class Run {
         stoppedBy = 'signal';
         break;
       }
-      if (maxMinutes !== undefined && (performance.now() - started) / 60_000 >= maxMinutes) {
+      if (maxMinutes !== undefined && this.progress.elapsedSeconds() / 60 >= maxMinutes) {
         stoppedBy = 'time';
         break;
       }
@@ -214,14 +215,14 @@ class Run {
   private async iteration(): Promise<void> {
     const { config, agent, state } = this;
     const next: LoopState = structuredClone(state);
-    const stats = new UpdateStats();
+    const stats = new UpdateStats(config.logEvery);
     const seeding = state.episodes < config.seedEpisodes;
     // Updates between episodes (PlaNet's C); the pretraining ones once, before the first.
     if (!seeding && agent.learns) {
       const pretrain = state.episodes === config.seedEpisodes ? config.pretrainUpdates : 0;
       const modelOnly = agent.trainWorldModel?.bind(agent) ?? agent.train.bind(agent);
-      await this.updates(next, pretrain, modelOnly, stats.pretraining);
-      await this.updates(next, config.updatesPerEpisode, agent.train.bind(agent), stats.main);
+      await this.updates(next, pretrain, modelOnly, stats, 'pretraining');
+      await this.updates(next, config.updatesPerEpisode, agent.train.bind(agent), stats, 'main');
     }
     const played = await this.collect(next, seeding, stats);
     const file = saveEpisode(this.options.out, state.episodes, played.episode);
@@ -230,8 +231,8 @@ class Run {
     next.episodes += 1;
     const step = next.envSteps;
     const rows: MetricsRow[] = [];
-    const trainRow = stats.row(next.updates);
-    if (trainRow) rows.push({ step, kind: 'train', ...trainRow });
+    for (const trainRow of stats.rows(next.updates))
+      rows.push({ step, kind: 'train', ...trainRow });
     rows.push({
       step,
       kind: 'episode',
@@ -244,7 +245,8 @@ class Run {
     this.progress.lastReturn = played.return;
     if (!seeding && this.definition.trainingEpisodeIsEvaluation(config)) {
       rows.push(this.evalRow(step, next, [played.return]));
-      if (played.episode.image) writeEpisodeVideo(this.options.out, played.episode);
+      const evaluation = next.evaluations - 1;
+      if (played.episode.image) writeEpisodeVideo(this.options.out, played.episode, evaluation);
     } else if (this.evaluationDue(state, next)) {
       rows.push(await this.evaluate(step, next));
     }
@@ -270,7 +272,7 @@ class Run {
       afterStep: async (envSteps, steps) => {
         next.envSteps = envSteps;
         if (agent.learns && config.updatesPerStep > 0 && envSteps > config.warmupSteps) {
-          await this.updates(next, config.updatesPerStep, agent.train.bind(agent), stats.main);
+          await this.updates(next, config.updatesPerStep, agent.train.bind(agent), stats, 'main');
         }
         this.progress.emit(phase(envSteps), next, steps, agentStepsPerEpisode(config));
         return budgetReached(config, next);
@@ -280,13 +282,14 @@ class Run {
 
   /**
    * `count` updates on replayed batches (none until replay holds an episode long enough for a
-   * batch); their metrics go to `sums`.
+   * batch); their metrics go to `stats` under `phase`.
    */
   private async updates(
     next: LoopState,
     count: number,
     update: (batch: unknown, progress: { envStep: number }) => Record<string, number>,
-    sums: UpdateStats['main'],
+    stats: UpdateStats,
+    phase: UpdatePhase,
   ): Promise<void> {
     const batches = this.batches;
     if (count === 0 || !batches || longestEpisode(this.replay) < batches.rows) return;
@@ -297,10 +300,10 @@ class Run {
       const metrics = update(batches.sample(this.replay, this.replayRng), {
         envStep: next.envSteps,
       });
-      sums.add(metrics, (performance.now() - started) / 1000);
       next.updates += 1;
+      stats.record(phase, metrics, (performance.now() - started) / 1000, next.updates);
       this.progress.lastLosses = metrics;
-      this.progress.updatesPerSecond = sums.updatesPerSecond;
+      this.progress.updatesPerSecond = stats.updatesPerSecond(phase);
       this.progress.emit('train', next);
     }
   }
@@ -337,13 +340,15 @@ class Run {
         },
       });
       returns.push(played.return);
-      if (k === 0 && played.episode.image) writeEpisodeVideo(this.options.out, played.episode);
+      if (k === 0 && played.episode.image) {
+        writeEpisodeVideo(this.options.out, played.episode, next.evaluations);
+      }
     }
     const seed = splitSeed(config.seed, `open-loop/${next.evaluations}`);
     const openLoop = this.definition.openLoop?.(agent, config, this.replay, seed);
     const row = this.evalRow(step, next, returns);
     if (openLoop?.frames) {
-      writeOpenLoopVideo(this.options.out, openLoop.frames);
+      writeOpenLoopVideo(this.options.out, openLoop.frames, next.evaluations - 1);
       row.openLoopMse = openLoop.frames.mse;
     }
     if (openLoop?.rewards) {
@@ -370,9 +375,16 @@ class Run {
     this.progress.emit('checkpoint', next);
     for (const row of rows) this.metrics.append(row);
     await writeCheckpoint(this.options.out, next, (dir) => this.agent.save(dir));
+    const evaluation = rows.find((r) => r.kind === 'eval')?.return;
+    retainCheckpoint(
+      this.options.out,
+      this.config,
+      next,
+      typeof evaluation === 'number' ? evaluation : null,
+    );
     this.state = next;
     if (rows.some((r) => r.kind === 'eval')) {
-      await writeReport(this.options.out, this.definition.lossKeys);
+      await writeReport(this.options.out, this.definition.lossKeys, true);
     }
   }
 

@@ -3,7 +3,7 @@
  * with no learning; every episode is an evaluation when it does not explore.
  */
 import { type FieldDocs, type Validator, checkAtMost, thisMachine } from '@vmbrl/core';
-import { LOOP_DOCS, type LoopConfig } from '../loop/config.js';
+import { LOOP_DOCS, LOOP_OUTPUT_DEFAULTS, type LoopConfig } from '../loop/config.js';
 import type { AgentPresets } from '../loop/definition.js';
 import {
   PLANNER_DOCS,
@@ -41,6 +41,7 @@ export const ORACLE_PRESETS: AgentPresets<OracleRunConfig> = {
     maxEpisodes: 5,
     maxEnvSteps: null,
     replayCapacity: 1_000_000,
+    ...LOOP_OUTPUT_DEFAULTS,
     explorationNoise: 0,
     oracleWorkers: 2,
     planner: PLANNER_PRESETS.paper,

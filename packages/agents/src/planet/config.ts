@@ -21,7 +21,7 @@ import {
   type WorldModelConfig,
   validateConfig as validateModelConfig,
 } from '@vmbrl/world-models';
-import { LOOP_DOCS, type LoopConfig, episodeRows } from '../loop/config.js';
+import { LOOP_DOCS, LOOP_OUTPUT_DEFAULTS, type LoopConfig, episodeRows } from '../loop/config.js';
 import type { AgentPresets, PresetBody } from '../loop/definition.js';
 
 /** CEM's knobs (PlaNet Algorithm 2). */
@@ -97,6 +97,7 @@ export const LATENT_MODEL_DEFAULTS: PresetBody<LoopConfig> & LatentModelFields =
   maxEpisodes: 1000,
   maxEnvSteps: null,
   replayCapacity: 1_000_000,
+  ...LOOP_OUTPUT_DEFAULTS,
   batchSize: 50,
   chunkLength: 50,
   explorationNoise: 0.3,
