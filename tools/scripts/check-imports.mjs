@@ -33,6 +33,18 @@ const ALLOWED = {
     'metrics',
     'agents',
   ],
+  ablation: [
+    'core',
+    'tensor',
+    'envs',
+    'replay',
+    'world-models',
+    'planners',
+    'objectives',
+    'metrics',
+    'agents',
+    'sweep',
+  ],
 };
 
 /** Folders of a package whose files may not import some sibling folders. */

@@ -19,4 +19,5 @@ export * from './validate.js';
 export * from './stats.js';
 export * from './presets.js';
 export * from './cli.js';
+export * from './config-set.js';
 export * from './version.js';

@@ -137,7 +137,16 @@ export interface QueueStatus {
   /** Queued, by priority, including retries waiting for their backoff (`retryAt`). */
   waiting: { id: string; priority: number; attempts: number; retryAt?: number }[];
   active: { id: string; worker?: string; since?: number; progress?: number; attempts: number }[];
-  done: { id: string; worker?: string; finishedAt?: number; durationMs?: number }[];
+  /** `queuedAt` when the job was added, `startedAt` when a worker took it, `finishedAt` when
+   * it was acknowledged (ms since the epoch): the queue's own latencies around a cell. */
+  done: {
+    id: string;
+    worker?: string;
+    queuedAt?: number;
+    startedAt?: number;
+    finishedAt?: number;
+    durationMs?: number;
+  }[];
   failed: { id: string; error: string; attempts: number; finishedAt?: number }[];
   /** Cells started more than once (retried after their own failure, handed over after their
    * worker died or stopped), whatever their state now. */
@@ -199,6 +208,8 @@ export async function status(
       done: completed.map((job) => ({
         id: job.id!,
         worker: job.processedBy,
+        queuedAt: job.timestamp,
+        startedAt: job.processedOn,
         finishedAt: job.finishedOn,
         durationMs: (job.returnvalue as { durationMs?: number } | null)?.durationMs,
       })),
