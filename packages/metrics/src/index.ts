@@ -7,3 +7,6 @@ export * from './report.js';
 export * from './run-report.js';
 export * from './compare-runs.js';
 export * from './compare-table.js';
+export * from './offline.js';
+export * from './offline-tables.js';
+export * from './offline-plots.js';
