@@ -79,3 +79,4 @@ export { CEM_ORACLE } from './oracle/definition.js';
 export { AlmAgent, type AlmAgentOptions, type AlmBatch } from './alm/agent.js';
 export { ALM_PRESETS, type AlmAgentKind, type AlmRunConfig } from './alm/config.js';
 export { ALM } from './alm/definition.js';
+export * from './offline/index.js';

@@ -63,7 +63,8 @@ export function rewardHeatmapSpec(options: RewardHeatmapOptions): VegaLiteSpec {
   for (const panel of options.panels) {
     rows.push({ design: panel.label, kind: 'diagonal', x: 0, y: 0 });
     rows.push({ design: panel.label, kind: 'diagonal', x: max, y: max });
-    if (threshold !== undefined) rows.push({ design: panel.label, kind: 'threshold', x: threshold });
+    if (threshold !== undefined)
+      rows.push({ design: panel.label, kind: 'threshold', x: threshold });
   }
   const only = (kind: string) => ({ filter: `datum.kind === '${kind}'` });
   const scale = { domain: [0, max], nice: false };

@@ -246,15 +246,9 @@ export function offlineTablesCsv(tables: OfflineTables): string {
       for (const task of tables.tasks) {
         const c = cells[design][task];
         lines.push(
-          [
-            name,
-            design,
-            task,
-            value(c.ours),
-            c.seeds,
-            value(c.paper),
-            value(c.difference),
-          ].join(','),
+          [name, design, task, value(c.ours), c.seeds, value(c.paper), value(c.difference)].join(
+            ',',
+          ),
         );
       }
     }
