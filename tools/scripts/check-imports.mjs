@@ -32,6 +32,17 @@ const ALLOWED = {
     'metrics',
     'agents',
   ],
+  offline: [
+    'core',
+    'tensor',
+    'envs',
+    'replay',
+    'world-models',
+    'planners',
+    'objectives',
+    'metrics',
+    'agents',
+  ],
 };
 
 /** Folders of a package whose files may not import some sibling folders. */

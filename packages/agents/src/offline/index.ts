@@ -43,3 +43,4 @@ export {
   predictionWindows,
 } from './prediction.js';
 export { type OfflineCellConfig, type OfflineCellHooks, offlineCell } from './cell.js';
+export { type OfflineReport, type OfflineReportOptions, offlineReport } from './report.js';
