@@ -154,6 +154,21 @@ describe('vmbrl-offline', () => {
         2,
         /--run 'bad' is not allowed/,
       ],
+      [
+        [
+          'train',
+          '--agent',
+          'planet',
+          '--dataset',
+          data,
+          '--out',
+          join(root, 'x'),
+          '--setting',
+          'nope=1',
+        ],
+        2,
+        /--setting 'nope=1' is not allowed; write FIELD=VALUE with FIELD one of updates, /,
+      ],
       [['nope'], 2, /unknown command 'nope'; allowed: collect, split, train, evaluate, report/],
     ];
     const results = await Promise.all(cases.map(([args]) => cli(args)));

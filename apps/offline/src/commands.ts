@@ -8,6 +8,7 @@ import {
   type AgentKind,
   type CollectSource,
   EVALUATION_FILE,
+  OFFLINE_DEFAULTS,
   OFFLINE_DOCS,
   collectDataset,
   evaluateOffline,
@@ -196,6 +197,27 @@ const split: Command = {
   },
 };
 
+/** `--setting FIELD=VALUE` of train: a number (or null) for a field of the offline settings. */
+export function parseSettings(texts: readonly string[]): Record<string, number | null> {
+  const settings: Record<string, number | null> = {};
+  for (const text of texts) {
+    const eq = text.indexOf('=');
+    const field = text.slice(0, eq).trim();
+    const raw = text.slice(eq + 1).trim();
+    if (eq < 0 || !(field in OFFLINE_DEFAULTS)) {
+      throw new UsageError(
+        `--setting '${text}' is not allowed; write FIELD=VALUE with FIELD one of ${Object.keys(OFFLINE_DEFAULTS).join(', ')}`,
+      );
+    }
+    const value = raw === 'null' ? null : raw === '' ? Number.NaN : Number(raw);
+    if (value !== null && !Number.isFinite(value)) {
+      throw new UsageError(`--setting ${field}: '${raw}' is not a number (or null)`);
+    }
+    settings[field] = value;
+  }
+  return settings;
+}
+
 const train: Command = {
   usage:
     'usage: vmbrl-offline train (--design R|OTOR|OTLR|LTLR|LTOR | --agent planet|dreamer) --dataset DIR --out RUN [flags]',
@@ -231,6 +253,11 @@ const train: Command = {
       doc: "agent steps per evaluation episode (default: the preset's)",
       min: 1,
     },
+    setting: {
+      type: 'string',
+      doc: 'override an offline setting, FIELD=VALUE (fields below; repeatable), e.g. predictionWindows=64',
+      repeatable: true,
+    },
     backend: BACKEND,
   },
   notes: () => [
@@ -246,7 +273,7 @@ const train: Command = {
         `train needs exactly one of --design (${STUDY_DESIGNS.join(', ')}) and --agent`,
       );
     }
-    const settings: Record<string, number> = {};
+    const settings = parseSettings(flags.setting as string[]);
     if (flags.updates !== undefined) settings.updates = flags.updates as number;
     if (flags['eval-episodes'] !== undefined)
       settings.evalEpisodes = flags['eval-episodes'] as number;
