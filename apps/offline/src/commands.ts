@@ -110,6 +110,7 @@ const collect: Command = {
       doc: 'runs act with their training exploration noise (as their training episodes did)',
       default: true,
     },
+    backend: BACKEND,
   },
   async run(flags) {
     const dataset = required(flags, 'dataset', 'the dataset directory to write');
@@ -139,6 +140,7 @@ const collect: Command = {
       episodeSteps: (flags['episode-steps'] as number | undefined) ?? null,
       seed: flags.seed as number,
       sources,
+      backend: flags.backend as BackendName | undefined,
       onEpisode: (source, entry) =>
         console.log(`${source.padEnd(12)} ${entry.file}  return ${entry.return.toFixed(1)}`),
     });

@@ -18,6 +18,7 @@ import {
 } from '@vmbrl/core';
 import { makeWrappedEnv } from '@vmbrl/envs';
 import { type DatasetEpisode, DatasetWriter } from '@vmbrl/replay';
+import { type BackendName, initBackend } from '@vmbrl/tensor';
 import { playEpisode } from '../loop/episodes.js';
 import { findCheckpoint } from '../loop/run-dir.js';
 import { makeEnvAndAgent, readRunConfig, resolveRunConfig } from '../registry.js';
@@ -42,6 +43,8 @@ export interface CollectOptions {
   /** Seed of the reset states and random actions (episode k of source s: `collect/s/k`). */
   seed: number;
   sources: readonly CollectSource[];
+  /** Tensor backend of the agents that act (default: `initBackend`'s choice). */
+  backend?: BackendName;
   /** Called after each episode written. */
   onEpisode?: (source: string, entry: DatasetEpisode) => void;
   /** Throws to stop between episodes (Ctrl-C); what was written stays. */
@@ -115,6 +118,9 @@ export async function collectDataset(options: CollectOptions): Promise<CollectRe
   const repeated = names.find((n, i) => names.indexOf(n) !== i);
   if (repeated !== undefined) {
     throw new UsageError(`collect: source name '${repeated}' is given twice; names must differ`);
+  }
+  if (options.sources.some((s) => s.kind === 'run')) {
+    await initBackend(options.backend ? { backend: options.backend } : {});
   }
   const writer = DatasetWriter.open(options.dataset, {
     task: options.task,
