@@ -7,6 +7,7 @@ import { allocateBatch, randomSplit, readDatasetManifest } from '@vmbrl/replay';
 import { initBackend, tf } from '@vmbrl/tensor';
 import { studyModelFromPreset } from '@vmbrl/world-models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveRunConfig, runOnline } from '../registry.js';
 import { collectDataset } from './collect.js';
 import { evaluateOffline } from './evaluate.js';
 import { predictionErrors, predictionWindows } from './prediction.js';
@@ -73,6 +74,41 @@ describe('collect', () => {
     const randomMean = returns('random').reduce((a, b) => a + b, 0) / 5;
     expect(returns('oracle')[0]).toBeGreaterThan(randomMean);
   }, 60_000);
+
+  it("takes episodes from a trained run's checkpoint; refuses a run of another action repeat", async () => {
+    const run = tempDir();
+    const config = resolveRunConfig('planet', 'debug', task, 1, {
+      actionRepeat: 4,
+      episodeSteps: 8,
+      maxEpisodes: 3,
+    });
+    await runOnline({ config, out: run, backend: 'cpu' });
+    const target = tempDir();
+    const report = await collectDataset({
+      ...base,
+      dataset: target,
+      sources: [{ kind: 'run', name: 'planet0', episodes: 2, runDir: run, noise: false }],
+    });
+    expect(report.counts).toEqual({ planet0: 2 });
+    const entries = readDatasetManifest(target).episodes;
+    expect(entries.map((e) => [e.source, e.length])).toEqual([
+      ['planet0', 9],
+      ['planet0', 9],
+    ]);
+    const other = tempDir();
+    await runOnline({
+      config: resolveRunConfig('planet', 'debug', task, 1, { maxEpisodes: 1 }),
+      out: other,
+      backend: 'cpu',
+    });
+    await expect(
+      collectDataset({
+        ...base,
+        dataset: target,
+        sources: [{ kind: 'run', name: 'planet1', episodes: 1, runDir: other, noise: false }],
+      }),
+    ).rejects.toThrow(/acts with action repeat 8, the dataset holds action repeat 4/);
+  }, 120_000);
 
   it('refuses a dataset of another action repeat and a repeated source name', async () => {
     await expect(
