@@ -8,8 +8,10 @@ import {
   AGENT_KINDS,
   type AgentKind,
   type RunConfig,
+  STUDY_AGENT_DESIGNS,
   checkRunConfig,
   definitionOf,
+  presetsOf,
   resolveRunConfig,
   runOnline,
   validateRunConfig,
@@ -43,6 +45,11 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   },
   seed: { type: 'int', doc: 'run seed', default: 0, min: 0, max: 2 ** 32 - 1 },
   out: { type: 'string', doc: 'run directory (default runs/<agent>-<task>-<preset>-seed<seed>)' },
+  design: {
+    type: 'enum',
+    doc: 'study: the world-model design of Table 4 (default LTLR)',
+    choices: STUDY_AGENT_DESIGNS,
+  },
   candidates: { type: 'int', doc: 'planet, cem-oracle: CEM candidates J (K = J / 10)', min: 1 },
   workers: { type: 'int', doc: 'cem-oracle: simulator worker threads (0 = main thread)', min: 0 },
   'value-estimate': {
@@ -83,6 +90,7 @@ export const TRAIN_USAGE = `usage: vmbrl-online [--agent ${AGENT_KINDS.join('|')
 
 /** Which agents each shortcut flag applies to. */
 const FLAG_AGENTS: Record<string, readonly AgentKind[]> = {
+  design: ['study'],
   candidates: ['planet', 'cem-oracle'],
   workers: ['cem-oracle'],
   'value-estimate': ['dreamer'],
@@ -92,12 +100,21 @@ const FLAG_AGENTS: Record<string, readonly AgentKind[]> = {
   'no-classifier-reward': ['alm'],
 };
 
-/** `--help` of the training command: flags, then every config field of `--agent`. */
+/** The value of `--name V` or `--name=V` in `argv` (undefined when absent). */
+function flagValue(argv: readonly string[], name: string): string | undefined {
+  const i = argv.findIndex((t) => t === `--${name}` || t.startsWith(`--${name}=`));
+  if (i < 0) return undefined;
+  return argv[i].includes('=') ? argv[i].slice(name.length + 3) : argv[i + 1];
+}
+
+/** `--help` of the training command: flags, then every config field of `--agent` (`--design`). */
 export function trainHelp(argv: readonly string[]): string {
-  const i = argv.findIndex((t) => t === '--agent' || t.startsWith('--agent='));
-  const value = i < 0 ? 'planet' : argv[i].includes('=') ? argv[i].slice(8) : argv[i + 1];
-  const agent = (AGENT_KINDS as readonly string[]).includes(value ?? '') ? value : 'planet';
-  const fields = documentedFields(definitionOf(agent as string).presets.docs);
+  const value = flagValue(argv, 'agent') ?? 'planet';
+  const agent = (AGENT_KINDS as readonly string[]).includes(value) ? value : 'planet';
+  const design = flagValue(argv, 'design');
+  const known =
+    agent === 'study' && (STUDY_AGENT_DESIGNS as readonly string[]).includes(design ?? '');
+  const fields = documentedFields(presetsOf(agent as string, known ? design : undefined).docs);
   const width = Math.max(...fields.map((f) => f.path.length));
   return [
     helpText(TRAIN_USAGE, TRAIN_FLAGS),
@@ -123,6 +140,7 @@ function shortcutOverrides(agent: AgentKind, flags: Record<string, unknown>): Ov
   const overrides: Record<string, unknown> = {};
   if (flags['max-episodes'] !== undefined) overrides.maxEpisodes = flags['max-episodes'];
   if (flags['max-env-steps'] !== undefined) overrides.maxEnvSteps = flags['max-env-steps'];
+  if (flags.design !== undefined) overrides.design = flags.design;
   if (flags.workers !== undefined) overrides.oracleWorkers = flags.workers;
   if (flags.candidates !== undefined) {
     const candidates = flags.candidates as number;
@@ -160,7 +178,8 @@ export async function train(argv: string[]): Promise<number> {
     validateRunConfig,
   );
   return runSession({
-    agent,
+    // The study's designs get their own default run directories (runs/study-OTOR-...).
+    agent: config.agent === 'study' ? `study-${config.design}` : agent,
     task,
     preset,
     seed,

@@ -1,7 +1,7 @@
 /**
- * @vmbrl/agents — PlaNet, Dreamer, the CEM oracle and ALM composed from the vmbrl packages, each
- * with one preset table, and the one run loop that runs any of them: collect, train, evaluate,
- * checkpoint, resume, report.
+ * @vmbrl/agents — PlaNet, Dreamer, the CEM oracle, ALM and the study's designs composed from the
+ * vmbrl packages, each with one preset table, and the one run loop that runs any of them:
+ * collect, train, evaluate, checkpoint, resume, report.
  */
 export {
   AGENTS,
@@ -13,6 +13,7 @@ export {
   definitionOf,
   evaluateRun,
   makeEnvAndAgent,
+  presetsOf,
   readRunConfig,
   resolveRunConfig,
   runOnline,
@@ -32,6 +33,8 @@ export type {
   AgentPresets,
   BatchPlan,
   OpenLoopFrames,
+  OpenLoopPrediction,
+  OpenLoopRewards,
   PresetBody,
 } from './loop/definition.js';
 export { type RunLoopOptions, type RunLoopResult, runLoop } from './loop/run.js';
@@ -53,7 +56,7 @@ export {
 export type { EvaluateRunOptions, EvaluationPolicy, RunEvaluation } from './loop/evaluate.js';
 export { addExplorationNoise } from './exploration.js';
 export { PlanetAgent, type PlanetAgentOptions, type PlanetState } from './planet/agent.js';
-export { type BeliefState, filterBelief } from './planet/belief.js';
+export type { BeliefState } from './planet/belief.js';
 export { LatentAgent, type LatentAgentOptions } from './planet/latent-agent.js';
 export {
   ACTION_REPEAT,
@@ -79,4 +82,16 @@ export { CEM_ORACLE } from './oracle/definition.js';
 export { AlmAgent, type AlmAgentOptions, type AlmBatch } from './alm/agent.js';
 export { ALM_PRESETS, type AlmAgentKind, type AlmRunConfig } from './alm/config.js';
 export { ALM } from './alm/definition.js';
+export { StudyAgent, type StudyAgentOptions, type StudyState } from './study/agent.js';
+export {
+  STUDY_ACTION_REPEAT,
+  STUDY_AGENT_DESIGNS,
+  STUDY_PLANNER,
+  STUDY_PRESETS,
+  type LearnedStudyRunConfig,
+  type OracleStudyRunConfig,
+  type StudyAgentDesign,
+  type StudyRunConfig,
+} from './study/config.js';
+export { STUDY } from './study/definition.js';
 export * from './offline/index.js';

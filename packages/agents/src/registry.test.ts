@@ -30,6 +30,7 @@ const TASK: Record<AgentKind, string> = {
   'cem-oracle': 'cartpole-swingup',
   alm: 'hopper',
   'alm-model-free': 'hopper',
+  study: 'cartpole-swingup',
 };
 
 /** Dotted paths of every value of a config (lists are values). */
@@ -80,7 +81,7 @@ describe('run configs', () => {
         for (const path of docs) expect(valueAt(config, path), `${agent} ${path}`).toBeDefined();
       }
     }
-    expect(new Set(Object.values(AGENTS)).size).toBe(4); // both ALM kinds share one definition
+    expect(new Set(Object.values(AGENTS)).size).toBe(5); // both ALM kinds share one definition
     const free = resolveRunConfig('alm-model-free', 'debug', 'hopper', 0);
     expect(free.agent === 'alm-model-free' && free.learner.modelFree).toBe(true);
   });

@@ -15,7 +15,7 @@ import { ALM } from './alm/definition.js';
 import type { DreamerRunConfig } from './dreamer/config.js';
 import { DREAMER } from './dreamer/definition.js';
 import { type LoopConfig, upgradeLoopFields, validateLoopConfig } from './loop/config.js';
-import type { AgentDefinition } from './loop/definition.js';
+import type { AgentDefinition, AgentPresets } from './loop/definition.js';
 import {
   type EvaluateRunOptions,
   type RunEvaluation,
@@ -32,9 +32,16 @@ import type { OracleRunConfig } from './oracle/config.js';
 import { CEM_ORACLE } from './oracle/definition.js';
 import type { PlanetRunConfig } from './planet/config.js';
 import { PLANET } from './planet/definition.js';
+import type { StudyRunConfig } from './study/config.js';
+import { STUDY } from './study/definition.js';
 
 /** The run config of any agent (the `agent` field tells which). */
-export type RunConfig = PlanetRunConfig | DreamerRunConfig | OracleRunConfig | AlmRunConfig;
+export type RunConfig =
+  | PlanetRunConfig
+  | DreamerRunConfig
+  | OracleRunConfig
+  | AlmRunConfig
+  | StudyRunConfig;
 
 /** Which agent acts. */
 export type AgentKind = RunConfig['agent'];
@@ -46,6 +53,7 @@ export const AGENTS: Readonly<Record<AgentKind, AgentDefinition<never, unknown>>
   'cem-oracle': CEM_ORACLE,
   alm: ALM,
   'alm-model-free': ALM,
+  study: STUDY,
 } as Record<AgentKind, AgentDefinition<never, unknown>>;
 
 /** The agent kinds, in the order listings show them. */
@@ -61,8 +69,24 @@ export function definitionOf(kind: string): AgentDefinition<RunConfig, unknown> 
 }
 
 /**
+ * The preset table of `agent`; for an agent whose variant field picks the table (the study's
+ * `design`), the one of `variant` (the default table when undefined).
+ */
+export function presetsOf(agent: string, variant?: string): AgentPresets<RunConfig> {
+  const definition = definitionOf(agent);
+  if (variant === undefined || !definition.variant) {
+    if (variant !== undefined)
+      check.fail('variant', variant, `none: ${agent} has one preset table`);
+    return definition.presets;
+  }
+  const { field, choices, presets } = definition.variant;
+  return presets(check.oneOf(field, variant, choices));
+}
+
+/**
  * The config of `agent` under `preset` on `task` with `seed`, then `overrides` (groups merged
- * field by field), validated as a whole.
+ * field by field), validated as a whole. An agent with a variant field (the study's `design`)
+ * starts from the preset table of the variant `overrides` names.
  */
 export function resolveRunConfig(
   agent: AgentKind,
@@ -73,7 +97,9 @@ export function resolveRunConfig(
 ): RunConfig {
   const definition = definitionOf(agent);
   check.oneOf('preset', preset, PRESET_NAMES);
-  const { defaults, overlays } = definition.presets;
+  const field = definition.variant?.field;
+  const variant = field ? (overrides as Record<string, unknown>)[field] : undefined;
+  const { defaults, overlays } = presetsOf(agent, variant as string | undefined);
   const body = applyOverlay(
     applyOverlay(defaults, overlays[preset]),
     definition.kindOverlay?.(agent) ?? {},

@@ -13,6 +13,8 @@ export interface AgentObservation {
   image?: Uint8Array;
   /** Low-dimensional state, when the env keeps it. */
   state?: Float32Array;
+  /** The reward that came with this observation (0 at the reset); the study's R reads it. */
+  reward?: number;
   /** The acting simulator's state; filled in only for agents with `needsSimulatorState`. */
   simulator?: SimulatorState;
 }

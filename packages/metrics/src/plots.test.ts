@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RgbImage, readPng } from '@vmbrl/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { learningCurveSpec, learningCurveSvg, lossCurvesSpec, lossCurvesSvg } from './plots.js';
+import {
+  learningCurveSpec,
+  learningCurveSvg,
+  lossCurvesSpec,
+  lossCurvesSvg,
+  rewardPredictionSpec,
+  rewardPredictionSvg,
+} from './plots.js';
 import { svgToPng, writePlotFiles } from './render.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vmbrl-plots-'));
@@ -160,6 +167,29 @@ describe('loss curves', () => {
       lossCurvesSpec({ terms: { kl: { x: [0, 5], y: [1, 0] } }, logScale: true }),
     ).toThrow(/loss term "kl" has y\[1\] = 0 at x = 5; a log scale needs values > 0/);
     expect(() => lossCurvesSpec({ terms: {} })).toThrow(/terms is empty/);
+  });
+});
+
+describe('rewardPredictionSpec', () => {
+  it('one panel per sequence, each step once as truth and once as prediction', async () => {
+    const truth = [0, 0.5, 1, 0.25, 0.75, 0];
+    const predicted = [0.1, 0.4, 0.9, 0.2, 0.7, 0.1];
+    const spec = rewardPredictionSpec({ horizon: 3, truth, predicted }) as unknown as {
+      data: { values: { x: number; reward: number; series: string; sequence: number }[] };
+      columns: number;
+    };
+    const rows = spec.data.values;
+    expect(rows).toHaveLength(12);
+    const pick = (series: string, sequence: number) =>
+      rows.filter((r) => r.series === series && r.sequence === sequence).map((r) => r.reward);
+    expect(pick('true', 2)).toEqual([0.25, 0.75, 0]);
+    expect(pick('predicted', 1)).toEqual([0.1, 0.4, 0.9]);
+    expect(rows.filter((r) => r.sequence === 2).map((r) => r.x)).toEqual([1, 1, 2, 2, 3, 3]);
+    expect(spec.columns).toBe(2);
+    expect(await rewardPredictionSvg({ horizon: 3, truth, predicted })).toContain('<svg');
+    expect(() => rewardPredictionSpec({ horizon: 4, truth, predicted })).toThrow(
+      /reward prediction lengths = \[6,6\] is invalid; allowed: two equal multiples of the horizon 4/,
+    );
   });
 });
 

@@ -280,3 +280,69 @@ export function learningCurveSvg(options: LearningCurveOptions): Promise<string>
 export function lossCurvesSvg(options: LossCurvesOptions): Promise<string> {
   return renderVegaLiteSvg(lossCurvesSpec(options));
 }
+
+/** Options for `rewardPredictionSpec`: open-loop rewards of a few replayed sequences. */
+export interface RewardPredictionOptions extends PlotFrame {
+  /** Predicted steps per sequence. */
+  horizon: number;
+  /** True rewards, [sequences * horizon], sequence-major. */
+  truth: readonly number[] | Float32Array;
+  /** Predicted rewards in the same layout. */
+  predicted: readonly number[] | Float32Array;
+}
+
+/**
+ * Predicted against true reward over an open-loop horizon: one panel per sequence, x the steps
+ * predicted ahead, the truth in grey and the prediction in colour.
+ */
+export function rewardPredictionSpec(options: RewardPredictionOptions): VegaLiteSpec {
+  const { horizon } = options;
+  check.integer('reward prediction horizon', horizon, 1);
+  const truth = check.finiteList('reward prediction truth', options.truth, horizon);
+  const predicted = check.finiteList('reward prediction predicted', options.predicted, horizon);
+  if (truth.length % horizon !== 0 || predicted.length !== truth.length) {
+    check.fail(
+      'reward prediction lengths',
+      [truth.length, predicted.length],
+      `two equal multiples of the horizon ${horizon}`,
+    );
+  }
+  const rows: { x: number; reward: number; series: string; sequence: number }[] = [];
+  for (let i = 0; i < truth.length; i++) {
+    const at = { x: (i % horizon) + 1, sequence: Math.floor(i / horizon) + 1 };
+    rows.push({ ...at, reward: truth[i] as number, series: 'true' });
+    rows.push({ ...at, reward: predicted[i] as number, series: 'predicted' });
+  }
+  const { width, height, title, ...rest } = frame(options) as ReturnType<typeof frame> & {
+    title?: string;
+  };
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    scale: { domain: ['true', 'predicted'], range: [REFERENCE_COLOURS[0], CURVE_COLOURS[0]] },
+  } as const;
+  const encoding = {
+    x: { field: 'x', type: 'quantitative', title: options.xLabel ?? 'steps predicted ahead' },
+    y: { field: 'reward', type: 'quantitative', title: options.yLabel ?? 'reward' },
+    color,
+  };
+  const sequences = truth.length / horizon;
+  return {
+    ...rest,
+    ...(title ? { title } : {}),
+    data: { values: rows },
+    facet: { field: 'sequence', type: 'ordinal', title: 'replayed sequence' },
+    columns: Math.min(3, sequences),
+    spec: {
+      width: Math.round(width / 2),
+      height: Math.round(height / 1.6),
+      mark: { type: 'line', strokeWidth: 2, point: true },
+      encoding,
+    },
+  } as unknown as VegaLiteSpec;
+}
+
+/** `rewardPredictionSpec` rendered to SVG. */
+export function rewardPredictionSvg(options: RewardPredictionOptions): Promise<string> {
+  return renderVegaLiteSvg(rewardPredictionSpec(options));
+}

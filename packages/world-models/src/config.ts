@@ -150,7 +150,9 @@ export type { PresetName };
 const VARIANTS: readonly ModelVariant[] = ['rssm', 'ssm', 'rnn'];
 const CONVENTIONS: readonly FreeNatsConvention[] = ['clampPerStep', 'hingePerStep', 'clampMean'];
 
-const check: Validator = validator('world-models config');
+/** The checks of every world-model config (this one and the study's designs), one message format. */
+export const configCheck: Validator = validator('world-models config');
+const check = configCheck;
 
 /** Fields added after checkpoints may have been written, with the value those runs used. */
 const ADDED_FIELDS: Partial<WorldModelConfig> = { imageEvery: 1 };

@@ -4,12 +4,15 @@ import { join } from 'node:path';
 import { type Episode, writeGif } from '@vmbrl/core';
 import {
   type MetricsRow,
+  type ReportSection,
   composeOpenLoopVideo,
   readMetrics,
+  rewardPredictionSvg,
   splitFrames,
+  writePlotFiles,
   writeRunReport,
 } from '@vmbrl/metrics';
-import type { OpenLoopFrames } from './definition.js';
+import type { OpenLoopFrames, OpenLoopRewards } from './definition.js';
 import { runPaths } from './run-dir.js';
 
 const SIZE = { height: 64, width: 64 };
@@ -17,6 +20,9 @@ const FRAME = 64 * 64 * 3;
 
 /** File names of the videos, inside `videos/`. */
 export const VIDEO_FILES = { eval: 'eval-episode.gif', openLoop: 'open-loop.gif' } as const;
+
+/** Name of the open-loop reward plot inside `plots/` (without extension). */
+const OPEN_LOOP_REWARD_PLOT = 'open-loop-reward';
 
 /** Writes the frames of an (evaluation) episode as `videos/eval-episode.gif`. */
 export function writeEpisodeVideo(out: string, episode: Episode): string {
@@ -43,6 +49,19 @@ export function writeOpenLoopVideo(out: string, frames: OpenLoopFrames): string 
   const path = join(runPaths(out).videos, VIDEO_FILES.openLoop);
   writeGif(path, video.frames, { height: video.height, width: video.width, fps: 8, scale: 2 });
   return path;
+}
+
+/**
+ * Writes `plots/open-loop-reward.svg` (and .png): predicted against true rewards of the
+ * open-loop prediction, one panel per replayed chunk.
+ */
+export async function writeOpenLoopRewards(out: string, rewards: OpenLoopRewards): Promise<string> {
+  const svg = await rewardPredictionSvg({
+    horizon: rewards.horizon,
+    truth: rewards.truth,
+    predicted: rewards.predicted,
+  });
+  return writePlotFiles(join(out, 'plots', OPEN_LOOP_REWARD_PLOT), svg).svgPath;
 }
 
 /** Mean return of the random seed episodes logged so far (the report's reference line). */
@@ -74,12 +93,24 @@ export async function writeReport(out: string, lossKeys: readonly string[]): Pro
       caption: 'rows: truth, prediction from the actions alone after the context frames, |error|',
     });
   }
+  const rewardPlot = join(out, 'plots', `${OPEN_LOOP_REWARD_PLOT}.svg`);
+  const extraSections: ReportSection[] = existsSync(rewardPlot)
+    ? [
+        {
+          kind: 'plot',
+          title: 'Open-loop reward prediction (latest)',
+          svg: { path: rewardPlot },
+          caption: 'true and predicted rewards from the actions alone after the context steps',
+        },
+      ]
+    : [];
   const trainKeys = new Set(rows.filter((r) => r.kind === 'train').flatMap((r) => Object.keys(r)));
   const drawn = lossKeys.filter((k) => trainKeys.has(k));
   const { reportPath } = await writeRunReport(out, {
     references: random === null ? [] : [{ label: 'random policy (seed episodes)', value: random }],
     videos,
     lossKeys: drawn.length > 0 ? drawn : undefined,
+    extraSections,
   });
   return reportPath;
 }

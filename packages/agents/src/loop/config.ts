@@ -32,7 +32,7 @@ export interface LoopConfig {
 
 /** One line per loop field; they feed `vmbrl-online --help` and `vmbrl-online presets`. */
 export const LOOP_DOCS: FieldDocs<LoopConfig> = {
-  agent: 'who acts: planet, dreamer, cem-oracle, alm or alm-model-free',
+  agent: 'who acts: planet, dreamer, cem-oracle, alm, alm-model-free or study',
   preset: 'the preset the config was built from: paper, quick or debug',
   task: "control task, e.g. 'cartpole-swingup' (pixels) or 'hopper' (state)",
   seed: 'run seed; every random stream (env, networks, noise, replay) is split from it',

@@ -36,6 +36,24 @@ export interface BatchPlan<B> {
   sample(replay: EpisodeBuffer, rng: Rng): B;
 }
 
+/** Rewards of an open-loop prediction for the report: [examples * horizon] each. */
+export interface OpenLoopRewards {
+  truth: Float32Array;
+  predicted: Float32Array;
+  examples: number;
+  horizon: number;
+  /** Mean squared error of the predicted rewards. */
+  mse: number;
+}
+
+/** What an agent's model predicts open loop from replayed chunks, for the evaluation artefacts. */
+export interface OpenLoopPrediction {
+  /** Truth and predicted frames (models that predict frames). */
+  frames?: OpenLoopFrames;
+  /** True and predicted rewards (models whose predictions the report compares). */
+  rewards?: OpenLoopRewards;
+}
+
 /** Frames of an open-loop prediction for the evaluation video: [examples * horizon] frames. */
 export interface OpenLoopFrames {
   truth: Uint8Array;
@@ -53,6 +71,15 @@ export interface AgentDefinition<C extends LoopConfig = LoopConfig, B = unknown>
   /** What the agent observes, and so what the env renders and the replay keeps. */
   readonly observation: 'image' | 'state';
   readonly presets: AgentPresets<C>;
+  /**
+   * A config field that picks one of several preset tables (the study's `design`): its values
+   * and each one's table; `presets` is the table of the field's default value.
+   */
+  readonly variant?: {
+    field: string;
+    choices: readonly string[];
+    presets(value: string): AgentPresets<C>;
+  };
   /** Control steps per agent step on `task`. */
   actionRepeat(task: string): number;
   /** Fields the kind implies beyond the table (the model-free ALM variant). */
@@ -70,13 +97,13 @@ export interface AgentDefinition<C extends LoopConfig = LoopConfig, B = unknown>
    * explores): the loop logs it as one instead of playing more episodes.
    */
   trainingEpisodeIsEvaluation(config: C): boolean;
-  /** Open-loop prediction frames from replayed chunks (agents with an image model). */
+  /** Open-loop predictions from replayed chunks (agents with a model that predicts). */
   openLoop?(
     agent: Agent<unknown, B>,
     config: C,
     replay: EpisodeBuffer,
     seed: number,
-  ): OpenLoopFrames;
+  ): OpenLoopPrediction;
   /** The report's loss panels, those of the logged train rows in this order. */
   readonly lossKeys: readonly string[];
 }

@@ -77,6 +77,7 @@ export async function playEpisode(options: PlayOptions): Promise<PlayedEpisode> 
         const started = performance.now();
         const observation = {
           ...ts.observation,
+          reward: ts.reward,
           simulator: agent.needsSimulatorState ? env.getState() : undefined,
         };
         const result = await agent.policy(observation, state, {

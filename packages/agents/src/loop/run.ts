@@ -14,7 +14,12 @@ import { makeWrappedEnv } from '@vmbrl/envs';
 import { MetricsLog, type MetricsRow } from '@vmbrl/metrics';
 import { EpisodeBuffer } from '@vmbrl/replay';
 import { type BackendName, initBackend } from '@vmbrl/tensor';
-import { writeEpisodeVideo, writeOpenLoopVideo, writeReport } from './artifacts.js';
+import {
+  writeEpisodeVideo,
+  writeOpenLoopRewards,
+  writeOpenLoopVideo,
+  writeReport,
+} from './artifacts.js';
 import { type LoopConfig, agentStepsPerEpisode, budgetReached } from './config.js';
 import type { AgentDefinition, BatchPlan } from './definition.js';
 import { Interrupted, type PlayedEpisode, playEpisode } from './episodes.js';
@@ -311,9 +316,13 @@ class Run {
     const seed = splitSeed(config.seed, `open-loop/${next.evaluations}`);
     const openLoop = this.definition.openLoop?.(agent, config, this.replay, seed);
     const row = this.evalRow(step, next, returns);
-    if (openLoop) {
-      writeOpenLoopVideo(this.options.out, openLoop);
-      row.openLoopMse = openLoop.mse;
+    if (openLoop?.frames) {
+      writeOpenLoopVideo(this.options.out, openLoop.frames);
+      row.openLoopMse = openLoop.frames.mse;
+    }
+    if (openLoop?.rewards) {
+      await writeOpenLoopRewards(this.options.out, openLoop.rewards);
+      row.openLoopRewardMse = openLoop.rewards.mse;
     }
     return row;
   }

@@ -3,7 +3,7 @@ import type { Agent, SequenceBatch, SimulatorEnv } from '@vmbrl/core';
 import type { EpisodeBuffer } from '@vmbrl/replay';
 import { upgradeConfig as upgradeModelConfig } from '@vmbrl/world-models';
 import type { LoopConfig } from '../loop/config.js';
-import type { AgentDefinition, BatchPlan, OpenLoopFrames } from '../loop/definition.js';
+import type { AgentDefinition, BatchPlan, OpenLoopPrediction } from '../loop/definition.js';
 import { PlanetAgent } from './agent.js';
 import {
   type LatentModelFields,
@@ -43,12 +43,13 @@ export const LATENT_MODEL_PARTS = {
     config: LatentModelFields,
     replay: EpisodeBuffer,
     seed: number,
-  ): OpenLoopFrames =>
-    openLoopFrames((agent as LatentAgent).model, replay, {
+  ): OpenLoopPrediction => ({
+    frames: openLoopFrames((agent as LatentAgent).model, replay, {
       length: config.chunkLength,
       context: config.openLoopContext,
       seed,
     }),
+  }),
   lossKeys: ['loss', 'image', 'reward', 'kl'],
 } as const;
 

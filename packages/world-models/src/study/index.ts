@@ -2,29 +2,34 @@
 export type { StudyModel, StudyPrediction, StudyScorer, StudyStep } from './types.js';
 export {
   STUDY_DESIGNS,
+  STUDY_DOCS,
   STUDY_PRESETS,
   type StudyConfigs,
   type StudyDesign,
   type StudyPreset,
   resolveStudyConfig,
+  studyBatchShape,
   validateStudyConfig,
 } from './study-config.js';
 export { type DeepPartial, mergeOverrides } from './overlay.js';
 export { createStudyModel, studyModelFromPreset, type StudyModelOptions } from './make.js';
 export {
   LATENT_DEFAULTS,
+  LATENT_DESIGN_DOCS,
   LATENT_OVERLAYS,
   type LatentDesignConfig,
   table15Capacity,
 } from './latent-config.js';
 export {
   VIDEO_DEFAULTS,
+  VIDEO_DESIGN_DOCS,
   VIDEO_OVERLAYS,
   type VideoDesignConfig,
   table14Widths,
 } from './video-config.js';
 export {
   REWARD_ONLY_DEFAULTS,
+  REWARD_ONLY_DOCS,
   REWARD_ONLY_OVERLAYS,
   REWARD_ONLY_VARIANTS,
   type RewardOnlyConfig,

@@ -2,8 +2,14 @@
  * Configs of the study's designs with latent transitions (appendix B, Table 12): LTLR (PlaNet),
  * LTOR (reward from the decoded frame) and R_LL (LTLR without the image loss).
  */
-import { PRESETS, type WorldModelConfig, validateConfig } from '../config.js';
-import { boolean, fail, positiveInt, positiveIntList } from '../validate.js';
+import type { FieldDocs } from '@vmbrl/core';
+import {
+  MODEL_DOCS,
+  PRESETS,
+  type WorldModelConfig,
+  configCheck as check,
+  validateConfig,
+} from '../config.js';
 import type { ImageRewardNetConfig } from './reward-nets.js';
 
 /** A latent design's model, reward path and training batch. */
@@ -27,6 +33,19 @@ export interface LatentDesignConfig {
   /** Steps per training sequence, the "number of predicted frames" (Table 12: 12). */
   sequenceLength: number;
 }
+
+/** One line per field (`vmbrl-online --help --agent study --design LTLR`). */
+export const LATENT_DESIGN_DOCS: FieldDocs<LatentDesignConfig> = {
+  model: MODEL_DOCS,
+  shareLatent:
+    'the reward loss trains the representation too (paper fig. 7; false stops its gradient)',
+  rewardNet: {
+    filters: "LTOR's reward net on decoded frames: conv 3x3 stride-2 filters (Table 8)",
+    hidden: "LTOR's reward net: dense widths after the convolutions (Table 9)",
+  },
+  batchSize: 'sequences per update (Table 12: 50)',
+  sequenceLength: 'steps per training sequence, the predicted frames (Table 12: 12)',
+};
 
 /**
  * Table 12 on PlaNet's defaults: 200 deterministic and 30 stochastic units, 300 units in the
@@ -76,7 +95,8 @@ export function table15Capacity(
 ): Pick<WorldModelConfig, 'hiddenSize' | 'rewardHidden' | 'deterSize'> {
   const fc = [100, 100, 100, 50, 50, 50, 200, 200, 200];
   const deter = [200, 100, 50, 200, 100, 50, 200, 100, 50];
-  if (!Number.isInteger(id) || id < 1 || id > 9) fail('table15 model id', id, 'an integer 1..9');
+  if (!Number.isInteger(id) || id < 1 || id > 9)
+    check.fail('table15 model id', id, 'an integer 1..9');
   const units = fc[id - 1] as number;
   return {
     hiddenSize: units,
@@ -87,17 +107,21 @@ export function table15Capacity(
 
 /** Checks every field; `where` names the design in the message. */
 export function validateLatentDesignConfig(config: LatentDesignConfig, where: string): void {
-  if (!config || typeof config !== 'object') fail(where, config, 'a latent design config');
+  if (!config || typeof config !== 'object') check.fail(where, config, 'a latent design config');
   validateConfig(config.model);
   if (config.model.imageEvery !== 1) {
-    fail(`${where}.model.imageEvery`, config.model.imageEvery, '1 (the study decodes every step)');
+    check.fail(
+      `${where}.model.imageEvery`,
+      config.model.imageEvery,
+      '1 (the study decodes every step)',
+    );
   }
-  boolean(`${where}.shareLatent`, config.shareLatent);
-  positiveIntList(`${where}.rewardNet.filters`, config.rewardNet?.filters);
+  check.boolean(`${where}.shareLatent`, config.shareLatent);
+  check.integerList(`${where}.rewardNet.filters`, config.rewardNet?.filters);
   if (config.rewardNet.filters.length > 4) {
-    fail(`${where}.rewardNet.filters`, config.rewardNet.filters, 'at most 4 stride-2 layers');
+    check.fail(`${where}.rewardNet.filters`, config.rewardNet.filters, 'at most 4 stride-2 layers');
   }
-  positiveIntList(`${where}.rewardNet.hidden`, config.rewardNet.hidden);
-  positiveInt(`${where}.batchSize`, config.batchSize);
-  positiveInt(`${where}.sequenceLength`, config.sequenceLength);
+  check.integerList(`${where}.rewardNet.hidden`, config.rewardNet.hidden);
+  check.integer(`${where}.batchSize`, config.batchSize, 1);
+  check.integer(`${where}.sequenceLength`, config.sequenceLength, 1);
 }

@@ -2,7 +2,7 @@
  * Named overlays on typed defaults: a preset is the defaults with a partial object merged in,
  * and user overrides (`--set a.b=1`) are merged the same way.
  */
-import { fail } from '../validate.js';
+import { configCheck as check } from '../config.js';
 
 /** Every field optional, at every depth (arrays are replaced whole). */
 export type DeepPartial<T> = T extends readonly unknown[]
@@ -24,10 +24,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function mergeOverrides<T>(base: T, overrides: DeepPartial<T> | undefined, path = ''): T {
   const out = structuredClone(base) as Record<string, unknown>;
   if (overrides === undefined) return out as T;
-  if (!isRecord(overrides)) fail(path || 'overrides', overrides, 'an object of fields');
+  if (!isRecord(overrides)) check.fail(path || 'overrides', overrides, 'an object of fields');
   for (const [key, value] of Object.entries(overrides)) {
     const where = path ? `${path}.${key}` : key;
-    if (!(key in out)) fail(where, value, `a known field (${Object.keys(out).join(', ')})`);
+    if (!(key in out)) check.fail(where, value, `a known field (${Object.keys(out).join(', ')})`);
     if (value === undefined) continue;
     const current = out[key];
     const tagged = isRecord(value) && 'kind' in value;

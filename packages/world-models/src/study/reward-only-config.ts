@@ -1,10 +1,12 @@
+import type { FieldDocs } from '@vmbrl/core';
 /**
  * Config of the study's design R, reward prediction without observation prediction (appendix
  * B, Tables 8, 9 and 13), with its three variants.
  */
-import { fail, oneOf, positive, positiveInt, positiveIntList } from '../validate.js';
+import { configCheck as check } from '../config.js';
 import {
   LATENT_DEFAULTS,
+  LATENT_DESIGN_DOCS,
   LATENT_OVERLAYS,
   type LatentDesignConfig,
   validateLatentDesignConfig,
@@ -46,6 +48,23 @@ export interface RewardOnlyConfig {
   latent: LatentDesignConfig;
 }
 
+/** One line per field (`vmbrl-online --help --agent study --design R`). */
+export const REWARD_ONLY_DOCS: FieldDocs<RewardOnlyConfig> = {
+  variant:
+    "R_recurrent (Table 8, the paper's R), R_conv (Table 9) or R_LL (LTLR without image loss)",
+  horizon: 'rewards predicted from one observation, the planning horizon (Table 13: 12)',
+  observationFilters: 'last-observation encoder: conv 3x3 stride-2 filters (Tables 8, 9)',
+  encoderUnits: 'action and last-reward encoders: dense widths (Tables 8, 9: 32 16 8)',
+  lstmUnits: "R_recurrent's LSTM units (Table 8: 64)",
+  recurrentHead: "R_recurrent's reward head widths before the linear unit (Table 8)",
+  convHead: "R_conv's head widths before the horizon outputs (Table 9: 32 16)",
+  learningRate: "Adam's learning rate (Table 13: 1e-3)",
+  adamEps: "Adam's epsilon (Table 13: 1e-3)",
+  clipNorm: 'global gradient-norm clip (1000, as every design)',
+  batchSize: 'windows of horizon + 1 steps per update (Table 13: 32)',
+  latent: LATENT_DESIGN_DOCS,
+};
+
 /** Tables 8, 9 and 13. */
 export const REWARD_ONLY_DEFAULTS: RewardOnlyConfig = {
   variant: 'R_recurrent',
@@ -80,21 +99,21 @@ export const REWARD_ONLY_OVERLAYS = {
 
 /** Checks every field; `where` names the design in the message. */
 export function validateRewardOnlyConfig(config: RewardOnlyConfig, where: string): void {
-  if (!config || typeof config !== 'object') fail(where, config, 'a reward-only config');
+  if (!config || typeof config !== 'object') check.fail(where, config, 'a reward-only config');
   const at = (field: string) => `${where}.${field}`;
-  oneOf(at('variant'), config.variant, REWARD_ONLY_VARIANTS);
-  positiveInt(at('horizon'), config.horizon);
-  positiveIntList(at('observationFilters'), config.observationFilters);
+  check.oneOf(at('variant'), config.variant, REWARD_ONLY_VARIANTS);
+  check.integer(at('horizon'), config.horizon, 1);
+  check.integerList(at('observationFilters'), config.observationFilters);
   if (config.observationFilters.length > 4) {
-    fail(at('observationFilters'), config.observationFilters, 'at most 4 stride-2 layers');
+    check.fail(at('observationFilters'), config.observationFilters, 'at most 4 stride-2 layers');
   }
-  positiveIntList(at('encoderUnits'), config.encoderUnits);
-  positiveInt(at('lstmUnits'), config.lstmUnits);
-  positiveIntList(at('recurrentHead'), config.recurrentHead);
-  positiveIntList(at('convHead'), config.convHead);
-  positive(at('learningRate'), config.learningRate);
-  positive(at('adamEps'), config.adamEps);
-  positive(at('clipNorm'), config.clipNorm);
-  positiveInt(at('batchSize'), config.batchSize);
+  check.integerList(at('encoderUnits'), config.encoderUnits);
+  check.integer(at('lstmUnits'), config.lstmUnits, 1);
+  check.integerList(at('recurrentHead'), config.recurrentHead);
+  check.integerList(at('convHead'), config.convHead);
+  check.number(at('learningRate'), config.learningRate, { min: 0, minOpen: true });
+  check.number(at('adamEps'), config.adamEps, { min: 0, minOpen: true });
+  check.number(at('clipNorm'), config.clipNorm, { min: 0, minOpen: true });
+  check.integer(at('batchSize'), config.batchSize, 1);
   validateLatentDesignConfig(config.latent, at('latent'));
 }

@@ -85,7 +85,7 @@ describe('study configs', () => {
       /OTLR.lstmWidth = \[1\] is invalid; allowed: a known field \(shareLatent, /,
     );
     expect(() => resolveStudyConfig('OTLR', 'paper', { lstmWidths: [1, 2, 3] })).toThrow(
-      /OTLR.lstmWidths = \[1,2,3\] is invalid; allowed: an array of 7 integers >= 1/,
+      /OTLR.lstmWidths = \[1,2,3\] is invalid; allowed: a list of 7 integers >= 1/,
     );
     expect(() => resolveStudyConfig('OTOR', 'paper', { kernelSize: 4 })).toThrow(
       /OTOR.kernelSize = 4 is invalid; allowed: an odd integer/,

@@ -2,9 +2,11 @@
  * The study's designs by name (paper Table 4) and their configs: typed defaults (the paper's
  * values) with the `paper`, `quick` and `debug` overlays, plus user overrides.
  */
-import { fail, oneOf } from '../validate.js';
+import type { FieldDocs } from '@vmbrl/core';
+import { configCheck as check } from '../config.js';
 import {
   LATENT_DEFAULTS,
+  LATENT_DESIGN_DOCS,
   LATENT_OVERLAYS,
   type LatentDesignConfig,
   validateLatentDesignConfig,
@@ -12,12 +14,14 @@ import {
 import { type DeepPartial, mergeOverrides } from './overlay.js';
 import {
   REWARD_ONLY_DEFAULTS,
+  REWARD_ONLY_DOCS,
   REWARD_ONLY_OVERLAYS,
   type RewardOnlyConfig,
   validateRewardOnlyConfig,
 } from './reward-only-config.js';
 import {
   VIDEO_DEFAULTS,
+  VIDEO_DESIGN_DOCS,
   VIDEO_OVERLAYS,
   type VideoDesignConfig,
   validateVideoDesignConfig,
@@ -41,6 +45,15 @@ export interface StudyConfigs {
   LTLR: LatentDesignConfig;
   LTOR: LatentDesignConfig;
 }
+
+/** Each design's field docs. */
+export const STUDY_DOCS: { [D in StudyDesign]: FieldDocs<StudyConfigs[D]> } = {
+  R: REWARD_ONLY_DOCS,
+  OTOR: VIDEO_DESIGN_DOCS,
+  OTLR: VIDEO_DESIGN_DOCS,
+  LTLR: LATENT_DESIGN_DOCS,
+  LTOR: LATENT_DESIGN_DOCS,
+};
 
 /** Named overlays; `paper` is the defaults themselves. */
 export type StudyPreset = 'paper' | 'quick' | 'debug';
@@ -69,8 +82,8 @@ export function resolveStudyConfig<D extends StudyDesign>(
   preset: StudyPreset = 'paper',
   overrides?: DeepPartial<StudyConfigs[D]>,
 ): StudyConfigs[D] {
-  oneOf('design', design, STUDY_DESIGNS);
-  oneOf('preset', preset, STUDY_PRESETS);
+  check.oneOf('design', design, STUDY_DESIGNS);
+  check.oneOf('preset', preset, STUDY_PRESETS);
   const { defaults, overlays } = sources(design);
   const config = mergeOverrides(
     mergeOverrides(defaults, overlays[preset], design),
@@ -91,5 +104,27 @@ export function validateStudyConfig<D extends StudyDesign>(
     validateVideoDesignConfig(config as VideoDesignConfig, design);
   } else if (design === 'LTLR' || design === 'LTOR') {
     validateLatentDesignConfig(config as LatentDesignConfig, design);
-  } else fail('design', design, STUDY_DESIGNS.join(', '));
+  } else check.fail('design', design, STUDY_DESIGNS.join(', '));
+}
+
+/**
+ * Sequences per update and steps per sequence a design trains on (Tables 11-13): R_recurrent
+ * and R_conv windows of horizon + 1 steps, SV2P its context plus predicted frames, the latent
+ * designs (and R_LL) their training horizon.
+ */
+export function studyBatchShape<D extends StudyDesign>(
+  design: D,
+  config: StudyConfigs[D],
+): { batchSize: number; sequenceLength: number } {
+  if (design === 'R') {
+    const r = config as RewardOnlyConfig;
+    if (r.variant === 'R_LL') return studyBatchShape('LTLR', r.latent);
+    return { batchSize: r.batchSize, sequenceLength: r.horizon + 1 };
+  }
+  if (design === 'OTOR' || design === 'OTLR') {
+    const v = config as VideoDesignConfig;
+    return { batchSize: v.batchSize, sequenceLength: v.inputFrames + v.predictedFrames };
+  }
+  const l = config as LatentDesignConfig;
+  return { batchSize: l.batchSize, sequenceLength: l.sequenceLength };
 }
