@@ -20,6 +20,7 @@ const ALLOWED = {
   planners: ['core', 'tensor'],
   objectives: ['core', 'tensor'],
   metrics: ['core'],
+  sweep: ['core'],
   agents: ['core', 'tensor', 'envs', 'replay', 'world-models', 'planners', 'objectives', 'metrics'],
   online: [
     'core',

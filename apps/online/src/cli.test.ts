@@ -1,8 +1,9 @@
-import { type SpawnSyncReturns, execFile, spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type NodeResult, runNode } from '@vmbrl/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // The built CLI (turbo builds the app before its tests).
@@ -12,24 +13,13 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-function cli(args: string[]): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+function cli(args: string[]): Promise<NodeResult> {
+  return runNode(CLI, args);
 }
 
 /** Runs the CLI once per argument list, all at once. */
-function cliAll(
-  cases: string[][],
-): Promise<{ status: number | null; stdout: string; stderr: string }[]> {
-  return Promise.all(
-    cases.map(
-      (args) =>
-        new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-          execFile(process.execPath, [CLI, ...args], (error, stdout, stderr) =>
-            resolve({ status: error ? (error.code as number) : 0, stdout, stderr }),
-          );
-        }),
-    ),
-  );
+function cliAll(cases: string[][]): Promise<NodeResult[]> {
+  return Promise.all(cases.map(cli));
 }
 
 describe('vmbrl-online', () => {
@@ -42,6 +32,7 @@ describe('vmbrl-online', () => {
       [['compare', '-h'], '--random-reference'],
       [['evaluate', '--help'], '--policy'],
       [['selfcheck', '--help'], '--steps'],
+      [['doctor', '-h'], 'usage: vmbrl-online doctor RUN_DIR [--repair]'],
     ];
     const results = await cliAll([...cases.map(([args]) => args), []]);
     cases.forEach(([args, text], i) => {
@@ -52,8 +43,8 @@ describe('vmbrl-online', () => {
     expect(results[cases.length].status).toBe(2);
   });
 
-  it('presets lists every field of an agent per preset, from its one table', () => {
-    const result = cli(['presets', '--agent', 'dreamer']);
+  it('presets lists every field of an agent per preset, from its one table', async () => {
+    const result = await cli(['presets', '--agent', 'dreamer']);
     expect(result.status, result.stderr).toBe(0);
     const row = (field: string) =>
       result.stdout.split('\n').find((line) => line.startsWith(`${field} `)) ?? '';
@@ -96,7 +87,12 @@ describe('vmbrl-online', () => {
       [['--task', 'pong'], "--task 'pong' is not allowed; choose one of: cartpole-balance"],
       [['--seed', '-1'], '--seed -1 is out of range'],
       [['--minute', '3'], 'unknown flag --minute; allowed: --agent, --task'],
-      [['train'], "unknown command 'train'; allowed: presets, compare, evaluate, selfcheck"],
+      [
+        ['train'],
+        "unknown command 'train'; allowed: presets, compare, evaluate, doctor, selfcheck",
+      ],
+      [['--out', ''], '--out "" is not allowed; give a run directory'],
+      [['doctor'], '0 arguments given; allowed: RUN_DIR (1)'],
     ];
     const results = await cliAll(cases.map(([args]) => args));
     cases.forEach(([args, message], i) => {
@@ -107,12 +103,12 @@ describe('vmbrl-online', () => {
     });
   });
 
-  it('--agent dreamer runs with the ablation flags in its config', () => {
+  it('--agent dreamer runs with the ablation flags in its config', async () => {
     const out = mkdtempSync(join(tmpdir(), 'vmbrl-online-'));
     dirs.push(out);
     const flags = ['--agent', 'dreamer', '--preset', 'debug', '--backend', 'cpu'];
     const ablation = ['--value-estimate', 'reward', '--horizon', '2'];
-    const result = cli([...flags, ...ablation, '--max-episodes', '3', '--out', out]);
+    const result = await cli([...flags, ...ablation, '--max-episodes', '3', '--out', out]);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('episodes     3 (60 env steps, 2 updates)');
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
@@ -150,20 +146,34 @@ describe('vmbrl-online', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
-    expect(stderr).toContain('interrupt: stopping at the last checkpoint');
+    expect(await exited).toBe(130); // 128 + SIGINT, after the clean checkpoint
+    expect(stderr).toContain('SIGINT: stopping at the last checkpoint');
     expect(stdout).toContain('resume       run the same command again');
+    expect(existsSync(join(out, 'run.lock'))).toBe(false);
+    const interrupted = JSON.parse(readFileSync(state, 'utf8')).episodes;
+    expect(interrupted).toBeLessThan(6);
+
+    // SIGTERM (a scheduler's stop): the same, exit code 143.
+    const term = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const termExited = new Promise<number | null>((done) => term.on('exit', (code) => done(code)));
+    while (JSON.parse(readFileSync(state, 'utf8')).episodes <= interrupted) {
+      if (term.exitCode !== null) throw new Error('the resumed run ended early');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    term.kill('SIGTERM');
+    expect(await termExited).toBe(143);
     const stopped = JSON.parse(readFileSync(state, 'utf8')).episodes;
+    expect(stopped).toBeGreaterThan(interrupted);
     expect(stopped).toBeLessThan(6);
 
-    const again = cli(args.slice(1));
+    const again = await cli(args.slice(1));
     expect(again.status, again.stderr).toBe(0);
     expect(again.stderr).toContain(`resuming ${out}: episode ${stopped}`);
     expect(again.stdout).toContain('episodes     6 (');
     expect(again.stdout).toContain(`report       ${join(out, 'report.html')}`);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
 
-    const other = cli([...args.slice(1), '--seed', '4']);
+    const other = await cli([...args.slice(1), '--seed', '4']);
     expect(other.status).toBe(2);
     expect(other.stderr.trim().split('\n')).toHaveLength(1);
     expect(other.stderr).toContain('holds a run with a different config (seed: 0 -> 4)');

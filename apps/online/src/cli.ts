@@ -7,6 +7,7 @@ import { type FlagSpec, UsageError, helpText, parseFlags, runMain, wantsHelp } f
  */
 import { listTasks } from '@vmbrl/envs';
 import { compareCommand } from './compare.js';
+import { doctorCommand } from './doctor.js';
 import { evaluateCommand } from './evaluate.js';
 import { presetsCommand } from './presets.js';
 import { selfCheck } from './selfcheck.js';
@@ -35,9 +36,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'presets') return presetsCommand(rest);
   if (command === 'compare') return compareCommand(rest);
   if (command === 'evaluate') return evaluateCommand(rest);
+  if (command === 'doctor') return doctorCommand(rest);
   if (command !== 'selfcheck') {
     throw new UsageError(
-      `unknown command '${command}'; allowed: presets, compare, evaluate, selfcheck, or flags to train (--help)`,
+      `unknown command '${command}'; allowed: presets, compare, evaluate, doctor, selfcheck, or flags to train (--help)`,
     );
   }
   if (wantsHelp(rest)) {

@@ -1,5 +1,14 @@
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +21,16 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function cli(args: string[]): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [CLI, 'compare', ...args], { encoding: 'utf8' });
+}
+
+/** Every file under `dir` with its bytes. */
+function snapshot(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
+    const path = join(dir, name);
+    if (statSync(path).isFile()) files[name] = readFileSync(path, 'latin1');
+  }
+  return files;
 }
 
 /** A run directory as vmbrl-online writes it: config.json and metrics.jsonl. */
@@ -64,6 +83,7 @@ describe('vmbrl-online compare', () => {
 
   it('prints the table with mean ± std over seeds and writes the SVG and PNG', () => {
     const out = join(root, 'results', 'planet-cartpole');
+    const runsBefore = snapshot(join(root, 'runs'));
     const result = cli([
       '--group',
       `PlaNet quick=${s0},${s1},${s2}`,
@@ -88,6 +108,7 @@ describe('vmbrl-online compare', () => {
     expect(result.stdout).toContain(`plot         ${out}.svg\n             ${out}.png\n`);
     expect(existsSync(`${out}.svg`)).toBe(true);
     expect(existsSync(`${out}.png`)).toBe(true);
+    expect(snapshot(join(root, 'runs'))).toEqual(runsBefore); // runs are only read
   });
 
   it('a bad flag or value prints one line naming it and what is allowed, exit code 2', () => {
@@ -104,6 +125,10 @@ describe('vmbrl-online compare', () => {
       [['--group', `a=${s0}`], 'compare needs --out BASE'],
       [out, 'compare needs at least one --group'],
       [['--group'], 'flag --group needs a value'],
+      [
+        ['--group', `a=${s0}`, '--out', join(s0, 'plots', 'x')],
+        `--out ${join(s0, 'plots', 'x')} is inside the run directory ${s0}, which compare only reads`,
+      ],
     ];
     for (const [args, message] of cases) {
       const result = cli(args);

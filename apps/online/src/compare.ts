@@ -1,8 +1,9 @@
-import { type FlagSpec, UsageError, helpText, parseFlags, runMain, wantsHelp } from '@vmbrl/core';
 /**
  * `vmbrl-online compare`: several seeds of several methods from their run directories on one
  * learning-curve plot (SVG and PNG) and in one markdown table printed to stdout.
  */
+import { dirname, relative, resolve } from 'node:path';
+import { type FlagSpec, UsageError, helpText, parseFlags, runMain, wantsHelp } from '@vmbrl/core';
 import { type RunGroup, compareRuns, summaryMarkdown } from '@vmbrl/metrics';
 
 /** The flags of `vmbrl-online compare`; --group and --reference may be given several times. */
@@ -92,6 +93,15 @@ export async function compareCommand(argv: readonly string[]): Promise<number> {
   const out = flags.out as string | undefined;
   if (out === undefined || out.trim() === '') {
     throw new UsageError('compare needs --out BASE (the plot goes to BASE.svg and BASE.png)');
+  }
+  // Runs are only read (a trainer may be writing them): the plot may not land inside one.
+  const inside = groups
+    .flatMap((g) => g.runDirs)
+    .find((dir) => !relative(resolve(dir), resolve(dirname(out))).startsWith('..'));
+  if (inside !== undefined) {
+    throw new UsageError(
+      `--out ${out} is inside the run directory ${inside}, which compare only reads; choose a path outside the runs`,
+    );
   }
   // An unreadable run (missing file, malformed line, no evaluation yet) is named, exit code 1.
   const summary = await compareRuns({

@@ -1,7 +1,8 @@
 /**
  * `vmbrl-online evaluate --out RUN_DIR`: the last checkpoint of a run plays N noiseless
  * episodes (or `--policy random` plays uniform random actions at the run's action repeat); prints
- * each return and mean ± std, and writes RUN_DIR/evaluation-<policy>.json.
+ * each return and mean ± std, and with `--json FILE` writes them there. The run directory is
+ * only read (its trainer may be running).
  */
 import { type EvaluationPolicy, evaluateRun } from '@vmbrl/agents';
 import { type FlagSpec, UsageError, helpText, parseFlags, runMain, wantsHelp } from '@vmbrl/core';
@@ -22,11 +23,12 @@ export const EVALUATE_FLAGS: Record<string, FlagSpec> = {
     doc: 'tensor backend (default: fastest available)',
     choices: ['tensorflow', 'wasm', 'cpu'],
   },
+  json: { type: 'string', doc: 'also write the summary to FILE (outside the run directory)' },
 };
 
 /** Usage line of `vmbrl-online evaluate`. */
 export const EVALUATE_USAGE =
-  'usage: vmbrl-online evaluate --out RUN_DIR [--episodes 10] [--policy agent|agent-noise|random]';
+  'usage: vmbrl-online evaluate --out RUN_DIR [--episodes 10] [--policy agent|agent-noise|random] [--json FILE]';
 
 /** Runs `vmbrl-online evaluate <flags>`; returns the exit code. */
 export async function evaluateCommand(argv: readonly string[]): Promise<number> {
@@ -45,6 +47,7 @@ export async function evaluateCommand(argv: readonly string[]): Promise<number> 
     episodes: flags.episodes as number,
     policy,
     backend: flags.backend as BackendName | undefined,
+    summaryPath: flags.json as string | undefined,
     onEpisode: (k, value) => console.log(`episode ${k + 1}  return ${value.toFixed(1)}`),
   });
   const c = result.checkpoint;
@@ -56,6 +59,6 @@ export async function evaluateCommand(argv: readonly string[]): Promise<number> 
   console.log(
     `return       ${result.mean.toFixed(1)} ± ${result.std.toFixed(1)} over ${result.returns.length} episodes (${result.task})`,
   );
-  console.log(`written      ${result.path}`);
+  if (result.path !== null) console.log(`written      ${result.path}`);
   return 0;
 }

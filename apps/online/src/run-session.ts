@@ -31,7 +31,20 @@ export const SESSION_FLAGS: Record<string, FlagSpec> = {
     doc: 'resume --out even if its config.json differs',
     default: false,
   },
+  force: {
+    type: 'boolean',
+    doc: 'move files in --out the run did not write into --out/foreign-<time>/ (never deleted)',
+    default: false,
+  },
+  restart: {
+    type: 'boolean',
+    doc: "start over; the earlier run's files are kept in --out/previous-<time>/",
+    default: false,
+  },
 };
+
+/** Exit codes of a run stopped by a signal (128 + the signal's number), after its checkpoint. */
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
 /** What a training loop gets from the session. */
 export interface SessionHooks {
@@ -39,9 +52,11 @@ export interface SessionHooks {
   signal: AbortSignal;
   onProgress: (progress: OnlineProgress) => void;
   log: (line: string) => void;
-  /** `--backend`, `--force-config` and `--minutes`, as the loops take them. */
+  /** `--backend`, `--force-config`, `--force`, `--restart` and `--minutes`, as the loops take them. */
   backend: BackendName | undefined;
   forceConfig: boolean;
+  force: boolean;
+  restart: boolean;
   maxMinutes: number | undefined;
 }
 
@@ -61,24 +76,31 @@ export interface SessionOptions {
 /** Runs one training session; returns the process exit code. */
 export async function runSession(options: SessionOptions): Promise<number> {
   const { agent, task, preset, seed, flags } = options;
+  if (typeof flags.out === 'string' && flags.out.trim() === '') {
+    throw new UsageError('--out "" is not allowed; give a run directory (or leave --out out)');
+  }
   const out = resolve(
     (flags.out as string | undefined) ?? `runs/${agent}-${task}-${preset}-seed${seed}`,
   );
   const forceConfig = flags['force-config'] as boolean;
+  const restart = flags.restart as boolean;
   try {
-    options.checkConfig(out, forceConfig);
+    // --restart sets the earlier run (and its config) aside: nothing to compare with.
+    if (!restart) options.checkConfig(out, forceConfig);
   } catch (error) {
     // A run directory holding another config is a usage problem: one line, exit code 2.
     throw new UsageError((error as Error).message);
   }
   const display = new ProgressDisplay(process.stderr, options.maxEpisodes);
   const controller = new AbortController();
-  const onInterrupt = () => {
+  let stoppedBy: keyof typeof SIGNAL_EXIT_CODES = 'SIGINT';
+  const onInterrupt = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
       display.message('second interrupt: exiting now (the last checkpoint stands)');
-      process.exit(130);
+      process.exit(SIGNAL_EXIT_CODES[stoppedBy]);
     }
-    display.message('interrupt: stopping at the last checkpoint (Ctrl-C again to exit at once)');
+    stoppedBy = signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+    display.message(`${signal}: stopping at the last checkpoint (Ctrl-C again to exit at once)`);
     controller.abort();
   };
   process.on('SIGINT', onInterrupt);
@@ -92,6 +114,8 @@ export async function runSession(options: SessionOptions): Promise<number> {
       log: (line) => display.message(line),
       backend: flags.backend as BackendName | undefined,
       forceConfig,
+      force: flags.force as boolean,
+      restart,
       maxMinutes: flags.minutes as number | undefined,
     });
     display.finish();
@@ -102,7 +126,7 @@ export async function runSession(options: SessionOptions): Promise<number> {
       console.log('resume       run the same command again to continue from the last checkpoint');
     }
     console.log(`report       ${result.reportPath}`);
-    return 0;
+    return result.stoppedBy === 'signal' ? SIGNAL_EXIT_CODES[stoppedBy] : 0;
   } finally {
     display.finish();
     process.off('SIGINT', onInterrupt);

@@ -1,8 +1,8 @@
-import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type NodeResult, runNode } from '@vmbrl/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // The built CLI (turbo builds the app before its tests).
@@ -12,18 +12,18 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-function cli(args: string[]): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+function cli(args: string[]): Promise<NodeResult> {
+  return runNode(CLI, args);
 }
 
 describe('vmbrl-online --agent alm (the same command and loop as every agent)', () => {
-  it('runs a debug ALM run with the ablation flags in its config', () => {
+  it('runs a debug ALM run with the ablation flags in its config', async () => {
     const out = mkdtempSync(join(tmpdir(), 'vmbrl-online-alm-'));
     dirs.push(out);
     const flags = ['--agent', 'alm', '--task', 'hopper', '--preset', 'debug', '--backend', 'cpu'];
     const ablation = ['--no-kl', '--no-classifier-reward', '--horizon', '5'];
     ablation.push('--set', 'batchSize=6', '--set=evalEpisodes=2');
-    const result = cli([...flags, ...ablation, '--max-env-steps=60', '--out', out]);
+    const result = await cli([...flags, ...ablation, '--max-env-steps=60', '--out', out]);
     expect(result.status, result.stderr).toBe(0);
     // 40 random warm-up steps, then one update after each of the remaining 20.
     expect(result.stdout).toContain('60 env steps, 20 updates');
@@ -39,14 +39,17 @@ describe('vmbrl-online --agent alm (the same command and loop as every agent)', 
     });
     expect(config.evalEpisodes).toBe(2);
     // evaluate reads any agent's run: the ALM checkpoint plays a noiseless episode.
-    const evaluated = cli(['evaluate', '--out', out, '--episodes', '1', '--backend', 'cpu']);
+    const json = join(`${out}-evaluation`, 'summary.json');
+    dirs.push(`${out}-evaluation`);
+    const evaluate = ['evaluate', '--out', out, '--episodes', '1', '--backend', 'cpu'];
+    const evaluated = await cli([...evaluate, '--json', json]);
     expect(evaluated.status, evaluated.stderr).toBe(0);
-    const summary = JSON.parse(readFileSync(join(out, 'evaluation-agent.json'), 'utf8'));
+    const summary = JSON.parse(readFileSync(json, 'utf8'));
     expect(summary).toMatchObject({ task: 'hopper', actionRepeat: 1 });
     expect(summary.checkpoint).toMatchObject({ envSteps: 60, updates: 20 });
   });
 
-  it('bad flags print one line naming them, exit code 2, before anything is written', () => {
+  it('bad flags print one line naming them, exit code 2, before anything is written', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'vmbrl-online-bad-')), 'run');
     const cases: [string[], string][] = [
       [
@@ -72,7 +75,7 @@ describe('vmbrl-online --agent alm (the same command and loop as every agent)', 
       ],
     ];
     for (const [args, message] of cases) {
-      const result = cli([...args, '--out', out]);
+      const result = await cli([...args, '--out', out]);
       expect(result.status, args.join(' ')).toBe(2);
       const lines = result.stderr.trim().split('\n');
       expect(lines).toHaveLength(1);

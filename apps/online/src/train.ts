@@ -86,6 +86,7 @@ export const TRAIN_USAGE = `usage: vmbrl-online [--agent ${AGENT_KINDS.join('|')
        vmbrl-online presets [--agent A] (presets --help)
        vmbrl-online compare --group "LABEL=RUN_DIR,..." [--group ...] --out BASE (compare --help)
        vmbrl-online evaluate --out RUN_DIR [--episodes 10] [--policy agent|agent-noise|random] (evaluate --help)
+       vmbrl-online doctor RUN_DIR [--repair] (doctor --help)
        vmbrl-online selfcheck (selfcheck --help)`;
 
 /** Which agents each shortcut flag applies to. */

@@ -44,9 +44,17 @@ export {
   type LoopState,
   episodeFileName,
   findCheckpoint,
+  locateCheckpoint,
   readLoopState,
   runPaths,
 } from './loop/run-dir.js';
+export {
+  RunDirectoryError,
+  lockRunDirectory,
+  prepareRunDirectory,
+  type PrepareOptions,
+} from './loop/run-start.js';
+export { type DoctorReport, type RunProblem, doctorRun } from './loop/doctor.js';
 export {
   VIDEO_FILES,
   writeEpisodeVideo,

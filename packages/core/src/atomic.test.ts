@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './atomic.js';
+import { orphanTempFiles, tempFileWriter, tempPathBeside, writeFileAtomic } from './atomic.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vmbrl-atomic-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,5 +36,49 @@ describe('writeFileAtomic', () => {
     for (let i = 0; i < 50; i++) writeFileAtomic(path, String(i));
     expect(readFileSync(path, 'utf8')).toBe('49');
     expect(readdirSync(dir).filter((name) => name.includes('.tmp-'))).toEqual([]);
+  });
+});
+
+describe('orphanTempFiles', () => {
+  // A real process creates a temporary file named for its pid, as writeFileAtomic would, and
+  // either exits (killed mid-write: an orphan) or keeps running (a write in progress).
+  const makeTempIn = (target: string) =>
+    `const p = require('node:path'); require('node:fs').writeFileSync(p.join(${JSON.stringify(
+      target,
+    )}, '.open-loop.gif.tmp-' + process.pid + '-0-abcd1234'), 'partial')`;
+
+  it('lists the temporary files of dead writers only, recursively, and none of a live one', async () => {
+    const root = join(dir, 'orphans');
+    mkdirSync(join(root, 'episodes'), { recursive: true });
+    const dead = spawnSync(process.execPath, ['-e', makeTempIn(join(root, 'episodes'))]);
+    expect(dead.status).toBe(0);
+    const live = spawn(process.execPath, [
+      '-e',
+      `${makeTempIn(root)}; setInterval(() => {}, 1000)`,
+    ]);
+    try {
+      const liveName = `.open-loop.gif.tmp-${live.pid}-0-abcd1234`;
+      const deadline = Date.now() + 10_000;
+      while (!readdirSync(root).includes(liveName) && Date.now() < deadline) {
+        await new Promise((done) => setTimeout(done, 20));
+      }
+      expect(readdirSync(root)).toContain(liveName);
+      // This process's own temporary file is a write in progress too.
+      writeFileSync(tempPathBeside(join(root, 'metrics.jsonl')), 'mine');
+      writeFileSync(join(root, 'notes.tmp-1-2'), 'not ours: no leading dot');
+      expect(orphanTempFiles(root)).toEqual([
+        join('episodes', `.open-loop.gif.tmp-${dead.pid}-0-abcd1234`),
+      ]);
+    } finally {
+      live.kill('SIGKILL');
+    }
+    expect(orphanTempFiles(join(dir, 'no-such-dir'))).toEqual([]);
+  });
+
+  it('reads the writer pid back from the names tempPathBeside gives', () => {
+    expect(tempFileWriter(tempPathBeside('/x/state.json').split('/').pop() ?? '')).toBe(
+      process.pid,
+    );
+    expect(tempFileWriter('state.json')).toBeNull();
   });
 });

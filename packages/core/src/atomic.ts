@@ -1,37 +1,91 @@
 /** Atomic file writes: a temporary file in the target's directory, fsynced, then renamed. */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { FileError } from './cli.js';
+import { processAlive } from './process.js';
 
 let counter = 0;
 
 /**
- * Writes `data` to `path` so that a reader (or a run killed mid-write) sees either the old file
- * or the complete new one, never a partial file: the bytes go to a temporary file in the same
- * directory (same filesystem, so the rename is atomic) whose name is unique per call (process,
- * counter and random bytes: concurrent writers never share one), are fsynced, and the file is
- * renamed over `path`; the directory is fsynced too, so the rename survives a power cut.
- * Parent directories are created.
+ * A temporary path beside `path`, unique per call (process, counter and random bytes:
+ * concurrent writers never share one): `.<name>.tmp-<pid>-<counter>-<hex>`. The pid in the
+ * name lets a later start tell an orphan (its writer is dead) from a write in progress.
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
+export function tempPathBeside(path: string): string {
   const unique = `${process.pid}-${counter++}-${randomBytes(4).toString('hex')}`;
-  const tmp = join(dir, `.${basename(path)}.tmp-${unique}`);
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  let fd: number | undefined;
+  return join(dirname(path), `.${basename(path)}.tmp-${unique}`);
+}
+
+/** Names {@link tempPathBeside} gives; group 1 is the writer's pid. */
+const TEMP_NAME = /^\..+\.tmp-(\d+)-/;
+
+/** The pid of the writer of a temporary file named `name`, or null if it is not one. */
+export function tempFileWriter(name: string): number | null {
+  const match = TEMP_NAME.exec(name);
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * Temporary files under `dir` (recursively) whose writer is no longer running: what a process
+ * killed mid-write leaves behind. Paths are relative to `dir`; a missing `dir` has none.
+ */
+export function orphanTempFiles(dir: string): string[] {
+  let names: string[];
   try {
-    fd = openSync(tmp, 'w');
+    names = readdirSync(dir, { recursive: true }) as string[];
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return names
+    .filter((name) => {
+      const pid = tempFileWriter(basename(name));
+      return pid !== null && (pid === process.pid ? false : !processAlive(pid));
+    })
+    .sort();
+}
+
+/** Writes `data` to a new file at `path` and fsyncs it (no rename). */
+export function writeFileSynced(path: string, data: string | Uint8Array): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const fd = openSync(path, 'w');
+  try {
     let written = 0;
     while (written < bytes.length) {
       written += writeSync(fd, bytes, written, bytes.length - written);
     }
     fsyncSync(fd);
+  } finally {
     closeSync(fd);
-    fd = undefined;
+  }
+}
+
+/**
+ * Writes `data` to `path` so that a reader (or a run killed mid-write) sees either the old file
+ * or the complete new one, never a partial file: the bytes go to a temporary file in the same
+ * directory (same filesystem, so the rename is atomic; see {@link tempPathBeside}), are fsynced,
+ * and the file is renamed over `path`; the directory is fsynced too, so the rename survives a
+ * power cut. Parent directories are created.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
+  const tmp = tempPathBeside(path);
+  try {
+    writeFileSynced(tmp, data);
     renameSync(tmp, path);
   } catch (error) {
-    if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
     throw error;
   }
@@ -48,5 +102,23 @@ export function syncDirectory(dir: string): void {
     // Some platforms cannot open or sync a directory; the file itself is already synced.
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * The JSON in `path`, or a FileError naming the file: missing, unreadable, or damaged (a
+ * truncated or corrupt file says so, with the parser's words).
+ */
+export function readJsonFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new FileError(path, `cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new FileError(path, `is damaged: not valid JSON (${(error as Error).message})`);
   }
 }

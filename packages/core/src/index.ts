@@ -1,7 +1,9 @@
 /**
  * @vmbrl/core — what every vmbrl package shares, without TensorFlow.js: the contracts (env and
  * time steps, episodes and batches, dynamics and scorers, agents), the seeded RNG, atomic file
- * writes, PNG/GIF images, validation with one error type, and percentiles.
+ * writes, the directory lease (one writer per run directory or dataset), what the machine has
+ * (cores, memory, the wasm heap) and checks that sizes fit it, PNG/GIF images, validation with
+ * one error type, and percentiles.
  */
 export * from './env.js';
 export * from './batch.js';
@@ -9,6 +11,9 @@ export * from './planning.js';
 export * from './agent.js';
 export * from './random.js';
 export * from './atomic.js';
+export * from './process.js';
+export * from './lease.js';
+export * from './machine.js';
 export * from './image.js';
 export * from './validate.js';
 export * from './stats.js';

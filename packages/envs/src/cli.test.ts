@@ -46,11 +46,15 @@ describe('cli', () => {
       ],
       [
         ['random', '--task', 'reacher-easy', '--size', 'big'],
-        /--size 'big' is not an integer >= 8/,
+        /--size 'big' is not an integer >= 8 and <= 512/,
       ],
       [
         ['random', '--task', 'reacher-easy', '--size=4'],
-        /--size 4 is out of range; allowed: an integer >= 8/,
+        /--size 4 is out of range; allowed: an integer >= 8 and <= 512/,
+      ],
+      [
+        ['random', '--task', 'reacher-easy', '--size', '4096'],
+        /--size 4096 is out of range; allowed: an integer >= 8 and <= 512/,
       ],
       [
         ['random', '--task', 'reacher-easy', '--out', 'x.mp4'],

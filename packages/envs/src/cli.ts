@@ -35,7 +35,14 @@ const RANDOM_FLAGS: Record<string, FlagSpec> = {
   task: { type: 'enum', doc: 'task to run (vmbrl-envs list)', choices: listTasks() },
   seed: { type: 'int', doc: 'reset seed of the episode', default: 0, min: 0, max: 2 ** 32 - 1 },
   out: { type: 'string', doc: 'write the frames: file.gif (animation) or file.png (a strip)' },
-  size: { type: 'int', doc: 'rendered image side in pixels', default: 64, min: 8 },
+  size: {
+    type: 'int',
+    // 512: the episode's frames (1000 x 512 x 512 x 3 bytes = 750 MB) are kept for the output.
+    doc: 'rendered image side in pixels (at most 512: every frame of the episode is kept)',
+    default: 64,
+    min: 8,
+    max: 512,
+  },
   repeat: { type: 'int', doc: 'action repeat', default: 1, min: 1 },
 };
 const USAGE =

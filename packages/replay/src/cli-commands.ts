@@ -3,8 +3,16 @@
  * (bad flag or value, a directory that is not a dataset, datasets that cannot be merged, nothing
  * to split); 1 a bad file (a corrupt or unreadable episode, a checksum mismatch), named by path.
  */
-import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { ValidationError, validator } from '@vmbrl/core';
+import {
+  type FlagSpec,
+  type FlagValues,
+  UsageError,
+  exitCodeOf,
+  helpText,
+  parseCommand,
+  validator,
+  wantsHelp,
+} from '@vmbrl/core';
 import { aggregateDatasets } from './dataset-aggregate';
 import { DatasetUsageError } from './dataset-errors';
 import { SPLIT_NAMES, type SplitName, type SplitRecord } from './dataset-manifest';
@@ -20,39 +28,29 @@ export interface CliIo {
   err: (line: string) => void;
 }
 
-class UsageError extends Error {}
 /** A failure already reported line by line: exit 1 with this summary. */
 class FileProblems extends Error {}
-
-type Values = Record<string, string | boolean | undefined>;
 
 interface Command {
   usage: string;
   summary: string;
-  options: NonNullable<ParseArgsConfig['options']>;
+  flags: Record<string, FlagSpec>;
+  /** The positional arguments, in words, and how many. */
+  args: string;
   positionals: [min: number, max: number];
-  run(values: Values, positionals: string[], io: CliIo): void;
+  run(flags: FlagValues, positionals: string[], io: CliIo): void;
 }
 
-const text = (name: string, values: Values) => values[name] as string | undefined;
+const text = (name: string, flags: FlagValues) => flags[name] as string | undefined;
 
-/** A number flag: finite, within range; names the flag and the text given. */
-function numberFlag(command: string, name: string, given: string, range = {}): number {
-  const check = validator(`vmbrl-dataset ${command}`);
-  const value = given.trim() === '' ? Number.NaN : Number(given);
-  if (!Number.isFinite(value)) check.fail(`--${name}`, given, 'a number');
-  return check.number(`--${name}`, value, range);
+/** A fraction strictly between 0 and 1 (the flag parser's bounds are inclusive). */
+function openFraction(name: string, value: number): number {
+  return validator('').number(`--${name}`, value, { min: 0, max: 1, minOpen: true, maxOpen: true });
 }
 
-function integerFlag(command: string, name: string, given: string, min: number): number {
-  const check = validator(`vmbrl-dataset ${command}`);
-  if (!/^-?\d+$/.test(given.trim())) check.fail(`--${name}`, given, `an integer >= ${min}`);
-  return check.integer(`--${name}`, Number(given), min);
-}
-
-function required(command: string, name: string, values: Values): string {
-  const value = text(name, values);
-  if (value === undefined) throw new UsageError(`vmbrl-dataset ${command}: --${name} is required`);
+function required(name: string, flags: FlagValues): string {
+  const value = text(name, flags);
+  if (value === undefined) throw new UsageError(`--${name} is required`);
   return value;
 }
 
@@ -89,7 +87,15 @@ const COMMANDS: Record<string, Command> = {
   stats: {
     usage: 'stats <dir> [--json] [--quick]',
     summary: 'counts, lengths and returns of a dataset or any folder of episodes',
-    options: { json: { type: 'boolean' }, quick: { type: 'boolean' } },
+    flags: {
+      json: { type: 'boolean', doc: 'print the statistics as one JSON object', default: false },
+      quick: {
+        type: 'boolean',
+        doc: "a dataset's manifest values instead of reading every episode",
+        default: false,
+      },
+    },
+    args: '<dir>',
     positionals: [1, 1],
     run(values, [dir], io) {
       const scan = scanDirectory(dir, { quick: values.quick === true });
@@ -107,10 +113,14 @@ const COMMANDS: Record<string, Command> = {
   aggregate: {
     usage: 'aggregate --out <dataset> <datasets...> [--link]',
     summary: 'merge datasets of one task and action repeat (sources kept, identical episodes once)',
-    options: { out: { type: 'string' }, link: { type: 'boolean' } },
+    flags: {
+      out: { type: 'string', doc: 'the dataset to create or add to' },
+      link: { type: 'boolean', doc: 'hard-link episode files instead of copying', default: false },
+    },
+    args: '<datasets...>',
     positionals: [1, Number.POSITIVE_INFINITY],
     run(values, dirs, io) {
-      const out = required('aggregate', 'out', values);
+      const out = required('out', values);
       const report = aggregateDatasets(out, dirs, { link: values.link === true });
       const sources = Object.entries(report.sources).map(([k, v]) => `${k} ${v.episodes}`);
       io.out(
@@ -121,20 +131,16 @@ const COMMANDS: Record<string, Command> = {
   split: {
     usage: 'split <dataset> [--test-fraction 0.1] [--seed 0] [--force]',
     summary: 'deterministic random train/test split by episode, recorded in the manifest',
-    options: {
-      'test-fraction': { type: 'string', default: '0.1' },
-      seed: { type: 'string', default: '0' },
-      force: { type: 'boolean' },
+    flags: {
+      'test-fraction': { type: 'float', doc: 'share of episodes in test, in (0, 1)', default: 0.1 },
+      seed: { type: 'int', doc: 'seed of the split', default: 0, min: 0, max: 2 ** 32 - 1 },
+      force: { type: 'boolean', doc: 'replace an existing split', default: false },
     },
+    args: '<dataset>',
     positionals: [1, 1],
     run(values, [dir], io) {
-      const testFraction = numberFlag('split', 'test-fraction', text('test-fraction', values)!, {
-        min: 0,
-        max: 1,
-        minOpen: true,
-        maxOpen: true,
-      });
-      const seed = integerFlag('split', 'seed', text('seed', values)!, 0);
+      const testFraction = openFraction('test-fraction', values['test-fraction'] as number);
+      const seed = values.seed as number;
       const split = randomSplit(dir, { seed, testFraction, force: values.force === true });
       io.out(`split ${dir}: ${split.train} train, ${split.test} test (${describeSplit(split)})`);
     },
@@ -142,32 +148,22 @@ const COMMANDS: Record<string, Command> = {
   optimism: {
     usage: 'optimism <dataset> (--threshold <return> | --quantile <q>) [--force]',
     summary: "the paper's optimism split: low-return episodes train, high-return test",
-    options: {
-      threshold: { type: 'string' },
-      quantile: { type: 'string' },
-      force: { type: 'boolean' },
+    flags: {
+      threshold: { type: 'float', doc: 'episodes with a return below it train, the rest test' },
+      quantile: { type: 'float', doc: 'the threshold as a quantile of the returns, in (0, 1)' },
+      force: { type: 'boolean', doc: 'replace an existing split', default: false },
     },
+    args: '<dataset>',
     positionals: [1, 1],
     run(values, [dir], io) {
-      const threshold = text('threshold', values);
-      const quantile = text('quantile', values);
+      const threshold = values.threshold as number | undefined;
+      const quantile = values.quantile as number | undefined;
       if ((threshold === undefined) === (quantile === undefined)) {
-        throw new UsageError(
-          'vmbrl-dataset optimism: give exactly one of --threshold and --quantile',
-        );
+        throw new UsageError('give exactly one of --threshold and --quantile');
       }
       const split = optimismSplit(dir, {
-        threshold:
-          threshold === undefined ? undefined : numberFlag('optimism', 'threshold', threshold),
-        quantile:
-          quantile === undefined
-            ? undefined
-            : numberFlag('optimism', 'quantile', quantile, {
-                min: 0,
-                max: 1,
-                minOpen: true,
-                maxOpen: true,
-              }),
+        threshold,
+        quantile: quantile === undefined ? undefined : openFraction('quantile', quantile),
         force: values.force === true,
       });
       io.out(`split ${dir}: ${split.train} train, ${split.test} test (${describeSplit(split)})`);
@@ -176,7 +172,8 @@ const COMMANDS: Record<string, Command> = {
   verify: {
     usage: 'verify <dataset>',
     summary: "check every file against the manifest's sha256, length and return",
-    options: {},
+    flags: {},
+    args: '<dataset>',
     positionals: [1, 1],
     run(_values, [dir], io) {
       const report = verifyDataset(dir);
@@ -193,19 +190,21 @@ const COMMANDS: Record<string, Command> = {
     usage:
       'import-dreamerv3 <files or dirs...> --out <dataset> --task <task> --action-repeat <n> [--source dreamerv3] [--image-key image]',
     summary: 'add the complete episodes of DreamerV3 episode or replay-chunk files to a dataset',
-    options: {
-      out: { type: 'string' },
-      task: { type: 'string' },
-      'action-repeat': { type: 'string' },
-      source: { type: 'string', default: 'dreamerv3' },
-      'image-key': { type: 'string' },
+    flags: {
+      out: { type: 'string', doc: 'the dataset to create or add to' },
+      task: { type: 'string', doc: 'the task the episodes are of' },
+      'action-repeat': { type: 'int', doc: 'the action repeat they were recorded with', min: 1 },
+      source: { type: 'string', doc: 'source label of the episodes', default: 'dreamerv3' },
+      'image-key': { type: 'string', doc: 'the key holding the images (default: found)' },
     },
+    args: '<files or dirs...>',
     positionals: [1, Number.POSITIVE_INFINITY],
     run(values, inputs, io) {
-      const out = required('import-dreamerv3', 'out', values);
-      const task = required('import-dreamerv3', 'task', values);
-      const repeat = required('import-dreamerv3', 'action-repeat', values);
-      const actionRepeat = integerFlag('import-dreamerv3', 'action-repeat', repeat, 1);
+      const out = required('out', values);
+      const task = required('task', values);
+      if (values['action-repeat'] === undefined)
+        throw new UsageError('--action-repeat is required');
+      const actionRepeat = values['action-repeat'] as number;
       dreamerV3InputFiles(inputs); // refuse missing inputs before creating the dataset
       const writer = DatasetWriter.open(out, { task, actionRepeat });
       try {
@@ -224,19 +223,16 @@ const COMMANDS: Record<string, Command> = {
   'export-dreamerv3': {
     usage: 'export-dreamerv3 <dataset> --out <dir> [--split train|test] [--float16]',
     summary: 'write episodes as DreamerV3 replay chunks (is_first/is_last/is_terminal)',
-    options: { out: { type: 'string' }, split: { type: 'string' }, float16: { type: 'boolean' } },
+    flags: {
+      out: { type: 'string', doc: 'the directory of the chunks' },
+      split: { type: 'enum', doc: 'only this side of the split', choices: SPLIT_NAMES },
+      float16: { type: 'boolean', doc: 'images and floats as float16', default: false },
+    },
+    args: '<dataset>',
     positionals: [1, 1],
     run(values, [dir], io) {
-      const out = required('export-dreamerv3', 'out', values);
-      const splitText = text('split', values);
-      const split =
-        splitText === undefined
-          ? undefined
-          : validator('vmbrl-dataset export-dreamerv3').oneOf<SplitName>(
-              '--split',
-              splitText,
-              SPLIT_NAMES,
-            );
+      const out = required('out', values);
+      const split = values.split as SplitName | undefined;
       const report = exportDreamerV3(dir, out, { split, float16: values.float16 === true });
       io.out(
         `exported ${report.files.length} episodes of ${dir}${split ? ` (${split} split)` : ''} to ${out} as DreamerV3 chunks (${values.float16 ? 'float16' : 'float32'})`,
@@ -253,73 +249,43 @@ const HELP = [
   'exit codes: 0 done, 1 a bad file (named by path), 2 a usage error',
 ];
 
-function parse(command: string, spec: Command, argv: readonly string[]) {
-  const allowed = Object.keys(spec.options).map((o) => `--${o}`);
-  try {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      options: { ...spec.options, help: { type: 'boolean' } },
-      allowPositionals: true,
-      strict: true,
-    });
-    return { values: values as Values, positionals };
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    const flag = /'([^']+)'/.exec((error as Error).message)?.[1];
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      throw new UsageError(
-        `vmbrl-dataset ${command}: unknown option ${flag} (allowed: ${allowed.length ? allowed.join(', ') : 'none'})`,
-      );
-    }
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      // node's text spans lines; keep one line naming the flag and the way to write it.
-      const name = flag?.split(' ')[0];
-      const boolean = spec.options[name?.slice(2) ?? '']?.type === 'boolean';
-      throw new UsageError(
-        boolean
-          ? `vmbrl-dataset ${command}: ${name} takes no value`
-          : `vmbrl-dataset ${command}: ${name} needs a value (one starting with - is written ${name}=<value>)`,
-      );
-    }
-    throw error;
-  }
-}
-
-/** Runs the CLI; returns the exit code. */
-export function runCli(argv: readonly string[], io: CliIo): number {
+/** Runs one command; throws UsageError (exit 2) or a file error (exit 1). */
+function runCommand(argv: readonly string[], io: CliIo): number {
   const [command, ...rest] = argv;
   if (command === '--help' || command === '-h' || command === 'help') {
     HELP.forEach((line) => io.out(line));
     return 0;
   }
-  try {
-    if (command === undefined) throw new UsageError(HELP[0]);
-    const spec = COMMANDS[command];
-    if (!spec) {
-      throw new UsageError(
-        `vmbrl-dataset: unknown command '${command}' (allowed: ${Object.keys(COMMANDS).join(', ')})`,
-      );
-    }
-    const { values, positionals } = parse(command, spec, rest);
-    if (values.help) {
-      io.out(`usage: vmbrl-dataset ${spec.usage}`);
-      io.out(`  ${spec.summary}`);
-      return 0;
-    }
-    const [min, max] = spec.positionals;
-    if (positionals.length < min || positionals.length > max) {
-      throw new UsageError(
-        `vmbrl-dataset ${command}: expected ${min === max ? min : `at least ${min}`} argument${max === 1 ? '' : 's'}, got ${positionals.length} (usage: vmbrl-dataset ${spec.usage})`,
-      );
-    }
-    spec.run(values, positionals, io);
+  if (command === undefined) throw new UsageError(HELP[0]);
+  const spec = COMMANDS[command];
+  if (!spec) {
+    throw new UsageError(
+      `unknown command '${command}'; allowed: ${Object.keys(COMMANDS).join(', ')} (--help)`,
+    );
+  }
+  const usage = `usage: vmbrl-dataset ${spec.usage}`;
+  if (wantsHelp(rest)) {
+    helpText(`${usage}\n  ${spec.summary}`, spec.flags)
+      .split('\n')
+      .forEach((line) => io.out(line));
     return 0;
+  }
+  const [min, max] = spec.positionals;
+  const { flags, positionals } = parseCommand(rest, spec.flags, { min, max, what: spec.args });
+  spec.run(flags, positionals, io);
+  return 0;
+}
+
+/**
+ * Runs the CLI in this process (the executable and the tests): an error is one line on `err`
+ * prefixed `vmbrl-dataset:` (files already reported line by line above it), and the exit code
+ * is core's convention: 2 for usage errors, 1 for bad files.
+ */
+export function runCli(argv: readonly string[], io: CliIo): number {
+  try {
+    return runCommand(argv, io);
   } catch (error) {
-    io.err((error as Error).message);
-    const usage =
-      error instanceof UsageError ||
-      error instanceof ValidationError ||
-      error instanceof DatasetUsageError;
-    return usage ? 2 : 1;
+    io.err(`vmbrl-dataset: ${(error as Error).message}`);
+    return exitCodeOf(error);
   }
 }

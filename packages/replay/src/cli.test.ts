@@ -86,7 +86,7 @@ describe('vmbrl-dataset stats', () => {
     expect(result.out).toEqual([]);
     expect(result.err).toEqual([
       `${join(v3, 'v3.npz')}: is a DreamerV3-style episode (keys is_first, is_last, is_terminal, no discount); an episode file needs action, reward, discount and image or state (Dreamer-v1 layout): convert it with \`vmbrl-dataset import-dreamerv3\``,
-      `${v3}: 1 of 1 episodes cannot be read`,
+      `vmbrl-dataset: ${v3}: 1 of 1 episodes cannot be read`,
     ]);
     // A truncated file among good ones.
     const dir = folder([1, 2]);
@@ -96,7 +96,7 @@ describe('vmbrl-dataset stats', () => {
     expect(corrupt.code).toBe(1);
     expect(corrupt.out).toEqual([]);
     expect(corrupt.err[0]).toMatch(new RegExp(`^${join(dir, 'ep-1.npz')}: `));
-    expect(corrupt.err[1]).toBe(`${dir}: 1 of 2 episodes cannot be read`);
+    expect(corrupt.err[1]).toBe(`vmbrl-dataset: ${dir}: 1 of 2 episodes cannot be read`);
   });
 
   it('an empty or missing folder is a usage error with exit 2', () => {
@@ -104,12 +104,12 @@ describe('vmbrl-dataset stats', () => {
     expect(run('stats', empty)).toEqual({
       code: 2,
       out: [],
-      err: [`${empty}: no episodes (statistics need at least one .npz episode)`],
+      err: [`vmbrl-dataset: ${empty}: no episodes (statistics need at least one .npz episode)`],
     });
     expect(run('stats', '/nonexistent/dir')).toEqual({
       code: 2,
       out: [],
-      err: ['/nonexistent/dir: no such directory'],
+      err: ['vmbrl-dataset: /nonexistent/dir: no such directory'],
     });
   });
 });
@@ -118,49 +118,38 @@ describe('vmbrl-dataset usage errors and help', () => {
   it('bad flags and values: one line naming them and what is allowed, exit 2', () => {
     const dir = taggedDataset(tmp(), [[0, 4, 'random']]);
     const cases: [string[], string][] = [
-      [
-        ['stats', 'x', '--bogus'],
-        'vmbrl-dataset stats: unknown option --bogus (allowed: --json, --quick)',
-      ],
+      [['stats', 'x', '--bogus'], 'unknown flag --bogus; allowed: --json, --quick'],
       [
         ['frobnicate'],
-        "vmbrl-dataset: unknown command 'frobnicate' (allowed: stats, aggregate, split, optimism, verify, import-dreamerv3, export-dreamerv3)",
+        "unknown command 'frobnicate'; allowed: stats, aggregate, split, optimism, verify, import-dreamerv3, export-dreamerv3 (--help)",
       ],
       [
         ['split', dir, '--test-fraction', '1.5'],
-        'vmbrl-dataset split: --test-fraction = 1.5 is invalid; allowed: a number in (0, 1)',
+        '--test-fraction = 1.5 is invalid; allowed: a number in (0, 1)',
       ],
-      [
-        ['split', dir, '--test-fraction', 'half'],
-        'vmbrl-dataset split: --test-fraction = "half" is invalid; allowed: a number',
-      ],
+      [['split', dir, '--test-fraction', 'half'], "--test-fraction 'half' is not a number"],
       [
         ['split', dir, '--seed=-3'],
-        'vmbrl-dataset split: --seed = -3 is invalid; allowed: an integer >= 0',
+        '--seed -3 is out of range; allowed: an integer >= 0 and <= 4294967295',
       ],
       [
         ['split', dir, '--seed', '-3'],
-        'vmbrl-dataset split: --seed needs a value (one starting with - is written --seed=<value>)',
+        '--seed -3 is out of range; allowed: an integer >= 0 and <= 4294967295',
       ],
-      [['stats', dir, '--json=yes'], 'vmbrl-dataset stats: --json takes no value'],
-      [['aggregate', dir], 'vmbrl-dataset aggregate: --out is required'],
-      [
-        ['verify', dir, '--seed', '1'],
-        'vmbrl-dataset verify: unknown option --seed (allowed: none)',
-      ],
-      [['optimism', dir], 'vmbrl-dataset optimism: give exactly one of --threshold and --quantile'],
+      [['stats', dir, '--json=yes'], '--json=yes is not allowed; write --json or --json=false'],
+      [['aggregate', dir], '--out is required'],
+      [['verify', dir, '--seed', '1'], 'unknown flag --seed; allowed: '],
+      [['optimism', dir], 'give exactly one of --threshold and --quantile'],
       [
         ['export-dreamerv3', dir, '--out', 'x', '--split', 'validation'],
-        'vmbrl-dataset export-dreamerv3: --split = "validation" is invalid; allowed: train, test',
+        "--split 'validation' is not allowed; choose one of: train, test",
       ],
-      [
-        ['verify'],
-        'vmbrl-dataset verify: expected 1 argument, got 0 (usage: vmbrl-dataset verify <dataset>)',
-      ],
+      [['verify'], '0 arguments given; allowed: <dataset> (1)'],
+      [['import-dreamerv3', dir, '--out', 'x', '--task', 't'], '--action-repeat is required'],
     ];
     for (const [argv, message] of cases) {
       const { code, err, out } = run(...argv);
-      expect(err).toEqual([message]);
+      expect(err).toEqual([`vmbrl-dataset: ${message}`]);
       expect(code).toBe(2);
       expect(out).toEqual([]);
     }
@@ -193,7 +182,7 @@ describe('vmbrl-dataset usage errors and help', () => {
       encoding: 'utf8',
     });
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toBe('/nonexistent/data: no such dataset directory\n');
+    expect(missing.stderr).toBe('vmbrl-dataset: /nonexistent/data: no such dataset directory\n');
   });
 });
 
@@ -201,12 +190,16 @@ describe('vmbrl-dataset dataset commands', () => {
   it('a missing dataset, a mixed-task aggregate and a split of an empty dataset: exit 2', () => {
     expect(run('split', '/nonexistent/data')).toMatchObject({
       code: 2,
-      err: ['/nonexistent/data: no such dataset directory'],
+      err: ['vmbrl-dataset: /nonexistent/data: no such dataset directory'],
     });
     const loose = folder([1]);
     expect(run('verify', loose)).toMatchObject({
       code: 2,
-      err: [expect.stringMatching(new RegExp(`^${loose}: not a dataset \\(no manifest.json\\)`))],
+      err: [
+        expect.stringMatching(
+          new RegExp(`^vmbrl-dataset: ${loose}: not a dataset \\(no manifest.json\\)`),
+        ),
+      ],
     });
     const cartpole = taggedDataset(join(tmp(), 'cartpole'), [[0, 4, 'random']]);
     const cheetah = taggedDataset(join(tmp(), 'cheetah'), [[0, 4, 'random']], {
@@ -218,14 +211,16 @@ describe('vmbrl-dataset dataset commands', () => {
       code: 2,
       out: [],
       err: [
-        `aggregate: ${cartpole} has task cartpole-swingup but ${cheetah} has task cheetah-run; only datasets of one task and action repeat can be merged`,
+        `vmbrl-dataset: aggregate: ${cartpole} has task cartpole-swingup but ${cheetah} has task cheetah-run; only datasets of one task and action repeat can be merged`,
       ],
     });
     const empty = taggedDataset(tmp(), []);
     expect(run('split', empty)).toEqual({
       code: 2,
       out: [],
-      err: [`split: ${empty} has 0 episodes; a split needs at least 2 (one train, one test)`],
+      err: [
+        `vmbrl-dataset: split: ${empty} has 0 episodes; a split needs at least 2 (one train, one test)`,
+      ],
     });
   });
 
@@ -257,7 +252,7 @@ describe('vmbrl-dataset dataset commands', () => {
     const bad = run('verify', out);
     expect(bad.code).toBe(1);
     expect(bad.err[0]).toMatch(new RegExp(`^${join(out, victim)}: sha256 is [0-9a-f]{64}`));
-    expect(bad.err[1]).toBe(`${out}: 3 episodes verified, 1 problems`);
+    expect(bad.err[1]).toBe(`vmbrl-dataset: ${out}: 3 episodes verified, 1 problems`);
     const stats = run('stats', out);
     expect(stats.code).toBe(1);
     expect(stats.err[0]).toMatch(new RegExp(`^${join(out, victim)}: sha256 is`));
@@ -291,13 +286,13 @@ describe('vmbrl-dataset dataset commands', () => {
     ).toEqual({
       code: 2,
       out: [],
-      err: ['import-dreamerv3: /nonexistent/chunks: no such file or directory'],
+      err: ['vmbrl-dataset: import-dreamerv3: /nonexistent/chunks: no such file or directory'],
     });
     expect(existsSync(nowhere)).toBe(false);
     const v1 = join(FIXTURES, 'dreamer-episode.npz');
     expect(run('import-dreamerv3', v1, ...args)).toMatchObject({
       code: 1,
-      err: [expect.stringMatching(new RegExp(`^${v1}: missing key 'is_first'`))],
+      err: [expect.stringMatching(new RegExp(`^vmbrl-dataset: ${v1}: missing key 'is_first'`))],
     });
     const v3 = join(tmp(), 'v3');
     expect(run('export-dreamerv3', data, '--out', v3, '--float16')).toEqual({
@@ -311,7 +306,7 @@ describe('vmbrl-dataset dataset commands', () => {
     ).toMatchObject({
       code: 2,
       err: [
-        `${data}: has no train/test split; make one with \`vmbrl-dataset split\` or \`vmbrl-dataset optimism\``,
+        `vmbrl-dataset: ${data}: has no train/test split; make one with \`vmbrl-dataset split\` or \`vmbrl-dataset optimism\``,
       ],
     });
   });

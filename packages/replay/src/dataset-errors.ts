@@ -5,8 +5,12 @@
  * content is wrong (a corrupt episode, a checksum that does not match, a damaged manifest) is an
  * `EpisodeFileError` (./npz), whose message starts with the file's path: exit code 1.
  */
+import { UsageError } from '@vmbrl/core';
 
-/** A dataset request refused before anything was written; the message says what is allowed. */
-export class DatasetUsageError extends Error {
+/**
+ * A dataset request refused before anything was written; the message says what is allowed.
+ * A usage error in core's CLI convention (exit code 2).
+ */
+export class DatasetUsageError extends UsageError {
   override name = 'DatasetUsageError';
 }

@@ -1,52 +1,29 @@
 /**
  * One writer per dataset directory at a time: collectors, splits and imports each rewrite
- * `manifest.json`, and two of them at once would lose each other's entries. The lock is a file
- * created exclusively (`wx`); a lock left by a process that died on this host is taken over.
+ * `manifest.json`, and two of them at once would lose each other's entries. The lock is
+ * `@vmbrl/core`'s directory lease (`writer.lock`: pid, host, purpose), the one run directories
+ * use; a lock left by a process that died on this host is taken over at once.
  */
-import {
-  closeSync,
-  existsSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
-import { hostname } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Lease, LeaseBusyError, acquireLease } from '@vmbrl/core';
 import { DatasetUsageError } from './dataset-errors';
 
 export const LOCK_FILE = 'writer.lock';
 
-interface LockOwner {
-  pid: number;
-  host: string;
-  purpose: string;
-  since: string;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function readOwner(path: string): LockOwner | undefined {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
-  } catch {
-    return undefined; // vanished or half-written: treated as held, reported without details
-  }
-}
+/**
+ * Dataset work is synchronous (the lease cannot be renewed meanwhile), so the lease lasts an
+ * hour; a dead holder on this host is detected by its pid long before.
+ */
+const DATASET_LEASE_MS = 60 * 60 * 1000;
 
 /** The lock on one dataset directory; {@link DatasetLock.release} it when done. */
 export class DatasetLock {
-  private released = false;
+  private constructor(private readonly lease: Lease) {}
 
-  private constructor(readonly path: string) {}
+  get path(): string {
+    return this.lease.path;
+  }
 
   /** Takes the lock of `dir` (which must exist) for `purpose` (shown to a second writer). */
   static acquire(dir: string, purpose: string): DatasetLock {
@@ -54,42 +31,20 @@ export class DatasetLock {
       throw new DatasetUsageError(`${dir}: no such dataset directory`);
     }
     const path = join(dir, LOCK_FILE);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      let fd: number;
-      try {
-        fd = openSync(path, 'wx');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const owner = readOwner(path);
-        if (owner && owner.host === hostname() && !alive(owner.pid) && attempt === 0) {
-          rmSync(path, { force: true }); // its writer died; whatever it wrote is atomic
-          continue;
-        }
-        const who = owner
-          ? `pid ${owner.pid} on ${owner.host} (${owner.purpose}, since ${owner.since})`
-          : 'another process';
-        throw new DatasetUsageError(
-          `${dir} is being written by ${who}; one writer at a time (remove ${path} only if that process is gone)`,
-        );
-      }
-      const owner: LockOwner = {
-        pid: process.pid,
-        host: hostname(),
-        purpose,
-        since: new Date().toISOString(),
-      };
-      writeSync(fd, JSON.stringify(owner));
-      closeSync(fd);
-      return new DatasetLock(path);
+    try {
+      return new DatasetLock(acquireLease(path, { purpose, ttlMs: DATASET_LEASE_MS }));
+    } catch (error) {
+      if (!(error instanceof LeaseBusyError)) throw error;
+      const { pid, host, startedAt } = error.holder;
+      throw new DatasetUsageError(
+        `${dir} is being written by pid ${pid} on ${host} (${error.holder.purpose ?? 'a writer'}, since ${startedAt}); one writer at a time: wait for it or stop it (kill ${pid} on ${host}). A writer that died is detected and its lock (${path}) taken over by the next one`,
+      );
     }
-    throw new DatasetUsageError(`${dir}: could not take ${path}`);
   }
 
   /** Releases the lock (idempotent). */
   release(): void {
-    if (this.released) return;
-    this.released = true;
-    rmSync(this.path, { force: true });
+    this.lease.release();
   }
 }
 

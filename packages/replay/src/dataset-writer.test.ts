@@ -128,19 +128,14 @@ describe('DatasetWriter', () => {
       new RegExp(`is being written by pid ${process.pid} on .* \\(DatasetWriter, since`),
     );
     writer.close();
-    // A lock left by a process that has exited.
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
-      encoding: 'utf8',
-    });
-    writeFileSync(
-      join(dir, LOCK_FILE),
-      JSON.stringify({
-        pid: Number(dead.stdout),
-        host: hostname(),
-        purpose: 'test',
-        since: 'then',
-      }),
-    );
+    // A real process takes the lock and is killed with SIGKILL: its lock stays behind.
+    const killed = spawnSync(process.execPath, [
+      '-e',
+      `import(${JSON.stringify(DIST)}).then((m) => { m.DatasetLock.acquire(${JSON.stringify(dir)}, 'collector'); process.kill(process.pid, 'SIGKILL'); })`,
+    ]);
+    expect(killed.signal).toBe('SIGKILL');
+    const stale = JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'));
+    expect(stale).toMatchObject({ pid: killed.pid, host: hostname(), purpose: 'collector' });
     DatasetWriter.open(dir, CARTPOLE).close();
   });
 
@@ -230,6 +225,46 @@ describe('DatasetWriter', () => {
       const manifest = readDatasetManifest(dir);
       expect(manifest.nextIndex).toBe(total);
       expect(manifest.sources.random.episodes + manifest.sources.oracle.episodes).toBe(total);
+    },
+  );
+
+  it.skipIf(!existsSync(DIST))(
+    'two processes opening one dataset at the same moment: one writes, the other is told who',
+    async () => {
+      const dir = tmp();
+      const startAt = Date.now() + 1500;
+      // Each child spins until startAt, opens, appends one episode, holds the lock a while.
+      const script = `
+        import { DatasetWriter, makeEpisode } from ${JSON.stringify(DIST)};
+        while (Date.now() < ${startAt}) {}
+        try {
+          const writer = DatasetWriter.open(process.argv[1], { task: 'cartpole-swingup', actionRepeat: 8 });
+          writer.append(makeEpisode({
+            image: new Uint8Array(10 * 64 * 64 * 3), action: new Float32Array(10),
+            reward: new Float32Array(10), discount: new Float32Array(10).fill(1),
+          }), { source: 'random' });
+          setTimeout(() => { writer.close(); console.log('wrote'); }, 1000);
+        } catch (error) { console.log(error.message); }`;
+      const run = () =>
+        new Promise<{ pid: number; out: string }>((resolve) => {
+          const child = spawn(process.execPath, ['--input-type=module', '-e', script, dir]);
+          let out = '';
+          child.stdout.on('data', (chunk: Buffer) => {
+            out += chunk;
+          });
+          child.on('exit', () => resolve({ pid: child.pid as number, out: out.trim() }));
+        });
+      const results = await Promise.all([run(), run()]);
+      const winner = results.find((r) => r.out === 'wrote');
+      const loser = results.find((r) => r !== winner);
+      expect(winner).toBeDefined();
+      expect(loser?.out).toMatch(
+        new RegExp(
+          `^${dir} is being written by pid ${winner?.pid} on ${hostname()} \\(DatasetWriter, since`,
+        ),
+      );
+      expect(readDatasetManifest(dir).nextIndex).toBe(1);
+      expect(verifyDataset(dir)).toMatchObject({ ok: 1, problems: [] });
     },
   );
 });

@@ -1,7 +1,7 @@
 /**
  * @vmbrl/sweep: run many resumable cells — child processes that each write a run directory —
  * on a local process pool or on BullMQ workers across machines, with one lease per run
- * directory. Nothing here knows what a cell computes.
+ * directory (the lease itself is `@vmbrl/core`'s). Nothing here knows what a cell computes.
  */
 export {
   type Cell,
@@ -13,22 +13,9 @@ export {
   makeCell,
 } from './cell.js';
 export {
-  DEFAULT_LEASE_TTL_MS,
-  LEASE_TOKEN_ENV,
-  type Lease,
-  LeaseBusyError,
-  type LeaseOptions,
-  type LeaseRecord,
-  acquireLease,
-  processAlive,
-  readLease,
-  staleReason,
-} from './lease.js';
-export {
   CELL_FILE,
   type CellStatus,
   ForeignRunDirError,
-  LOCK_FILE,
   LOG_FILE,
   STATUS_FILE,
   cellPaths,

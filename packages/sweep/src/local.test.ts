@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { acquireLease, processAlive, readLease } from '@vmbrl/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cellDir } from './cell.js';
-import { acquireLease, processAlive, readLease } from './lease.js';
 import { type LocalProgress, estimateEta, runLocal } from './local.js';
 import { cellPaths, readCellStatus } from './run-dir.js';
 import { fixture, startNode, waitUntil } from './testing/processes.js';

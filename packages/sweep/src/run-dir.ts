@@ -8,13 +8,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic.js';
+import { RUN_LOCK_FILE, writeFileAtomic } from '@vmbrl/core';
 import { type Cell, cellId } from './cell.js';
 
 export const CELL_FILE = 'cell.json';
 export const STATUS_FILE = 'cell-status.json';
 export const LOG_FILE = 'cell.log';
-export const LOCK_FILE = 'run.lock';
 
 /** Where a cell stands, as recorded in its run directory. */
 export interface CellStatus {
@@ -41,7 +40,7 @@ export function cellPaths(runDir: string) {
     cell: join(runDir, CELL_FILE),
     status: join(runDir, STATUS_FILE),
     log: join(runDir, LOG_FILE),
-    lock: join(runDir, LOCK_FILE),
+    lock: join(runDir, RUN_LOCK_FILE),
   };
 }
 

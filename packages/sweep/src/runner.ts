@@ -9,8 +9,8 @@ import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LEASE_TOKEN_ENV, type Lease, LeaseBusyError, acquireLease } from '@vmbrl/core';
 import { type Cell, cellDir } from './cell.js';
-import { LEASE_TOKEN_ENV, type Lease, LeaseBusyError, acquireLease } from './lease.js';
 import {
   cellPaths,
   checkCellFile,

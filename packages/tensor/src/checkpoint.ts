@@ -123,22 +123,7 @@ export async function loadCheckpoint(
   dir: string,
   contents: CheckpointContents & { allowExtra?: boolean },
 ): Promise<LoadedCheckpoint> {
-  const manifestPath = path.join(dir, MANIFEST);
-  const manifest = await readManifest(manifestPath);
-  const dataPath = path.join(dir, manifest.dataFile);
-  const body = await readFile(dataPath).catch((error: Error) => {
-    throw new Error(`Checkpoint data file ${dataPath} cannot be read: ${error.message}`);
-  });
-  if (body.byteLength !== manifest.byteLength) {
-    throw new Error(
-      `Checkpoint data file ${dataPath} is truncated or corrupt: ${body.byteLength} bytes, manifest says ${manifest.byteLength}`,
-    );
-  }
-  if (createHash('sha256').update(body).digest('hex') !== manifest.sha256) {
-    throw new Error(
-      `Checkpoint data file ${dataPath} is corrupt: its SHA-256 does not match ${manifestPath}`,
-    );
-  }
+  const { manifest, body } = await readCheckpointFiles(dir);
   const entries = new Map(manifest.tensors.map((e) => [e.name, e]));
   const read = (entry: TensorEntry) => {
     const bytes = body.subarray(entry.offset, entry.offset + entry.byteLength);
@@ -190,6 +175,33 @@ export async function loadCheckpoint(
     for (const t of [...state.m, ...state.v]) t.dispose();
   }
   return { meta: manifest.meta };
+}
+
+/**
+ * Reads and checks the files of the checkpoint in `dir` (manifest, data length and SHA-256)
+ * without TensorFlow.js: throws an error naming the damaged file. `vmbrl-online doctor` checks
+ * checkpoints with it.
+ */
+export async function readCheckpointFiles(
+  dir: string,
+): Promise<{ manifest: Manifest; body: Buffer }> {
+  const manifestPath = path.join(dir, MANIFEST);
+  const manifest = await readManifest(manifestPath);
+  const dataPath = path.join(dir, manifest.dataFile);
+  const body = await readFile(dataPath).catch((error: Error) => {
+    throw new Error(`Checkpoint data file ${dataPath} cannot be read: ${error.message}`);
+  });
+  if (body.byteLength !== manifest.byteLength) {
+    throw new Error(
+      `Checkpoint data file ${dataPath} is truncated or corrupt: ${body.byteLength} bytes, manifest says ${manifest.byteLength}`,
+    );
+  }
+  if (createHash('sha256').update(body).digest('hex') !== manifest.sha256) {
+    throw new Error(
+      `Checkpoint data file ${dataPath} is corrupt: its SHA-256 does not match ${manifestPath}`,
+    );
+  }
+  return { manifest, body };
 }
 
 async function readManifest(file: string): Promise<Manifest> {

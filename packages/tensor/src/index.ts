@@ -42,6 +42,7 @@ export {
   saveCheckpoint,
   loadCheckpoint,
   checkpointExists,
+  readCheckpointFiles,
   type CheckpointContents,
   type LoadedCheckpoint,
 } from './checkpoint.js';

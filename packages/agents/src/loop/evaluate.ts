@@ -2,16 +2,18 @@
  * Evaluating a trained run after the fact: load its last checkpoint and play N noiseless
  * episodes (or N uniform-random-action episodes at the run's action repeat, the baseline the
  * learning curve is judged against), on reset seeds no training or evaluation episode used.
- * The run directory is only read, apart from the summary file written at the end.
+ * The run directory is only read, never written (its trainer may be running: issue 15); the
+ * summary goes where the caller asks.
  */
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { Rng, splitSeed, validator, writeFileAtomic } from '@vmbrl/core';
 import { meanStd } from '@vmbrl/metrics';
 import { type BackendName, initBackend } from '@vmbrl/tensor';
 import type { LoopConfig } from './config.js';
 import type { AgentDefinition } from './definition.js';
 import { playEpisode } from './episodes.js';
-import { findCheckpoint, readLoopState } from './run-dir.js';
+import { type LoopState, locateCheckpoint, readLoopState } from './run-dir.js';
 import { makeEnvAndAgent } from './run.js';
 
 /**
@@ -31,9 +33,11 @@ export interface EvaluateRunOptions {
   backend?: BackendName;
   /** Called after each episode with its index and return. */
   onEpisode?: (index: number, episodeReturn: number) => void;
+  /** Where to write the summary as JSON (outside the run directory); none when absent. */
+  summaryPath?: string;
 }
 
-/** What {@link evaluateRun} measured; also written to `<out>/evaluation-<policy>.json`. */
+/** What {@link evaluateRun} measured; also written to `summaryPath` when given. */
 export interface RunEvaluation {
   policy: EvaluationPolicy;
   task: string;
@@ -44,8 +48,8 @@ export interface RunEvaluation {
   mean: number;
   /** Sample standard deviation (0 for one episode). */
   std: number;
-  /** Where the summary was written. */
-  path: string;
+  /** Where the summary was written (null: nowhere). */
+  path: string | null;
 }
 
 /**
@@ -59,18 +63,26 @@ export async function evaluateCheckpoint<C extends LoopConfig>(
 ): Promise<RunEvaluation> {
   const { out, episodes, policy } = options;
   validator('evaluateRun').integer('episodes', episodes, 1);
+  const summaryPath = options.summaryPath ?? null;
+  if (summaryPath !== null && !relative(resolve(out), resolve(summaryPath)).startsWith('..')) {
+    throw new Error(
+      `the summary ${summaryPath} would be written inside the run directory ${out}, which evaluate only reads; choose a path outside it`,
+    );
+  }
   const acts = policy !== 'random';
-  const checkpoint = acts ? findCheckpoint(out) : null;
-  if (acts && !checkpoint) {
+  if (acts && !locateCheckpoint(out)) {
     throw new Error(`${out} has no checkpoint yet; train it first (or use the random policy)`);
   }
   await initBackend(options.backend ? { backend: options.backend } : {});
   const { env, agent } = await makeEnvAndAgent(config, definition);
   try {
     let counters: RunEvaluation['checkpoint'] = null;
-    if (checkpoint) {
-      await agent.load(join(checkpoint, 'agent'));
-      const { episodes: e, envSteps, updates } = readLoopState(checkpoint);
+    if (acts) {
+      const {
+        episodes: e,
+        envSteps,
+        updates,
+      } = await loadLiveCheckpoint(out, (dir) => agent.load(dir));
       counters = { episodes: e, envSteps, updates };
     }
     // Reset seeds of their own: training uses train-episode/k, evaluations eval-episode/n/k.
@@ -91,7 +103,6 @@ export async function evaluateCheckpoint<C extends LoopConfig>(
       options.onEpisode?.(k, played.return);
     }
     const { mean, std } = meanStd(returns);
-    const path = join(out, `evaluation-${policy}.json`);
     const result: RunEvaluation = {
       policy,
       task: config.task,
@@ -100,12 +111,52 @@ export async function evaluateCheckpoint<C extends LoopConfig>(
       returns,
       mean,
       std,
-      path,
+      path: summaryPath,
     };
-    writeFileAtomic(path, `${JSON.stringify(result, null, 2)}\n`);
+    if (summaryPath !== null) writeFileAtomic(summaryPath, `${JSON.stringify(result, null, 2)}\n`);
     return result;
   } finally {
     env.close();
     await agent.dispose();
+  }
+}
+
+/**
+ * Loads the checkpoint of `out` through `load(agentDir)` without changing the directory, while
+ * its trainer may be swapping checkpoints: a load during which the checkpoint changed (a new
+ * one landed, or the old one was removed mid-read) is done again; an error of a checkpoint that
+ * stayed the same is a real one and is thrown.
+ */
+async function loadLiveCheckpoint(
+  out: string,
+  load: (agentDir: string) => Promise<void>,
+): Promise<LoopState> {
+  const attempts = 20;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const dir = locateCheckpoint(out);
+    if (dir === null) throw new Error(`${out} has no checkpoint any more`);
+    const before = identity(dir);
+    if (before === null) continue; // swapped out between the two looks: look again
+    try {
+      await load(join(dir, 'agent'));
+      const state = readLoopState(dir);
+      if (identity(dir) === before) return state;
+    } catch (error) {
+      if (identity(dir) === before) throw error;
+    }
+    await new Promise((done) => setTimeout(done, 20 * attempt));
+  }
+  throw new Error(`${out}: the checkpoint changed during ${attempts} loads in a row`);
+}
+
+/**
+ * The directory's inode and its state file's text (null when gone): they change when a new
+ * checkpoint lands.
+ */
+function identity(dir: string): string | null {
+  try {
+    return `${statSync(dir).ino}:${readFileSync(join(dir, 'state.json'), 'utf8')}`;
+  } catch {
+    return null;
   }
 }

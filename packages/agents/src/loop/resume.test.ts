@@ -10,13 +10,13 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type MetricsRow, readMetrics } from '@vmbrl/metrics';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveRunConfig, runOnline } from '../registry.js';
 import type { OnlineProgress } from './progress.js';
-import { readLoopState } from './run-dir.js';
+import { episodeFileName, readLoopState } from './run-dir.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -92,15 +92,7 @@ describe('kill and resume', () => {
   it('after SIGKILL the next run drops what followed the last checkpoint', async () => {
     const expected = await uninterrupted();
     const out = tempDir();
-    const here = dirname(fileURLToPath(import.meta.url));
-    const script = join(out, 'child.mjs');
-    // The child runs the built package (turbo builds it before the tests).
-    writeFileSync(
-      script,
-      `import { runOnline } from ${JSON.stringify(join(here, '..', '..', 'dist', 'index.js'))};
-const config = JSON.parse(process.argv[2]);
-await runOnline({ config, out: process.argv[3], backend: 'cpu' });`,
-    );
+    const script = fileURLToPath(new URL('../../fixtures/run-online.mjs', import.meta.url));
     const child = spawn(process.execPath, [script, JSON.stringify(config), out], {
       stdio: 'ignore',
     });
@@ -115,16 +107,24 @@ await runOnline({ config, out: process.argv[3], backend: 'cpu' });`,
     await exited;
     const killedAt = summary(out).episodes;
     expect(killedAt).toBeGreaterThanOrEqual(3);
-    // What a kill between an episode and its checkpoint leaves behind.
+    // The dead child's lock is still there; the next start takes it over (its pid is dead).
+    expect(JSON.parse(readFileSync(join(out, 'run.lock'), 'utf8')).pid).toBe(child.pid);
+    // What a kill between an episode and its checkpoint leaves behind: the next episode's file
+    // (possibly partial), its metrics rows, a half-written checkpoint and temporary file.
     appendFileSync(join(out, 'metrics.jsonl'), `{"step":99999,"kind":"episode","return":1}\n{"st`);
-    writeFileSync(join(out, 'episodes', '000099-11.npz'), 'partial');
+    writeFileSync(join(out, 'episodes', episodeFileName(killedAt, 11)), 'partial');
     mkdirSync(join(out, 'checkpoint.next'), { recursive: true });
+    const orphan = `.open-loop.gif.tmp-${child.pid}-7-0123abcd`;
+    mkdirSync(join(out, 'videos'), { recursive: true });
+    writeFileSync(join(out, 'videos', orphan), 'partial gif');
 
     const resumed = await runOnline({ config, out, backend: 'cpu' });
     expect(resumed.resumed).toBe(true);
     expect(rowsOf(out)).toEqual(expected.rows);
     expect(summary(out)).toEqual(expected.summary);
     expect(existsSync(join(out, 'checkpoint.next'))).toBe(false);
+    expect(existsSync(join(out, 'videos', orphan))).toBe(false);
+    expect(existsSync(join(out, 'run.lock'))).toBe(false); // released at the end
     expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8').endsWith('\n')).toBe(true);
   });
 });

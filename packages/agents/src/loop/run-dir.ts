@@ -44,6 +44,8 @@ export function runPaths(out: string) {
     checkpoint: join(out, CHECKPOINT),
     videos: join(out, 'videos'),
     report: join(out, 'report.html'),
+    /** The counters of the last checkpoint written, kept outside it (a gone checkpoint shows). */
+    journal: join(out, 'run-state.json'),
   };
 }
 
@@ -95,7 +97,21 @@ export function writeRunConfig(out: string, config: object, backend: string): vo
   writeFileAtomic(paths.config, `${JSON.stringify({ ...config, backend }, null, 2)}\n`);
 }
 
-/** The checkpoint directory to resume from, repairing an interrupted swap; null if none. */
+/**
+ * The complete checkpoint of `out` without changing anything (readers such as `evaluate` may
+ * look at a live run): `checkpoint/`, or `checkpoint.prev/` mid-swap; null if none.
+ */
+export function locateCheckpoint(out: string): string | null {
+  for (const dir of [join(out, CHECKPOINT), join(out, PREV)]) {
+    if (existsSync(join(dir, STATE))) return dir;
+  }
+  return null;
+}
+
+/**
+ * The checkpoint directory to resume from, repairing an interrupted swap; null if none. Only
+ * the run's writer (holding its lease) may call this.
+ */
 export function findCheckpoint(out: string): string | null {
   const current = join(out, CHECKPOINT);
   const prev = join(out, PREV);
@@ -128,12 +144,25 @@ export async function writeCheckpoint(
   if (existsSync(current)) renameSync(current, prev);
   renameSync(next, current);
   rmSync(prev, { recursive: true, force: true });
+  const { episodes, envSteps, updates } = state;
+  const at = new Date().toISOString();
+  writeFileAtomic(
+    runPaths(out).journal,
+    `${JSON.stringify({ episodes, envSteps, updates, at })}\n`,
+  );
 }
 
 /** Reads the loop state of a checkpoint directory. */
 export function readLoopState(checkpointDir: string): LoopState {
   const path = join(checkpointDir, STATE);
-  const state = JSON.parse(readFileSync(path, 'utf8')) as LoopState;
+  let state: LoopState;
+  try {
+    state = JSON.parse(readFileSync(path, 'utf8')) as LoopState;
+  } catch (error) {
+    throw new Error(
+      `${path} is unreadable (${(error as Error).message}); the checkpoint is damaged: \`vmbrl-online doctor\` can set it aside, or restore it from a backup`,
+    );
+  }
   for (const key of ['episodes', 'envSteps', 'updates', 'evaluations'] as const) {
     if (!Number.isInteger(state[key]) || state[key] < 0) {
       throw new Error(`${path}: ${key} is ${state[key]}; expected an integer >= 0`);

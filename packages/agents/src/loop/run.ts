@@ -35,6 +35,7 @@ import {
   writeCheckpoint,
   writeRunConfig,
 } from './run-dir.js';
+import { lockRunDirectory, prepareRunDirectory } from './run-start.js';
 import { UpdateStats } from './update-stats.js';
 
 /** Options of {@link runLoop}. */
@@ -51,6 +52,10 @@ export interface RunLoopOptions<C extends LoopConfig = LoopConfig> {
   backend?: BackendName;
   /** Resume even if config.json differs (the new config replaces it). */
   forceConfig?: boolean;
+  /** Move files the run did not write aside instead of refusing the directory (run-start.ts). */
+  force?: boolean;
+  /** Start over, keeping the earlier run's files under a dated name (run-start.ts). */
+  restart?: boolean;
   /** Stop (after a complete iteration) once this many minutes have passed in this call. */
   maxMinutes?: number;
   /** Stop as soon as possible: the iteration in progress is dropped, the last checkpoint stands. */
@@ -105,15 +110,36 @@ export async function runLoop<C extends LoopConfig>(
   options: RunLoopOptions<C>,
 ): Promise<RunLoopResult> {
   const { config, definition, out } = options;
-  const backend = await initBackend(options.backend ? { backend: options.backend } : {});
-  checkSavedConfig(out, config, options.forceConfig ?? false, options.readSaved);
-  writeRunConfig(out, config, backend);
-  const { env, agent } = await makeEnvAndAgent(config, definition);
+  // The lease first: nothing is read for writing or changed before this process owns `out`.
+  const stop = new AbortController();
+  const lease = lockRunDirectory(out, 'training run', () => stop.abort(new LeaseLost(out)));
+  options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+  if (options.signal?.aborted) stop.abort();
   try {
-    return await new Run(options as RunLoopOptions, env, agent).run();
+    const backend = await initBackend(options.backend ? { backend: options.backend } : {});
+    prepareRunDirectory(out, { force: options.force, restart: options.restart, log: options.log });
+    checkSavedConfig(out, config, options.forceConfig ?? false, options.readSaved);
+    writeRunConfig(out, config, backend);
+    const { env, agent } = await makeEnvAndAgent(config, definition);
+    try {
+      const run = new Run({ ...options, signal: stop.signal } as RunLoopOptions, env, agent);
+      return await run.run();
+    } finally {
+      env.close();
+      await agent.dispose();
+    }
   } finally {
-    env.close();
-    await agent.dispose();
+    lease.release();
+  }
+}
+
+/** The run's lease was taken by another process (it froze past the lease's expiry). */
+class LeaseLost extends Error {
+  constructor(out: string) {
+    super(
+      `lost the lock on ${out} to another process (this one was stopped or frozen past the lease's expiry); stopped without writing; the last checkpoint stands`,
+    );
+    this.name = 'LeaseLost';
   }
 }
 
@@ -125,7 +151,7 @@ class Run {
   private readonly actionRng: Rng;
   private readonly replayRng: Rng;
   private readonly replay: EpisodeBuffer;
-  private readonly metrics: MetricsLog;
+  private metrics!: MetricsLog; // opened by restore()
   private readonly progress: ProgressTracker;
   private readonly log: (line: string) => void;
   private state!: LoopState;
@@ -142,7 +168,6 @@ class Run {
     this.actionRng = rng.split('random-actions');
     this.replayRng = rng.split('replay');
     this.replay = new EpisodeBuffer({ capacitySteps: this.config.replayCapacity });
-    this.metrics = MetricsLog.open(runPaths(options.out).metrics);
     this.log = options.log ?? (() => {});
     const limits: Budget = {
       episodes: this.config.maxEpisodes,
@@ -154,12 +179,13 @@ class Run {
 
   /** Restores, runs iterations until a stop, then logs why and writes the report. */
   async run(): Promise<RunLoopResult> {
-    const resumed = await this.restore();
+    const resumed = await withRepairHint(this.options.out, () => this.restore());
     let stoppedBy: RunLoopResult['stoppedBy'] = 'budget';
     const started = performance.now();
     const { signal, maxMinutes } = this.options;
     while (!budgetReached(this.config, this.state)) {
       if (signal?.aborted) {
+        this.checkStop(); // a lost lease is an error: no report is written
         stoppedBy = 'signal';
         break;
       }
@@ -329,7 +355,9 @@ class Run {
 
   /** Throws `Interrupted` once a stop was requested (called between steps and updates). */
   private readonly checkStop = (): void => {
-    if (this.options.signal?.aborted) throw new Interrupted('stop requested');
+    const signal = this.options.signal;
+    if (signal?.reason instanceof LeaseLost) throw signal.reason;
+    if (signal?.aborted) throw new Interrupted('stop requested');
   };
 
   /**
@@ -337,6 +365,7 @@ class Run {
    * written, `next` becomes the state, and the report is redrawn after an evaluation.
    */
   private async commit(next: LoopState, rows: MetricsRow[]): Promise<void> {
+    if (this.options.signal?.reason instanceof LeaseLost) throw this.options.signal.reason;
     next.streams = { actions: this.actionRng.getState(), replay: this.replayRng.getState() };
     this.progress.emit('checkpoint', next);
     for (const row of rows) this.metrics.append(row);
@@ -365,6 +394,7 @@ class Run {
    */
   private async restore(): Promise<boolean> {
     const { out } = this.options;
+    this.metrics = MetricsLog.open(runPaths(out).metrics);
     const checkpoint = findCheckpoint(out);
     if (!checkpoint) {
       loadReplayEpisodes(out, []); // removes episodes of a run killed before its first checkpoint
@@ -391,6 +421,18 @@ class Run {
       `resuming ${out}: episode ${state.episodes}, ${state.envSteps} env steps, ${state.updates} updates, ${this.replay.numEpisodes} replay episodes${dropped ? `, ${dropped} metrics rows after the checkpoint dropped` : ''}`,
     );
     return true;
+  }
+}
+
+/** Runs `work`; an error (a damaged file of the run) gets the way out appended. */
+async function withRepairHint<T>(out: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const message = (error as Error).message;
+    (error as Error).message =
+      `${message}; \`vmbrl-online doctor ${out}\` lists the run's problems, and with --repair sets damaged files aside so the run resumes`;
+    throw error;
   }
 }
 

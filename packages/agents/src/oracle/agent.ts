@@ -2,7 +2,6 @@
  * CEM with the true simulator (PlaNet Table 1, last row): candidates are scored by copies of the
  * environment restored to the acting env's state, so the agent needs no model and never trains.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Agent,
@@ -11,6 +10,7 @@ import {
   Rng,
   type RngState,
   type SimulatorEnv,
+  readJsonFile,
   writeFileAtomic,
 } from '@vmbrl/core';
 import { ParallelSimulatorScorer, SimulatorScorer, makeWrappedEnv } from '@vmbrl/envs';
@@ -107,7 +107,7 @@ export class CemOracleAgent implements Agent<OracleState> {
   }
 
   async load(dir: string): Promise<void> {
-    const saved = JSON.parse(readFileSync(join(dir, 'agent.json'), 'utf8')) as {
+    const saved = readJsonFile(join(dir, 'agent.json')) as {
       kind?: string;
       streams?: { planner: RngState; exploration: RngState };
     };

@@ -2,7 +2,7 @@
  * The CEM oracle's run config: PlaNet's planner on the true simulator (PlaNet Table 1, last row),
  * with no learning; every episode is an evaluation when it does not explore.
  */
-import type { FieldDocs, Validator } from '@vmbrl/core';
+import { type FieldDocs, type Validator, checkAtMost, thisMachine } from '@vmbrl/core';
 import { LOOP_DOCS, type LoopConfig } from '../loop/config.js';
 import type { AgentPresets } from '../loop/definition.js';
 import {
@@ -57,5 +57,10 @@ export const ORACLE_PRESETS: AgentPresets<OracleRunConfig> = {
 export function validateOracleRunConfig(check: Validator, config: OracleRunConfig): void {
   check.number('explorationNoise', config.explorationNoise, { min: 0 });
   check.integer('oracleWorkers', config.oracleWorkers, 0);
+  // Each worker is a thread with its own simulator: beyond the cores they only queue (and a
+  // thousand of them exhausted the memory of a 23 GB machine).
+  const { cores } = thisMachine();
+  const why = `twice this machine's ${cores} cores; each worker is a thread with its own simulator`;
+  checkAtMost(check, 'oracleWorkers', config.oracleWorkers, 2 * cores, why);
   validatePlanner(check, config.planner);
 }

@@ -4,7 +4,16 @@
  * hour), `debug` (a whole run in seconds, for tests). The world model's sizes come from its own
  * table in @vmbrl/world-models.
  */
-import type { FieldDocs, Overlay, PresetName, Validator } from '@vmbrl/core';
+import {
+  type FieldDocs,
+  type Machine,
+  type Overlay,
+  type PresetName,
+  type Validator,
+  checkFits,
+  tensorBudget,
+  thisMachine,
+} from '@vmbrl/core';
 import {
   MODEL_DEFAULTS,
   MODEL_DOCS,
@@ -161,8 +170,21 @@ export function validateLatentModelFields(
   validateModelConfig(config.model);
 }
 
-/** Checks CEM's knobs (K <= J). */
-export function validatePlanner(check: Validator, planner: PlannerConfig): void {
+/** The latent state sizes a planning step rolls out per candidate (absent: the simulator's). */
+export type PlannedState = Pick<WorldModelConfig, 'deterSize' | 'stochSize' | 'hiddenSize'>;
+
+/**
+ * Checks CEM's knobs (K <= J), and that one planning step's candidates fit in tensor memory
+ * (the wasm heap, or 3/4 of this machine's memory when smaller): an upper estimate of the floats
+ * live per candidate and horizon step is its action (<= 8 dimensions), the latent state with the
+ * GRU's and networks' intermediates (5 deter + 4 stoch + 3 hidden), or 64 simulator floats.
+ */
+export function validatePlanner(
+  check: Validator,
+  planner: PlannerConfig,
+  state?: PlannedState,
+  machine: Machine = thisMachine(),
+): void {
   if (!planner || typeof planner !== 'object') {
     check.fail('planner', planner, '{ horizon, iterations, candidates, topK }');
   }
@@ -170,4 +192,15 @@ export function validatePlanner(check: Validator, planner: PlannerConfig): void 
   check.integer('planner.iterations', planner.iterations, 1);
   check.integer('planner.candidates', planner.candidates, 1);
   check.integer('planner.topK', planner.topK, 1, planner.candidates);
+  const perStep = state
+    ? 8 + 5 * state.deterSize + 4 * state.stochSize + 3 * state.hiddenSize
+    : 8 + 64;
+  checkFits(check, {
+    field: 'planner.candidates',
+    value: planner.candidates,
+    bytesPerUnit: 4 * planner.horizon * perStep,
+    unit: 'candidate',
+    what: `one planning step (horizon ${planner.horizon})`,
+    budget: tensorBudget(machine, 'wasm'),
+  });
 }

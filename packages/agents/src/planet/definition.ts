@@ -74,7 +74,7 @@ export const PLANET: AgentDefinition<PlanetRunConfig, SequenceBatch> = {
   actionRepeat: planetActionRepeat,
   validate(check, config) {
     validateLatentModelFields(check, config);
-    validatePlanner(check, config.planner);
+    validatePlanner(check, config.planner, config.model);
   },
   upgrade: (saved) => upgradeLatentConfig(saved, 'dreamer'),
   create: async (config, env) =>

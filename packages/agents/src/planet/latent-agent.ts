@@ -3,7 +3,6 @@
  * online belief filtering, the exploration noise of training episodes, checkpoints of the model
  * and of `agent.json` (random streams and what the agent adds), and open-loop predictions.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Agent,
@@ -13,6 +12,7 @@ import {
   type PolicyResult,
   Rng,
   type SequenceBatch,
+  readJsonFile,
   writeFileAtomic,
 } from '@vmbrl/core';
 import type { EpisodeBuffer } from '@vmbrl/replay';
@@ -121,7 +121,7 @@ export abstract class LatentAgent implements Agent<BeliefState> {
   async load(dir: string): Promise<void> {
     await this.model.load(join(dir, 'model'));
     const path = join(dir, 'agent.json');
-    const saved = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    const saved = readJsonFile(path) as Record<string, unknown>;
     if (saved.kind !== this.kind) {
       throw new Error(`${this.constructor.name}.load: ${path} is not a ${this.kind} agent state`);
     }

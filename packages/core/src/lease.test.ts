@@ -1,12 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LeaseBusyError, acquireLease, processAlive, readLease, staleReason } from './lease.js';
-import { fixture, startNode, waitUntil } from './testing/processes.js';
+import { LeaseBusyError, acquireLease, readLease, staleReason } from './lease.js';
+import { processAlive } from './process.js';
+import { startNode, waitUntil } from './testing/processes.js';
 
 // The takers are real processes running the built package (dist/); turbo builds before testing.
-const taker = fixture('lease-taker.mjs');
+const taker = fileURLToPath(new URL('../fixtures/lease-taker.mjs', import.meta.url));
 
 let dir: string;
 let lock: string;

@@ -1,7 +1,8 @@
 /**
- * A lease on a run directory: a lock file that says who writes the run (pid, host, token) and
+ * A lease on a directory: a lock file that says who writes it (pid, host, token, purpose) and
  * until when. One writer at a time, whether the writers are two local processes given the same
- * output directory or two queue workers on different machines sharing a directory.
+ * output directory or two queue workers on different machines sharing a directory. Run
+ * directories (trainers, the sweep engine) and datasets are locked with it.
  *
  * - Acquisition is atomic: the record is written to a private temporary file and hard-linked to
  *   the lock path; link() fails if the path exists, on local filesystems and on NFS alike.
@@ -18,6 +19,7 @@ import { linkSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync } from 
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { tempPathBeside, writeFileAtomic, writeFileSynced } from './atomic.js';
+import { processAlive } from './process.js';
 
 /** What a lock file holds. */
 export interface LeaseRecord {
@@ -35,6 +37,8 @@ export interface LeaseRecord {
   renewedAt: string;
   /** When it lapses unless renewed (ms since the epoch). */
   expiresAt: number;
+  /** What the holder does, for whoever finds the lock taken (e.g. `vmbrl-online train`). */
+  purpose?: string;
 }
 
 export interface LeaseOptions {
@@ -49,7 +53,12 @@ export interface LeaseOptions {
   inheritToken?: string;
   /** Called once when a renewal finds the lease gone or taken by someone else. */
   onLost?: (holder: LeaseRecord | null) => void;
+  /** What the holder does, recorded in the lock and shown to whoever finds it taken. */
+  purpose?: string;
 }
+
+/** The lock file of a run directory, whoever writes the run (a trainer, the sweep engine). */
+export const RUN_LOCK_FILE = 'run.lock';
 
 /** Environment variable through which a process passes its lease token to its children. */
 export const LEASE_TOKEN_ENV = 'VMBRL_LEASE_TOKEN';
@@ -67,8 +76,9 @@ export class LeaseBusyError extends Error {
     readonly path: string,
     readonly holder: LeaseRecord,
   ) {
+    const doing = holder.purpose ? ` (${holder.purpose})` : '';
     super(
-      `${dirname(path)} is in use: held by pid ${holder.pid} on host ${holder.host} since ` +
+      `${dirname(path)} is in use: held by pid ${holder.pid}${doing} on host ${holder.host} since ` +
         `${holder.startedAt} (lease renewed ${holder.renewedAt}, expires ` +
         `${new Date(holder.expiresAt).toISOString()}; lock file ${path})`,
     );
@@ -115,22 +125,6 @@ export function readLease(path: string): LeaseRecord | null {
   }
 }
 
-/** True when `pid` names a live process on this host (a zombie counts as dead). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    // Field 3 of /proc/<pid>/stat is the state; Z is a zombie: dead but not yet reaped.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return true; // no procfs (not Linux): kill(0) succeeded, so assume alive
-  }
-}
-
 /** Why `record` may be taken over, or null when its holder must be presumed alive. */
 export function staleReason(
   record: LeaseRecord,
@@ -172,6 +166,7 @@ export function acquireLease(path: string, options: LeaseOptions = {}): Lease {
       startedAt: new Date(now).toISOString(),
       renewedAt: new Date(now).toISOString(),
       expiresAt: now + ttlMs,
+      ...(options.purpose ? { purpose: options.purpose } : {}),
     };
     if (tryLink(path, record)) return heldLease(path, record, ttlMs, renewEveryMs, options.onLost);
 
