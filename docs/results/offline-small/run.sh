@@ -15,14 +15,14 @@ OFFLINE="node apps/offline/dist/cli.js"
 DESIGNS="R OTOR OTLR LTLR LTOR"
 for task in cartpole-swingup reacher-easy; do
   D=$R/data-$task
-  $OFFLINE collect --dataset $D --task $task --episode-steps 50 --seed 0 \
+  /usr/bin/time -f "collect $task: %e s" $OFFLINE collect --dataset $D --task $task --episode-steps 50 --seed 0 \
     --random 10 --oracle 3 --oracle-preset quick --run planet=$R/planet-$task:3
   grep -q '"split": {' $D/manifest.json || $OFFLINE split --dataset $D --seed 0 --test-fraction 0.25
   for design in $DESIGNS; do
-    $OFFLINE train --design $design --dataset $D --out $R/$task-$design --preset debug --seed 0 \
+    /usr/bin/time -f "train $task $design: %e s" $OFFLINE train --design $design --dataset $D --out $R/$task-$design --preset debug --seed 0 \
       --updates 150 --eval-episodes 4 --episode-steps 50 \
       --setting predictionStride=3 --setting predictionWindows=96
-    $OFFLINE evaluate --out $R/$task-$design
+    /usr/bin/time -f "evaluate $task $design: %e s" $OFFLINE evaluate --out $R/$task-$design
   done
 done
 RUNS=""
