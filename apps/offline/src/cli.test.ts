@@ -65,32 +65,48 @@ describe('vmbrl-offline', () => {
     expect(collected.stdout).toContain(`dataset      ${data}: random 5 (5 new)`);
     const split = await cli(['split', '--dataset', data, '--test-fraction', '0.4']);
     expect(split.stdout).toContain('3 train, 2 test (random)');
-    const run = join(root, 'run-planet');
-    const trained = await cli([
-      'train',
-      '--agent',
-      'planet',
-      '--dataset',
-      data,
-      '--out',
-      run,
-      ...debug,
-    ]);
-    expect(trained.status, trained.stderr).toBe(0);
-    expect(trained.stdout).toContain('4 updates');
-    const evaluated = await cli(['evaluate', '--out', run, '--episodes', '3', '--backend', 'cpu']);
-    expect(evaluated.status, evaluated.stderr).toBe(0);
-    const evaluation = JSON.parse(readFileSync(join(run, 'evaluation.json'), 'utf8'));
-    expect(evaluation.returns.length).toBe(3);
-    expect(evaluation.score.p90).toBeCloseTo(percentile(evaluation.returns, 90), 10);
-    expect(evaluated.stdout).toContain(`p90 ${evaluation.score.p90.toFixed(1)}`);
-    const out = join(root, 'report');
-    const reported = await cli(['report', '--out', out, run]);
-    expect(reported.status, reported.stderr).toBe(0);
-    expect(reported.stdout).toContain('| planet |');
-    expect(readFileSync(join(out, 'table.csv'), 'utf8')).toContain(
-      `score_p90,planet,cartpole-swingup,${evaluation.score.p90},1,,`,
+    // Two designs of the study (debug sizes), then the table and heat map of both.
+    const runs = ['LTLR', 'R'].map((design) => join(root, `run-${design}`));
+    for (const [i, design] of ['LTLR', 'R'].entries()) {
+      const trained = await cli([
+        'train',
+        '--design',
+        design,
+        '--dataset',
+        data,
+        '--out',
+        runs[i],
+        ...debug,
+      ]);
+      expect(trained.status, trained.stderr).toBe(0);
+      expect(trained.stdout).toContain('4 updates');
+    }
+    const evaluated = await Promise.all(
+      runs.map((run) => cli(['evaluate', '--out', run, '--episodes', '3', '--backend', 'cpu'])),
     );
+    const evaluations = runs.map((run) =>
+      JSON.parse(readFileSync(join(run, 'evaluation.json'), 'utf8')),
+    );
+    evaluated.forEach((result, i) => {
+      expect(result.status, result.stderr).toBe(0);
+      const evaluation = evaluations[i];
+      expect(evaluation.returns.length).toBe(3);
+      expect(evaluation.score.p90).toBeCloseTo(percentile(evaluation.returns, 90), 10);
+      expect(result.stdout).toContain(`p90 ${evaluation.score.p90.toFixed(1)}`);
+      // Windows of 2 + 3 rows every 2 rows of the 2 test episodes (9 rows): 3 each.
+      expect(evaluation.rewardError.windows).toBe(6);
+      expect(result.stdout).toContain('reward error median');
+    });
+    expect(evaluations[0].imageError.windows).toBe(6); // LTLR predicts frames
+    expect(evaluations[1].imageError).toBeNull(); // R does not
+    const out = join(root, 'report');
+    const reported = await cli(['report', '--out', out, ...runs]);
+    expect(reported.status, reported.stderr).toBe(0);
+    expect(reported.stdout).toContain('| LTLR |');
+    expect(readFileSync(join(out, 'table.csv'), 'utf8')).toContain(
+      `score_p90,R,cartpole-swingup,${evaluations[1].score.p90},1,258.3,`,
+    );
+    expect(existsSync(join(out, 'heatmap-cartpole-swingup.png'))).toBe(true);
   }, 180_000);
 
   it('rejects bad input with a named error: exit 2 for usage, 1 naming a bad file', async () => {

@@ -5,7 +5,6 @@
  * Tables 1-2 beside the paper's numbers with reward heat maps.
  */
 import { UsageError, helpText, parseCommand, runMain, wantsHelp } from '@vmbrl/core';
-import { DatasetUsageError } from '@vmbrl/replay';
 import { COMMANDS } from './commands.js';
 
 const USAGE = [
@@ -39,13 +38,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const { flags, positionals } = parseCommand(rest, command.flags, command.positionals);
-  try {
-    return await command.run(flags, positionals);
-  } catch (error) {
-    // A dataset request that cannot be done as asked is a usage error (exit 2).
-    if (error instanceof DatasetUsageError) throw new UsageError(error.message);
-    throw error;
-  }
+  // A dataset request that cannot be done as asked is a DatasetUsageError, a UsageError: exit 2.
+  return command.run(flags, positionals);
 }
 
 runMain('vmbrl-offline', () => main(process.argv.slice(2)));

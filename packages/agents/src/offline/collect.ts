@@ -20,7 +20,7 @@ import { makeWrappedEnv } from '@vmbrl/envs';
 import { type DatasetEpisode, DatasetWriter } from '@vmbrl/replay';
 import { type BackendName, initBackend } from '@vmbrl/tensor';
 import { playEpisode } from '../loop/episodes.js';
-import { findCheckpoint } from '../loop/run-dir.js';
+import { locateCheckpoint } from '../loop/run-dir.js';
 import { makeEnvAndAgent, readRunConfig, resolveRunConfig } from '../registry.js';
 
 /** One policy the dataset takes episodes from. */
@@ -94,7 +94,7 @@ async function openSource(
       );
     }
   }
-  const checkpoint = findCheckpoint(source.runDir);
+  const checkpoint = locateCheckpoint(source.runDir); // read only: another run's directory
   if (!checkpoint) {
     throw new UsageError(`collect: the run ${source.runDir} has no checkpoint yet; train it first`);
   }

@@ -18,7 +18,7 @@ import {
 import { type BackendName, initBackend } from '@vmbrl/tensor';
 import type { StudyModel } from '@vmbrl/world-models';
 import { playEpisode } from '../loop/episodes.js';
-import { findCheckpoint, readLoopState } from '../loop/run-dir.js';
+import { locateCheckpoint, readLoopState } from '../loop/run-dir.js';
 import { type RunConfig, makeEnvAndAgent, readRunConfig } from '../registry.js';
 import { predictionErrors } from './prediction.js';
 import { type DatasetRecord, readOfflineRecord, readSplit } from './train.js';
@@ -92,7 +92,7 @@ export async function evaluateOffline(options: EvaluateOfflineOptions): Promise<
     );
   }
   const config = readRunConfig(out);
-  const checkpoint = findCheckpoint(out);
+  const checkpoint = locateCheckpoint(out); // read only: the run may be training
   if (!checkpoint) throw new UsageError(`${out} has no checkpoint yet; train it first`);
   const { settings } = record;
   const episodes = options.episodes ?? settings.evalEpisodes;

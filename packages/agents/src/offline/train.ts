@@ -29,6 +29,7 @@ import {
   readListedEpisode,
 } from '@vmbrl/replay';
 import { type BackendName, initBackend } from '@vmbrl/tensor';
+import type { BatchPlan } from '../loop/definition.js';
 import {
   type LoopState,
   findCheckpoint,
@@ -37,6 +38,7 @@ import {
   writeCheckpoint,
   writeRunConfig,
 } from '../loop/run-dir.js';
+import { lockRunDirectory } from '../loop/run-start.js';
 import {
   type AgentKind,
   type RunConfig,
@@ -184,6 +186,30 @@ export async function trainOffline(options: TrainOfflineOptions): Promise<Offlin
   if (!plan) {
     throw new UsageError(`${config.agent} does not learn; there is nothing to train offline`);
   }
+  // The lease first: nothing is checked for writing or written before this process owns `out`.
+  let lost: Error | null = null;
+  const lease = lockRunDirectory(out, 'offline training run', () => {
+    lost = new Error(`lost the lock on ${out} to another process; the last checkpoint stands`);
+  });
+  try {
+    return await trainLeased(options, config, record, plan, () => {
+      if (lost) throw lost;
+      options.checkStop?.();
+    });
+  } finally {
+    lease.release();
+  }
+}
+
+/** {@link trainOffline} once the run directory's lease is held. */
+async function trainLeased(
+  options: TrainOfflineOptions,
+  config: RunConfig,
+  record: OfflineRunRecord,
+  plan: BatchPlan<unknown>,
+  checkStop: () => void,
+): Promise<OfflineRun> {
+  const { out } = options;
   checkRunConfig(out, config);
   const saved = readOfflineRecord(out);
   if (saved) checkRecord(out, saved, record);
@@ -232,7 +258,7 @@ export async function trainOffline(options: TrainOfflineOptions): Promise<Offlin
       await writeCheckpoint(out, state, (dir) => agent.save(dir));
     };
     while (updates < target) {
-      options.checkStop?.();
+      checkStop();
       const values = agent.train(plan.sample(replay, replayRng), { envStep: 0 });
       updates++;
       metrics.append({ step: updates, kind: 'train', ...values });
