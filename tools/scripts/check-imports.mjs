@@ -33,7 +33,11 @@ const ALLOWED = {
     'metrics',
     'agents',
   ],
+<<<<<<< HEAD
   ablation: [
+=======
+  offline: [
+>>>>>>> i17b
     'core',
     'tensor',
     'envs',
@@ -43,7 +47,10 @@ const ALLOWED = {
     'objectives',
     'metrics',
     'agents',
+<<<<<<< HEAD
     'sweep',
+=======
+>>>>>>> i17b
   ],
 };
 

@@ -120,3 +120,4 @@ export {
   type StudyRunConfig,
 } from './study/config.js';
 export { STUDY } from './study/definition.js';
+export * from './offline/index.js';

@@ -10,3 +10,6 @@ export * from './compare-runs.js';
 export * from './compare-table.js';
 export * from './tfevents.js';
 export * from './run-logs.js';
+export * from './offline.js';
+export * from './offline-tables.js';
+export * from './offline-plots.js';

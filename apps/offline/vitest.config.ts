@@ -1,0 +1,3 @@
+import { packageTests } from '@vmbrl/tsconfig/vitest.mjs';
+
+export default packageTests();
