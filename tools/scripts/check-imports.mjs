@@ -33,11 +33,7 @@ const ALLOWED = {
     'metrics',
     'agents',
   ],
-<<<<<<< HEAD
   ablation: [
-=======
-  offline: [
->>>>>>> i17b
     'core',
     'tensor',
     'envs',
@@ -47,10 +43,18 @@ const ALLOWED = {
     'objectives',
     'metrics',
     'agents',
-<<<<<<< HEAD
     'sweep',
-=======
->>>>>>> i17b
+  ],
+  offline: [
+    'core',
+    'tensor',
+    'envs',
+    'replay',
+    'world-models',
+    'planners',
+    'objectives',
+    'metrics',
+    'agents',
   ],
 };
 

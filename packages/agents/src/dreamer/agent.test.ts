@@ -342,7 +342,7 @@ describe('runOnline --agent dreamer (debug)', () => {
     expect(reference).toBeDefined();
     const out = tempDir();
     const here = dirname(fileURLToPath(import.meta.url));
-    const script = join(out, 'child.mjs');
+    const script = `${out}-child.mjs`; // outside the run directory, which refuses foreign files
     // The child runs the built package (turbo builds it before the tests).
     writeFileSync(
       script,

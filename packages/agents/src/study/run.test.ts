@@ -118,7 +118,7 @@ describe('every study design through runOnline (debug)', () => {
     await runOnline({ config, out: whole, backend: BACKEND });
     const out = tempDir();
     const here = dirname(fileURLToPath(import.meta.url));
-    const script = join(out, 'child.mjs');
+    const script = `${out}-child.mjs`; // outside the run directory, which refuses foreign files
     // The child runs the built package (turbo builds it before the tests).
     writeFileSync(
       script,
