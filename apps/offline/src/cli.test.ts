@@ -33,6 +33,8 @@ describe('vmbrl-offline', () => {
     const cases: [string[], string][] = [
       [['--help'], 'collect'],
       [['-h'], 'report'],
+      [['--help'], 'aggregate'],
+      [['aggregate', '--help'], '--link'],
       [['collect', '--help'], '--oracle-preset'],
       [['split', '-h'], '--quantile'],
       [['train', '--help'], 'predictionWindows'],
@@ -63,6 +65,27 @@ describe('vmbrl-offline', () => {
     ]);
     expect(collected.status, collected.stderr).toBe(0);
     expect(collected.stdout).toContain(`dataset      ${data}: random 5 (5 new)`);
+    // The paper pools every run of a task: merge a second collection (other seed) into a third.
+    const other = join(root, 'other');
+    await cli([
+      'collect',
+      '--dataset',
+      other,
+      '--task',
+      'cartpole-swingup',
+      '--episode-steps',
+      '8',
+      '--random',
+      '2',
+      '--seed',
+      '2',
+    ]);
+    const pooled = join(root, 'pooled');
+    const merged = await cli(['aggregate', '--dataset', pooled, data, other]);
+    expect(merged.status, merged.stderr).toBe(0);
+    expect(merged.stdout).toContain(`aggregated   2 into ${pooled}: 7 added, 0 already there`);
+    const pooledManifest = JSON.parse(readFileSync(join(pooled, 'manifest.json'), 'utf8'));
+    expect(pooledManifest.episodes).toHaveLength(7);
     const split = await cli(['split', '--dataset', data, '--test-fraction', '0.4']);
     expect(split.stdout).toContain('3 train, 2 test (random)');
     // Two designs of the study (debug sizes), then the table and heat map of both.
@@ -111,6 +134,18 @@ describe('vmbrl-offline', () => {
 
   it('rejects bad input with a named error: exit 2 for usage, 1 naming a bad file', async () => {
     const empty = join(root, 'empty');
+    const reacher = join(root, 'reacher');
+    await cli([
+      'collect',
+      '--dataset',
+      reacher,
+      '--task',
+      'reacher-easy',
+      '--episode-steps',
+      '4',
+      '--random',
+      '1',
+    ]);
     await cli(['collect', '--dataset', empty, '--task', 'cartpole-swingup', '--random', '0']);
     const corrupt = join(root, 'corrupt');
     await cli([
@@ -154,6 +189,11 @@ describe('vmbrl-offline', () => {
       ],
       [['split', '--dataset', empty], 2, /has 0 episodes; a split needs at least 2/],
       [
+        ['aggregate', '--dataset', join(root, 'mixed'), empty, reacher],
+        2,
+        /has task cartpole-swingup but .*reacher has task reacher-easy; only datasets of one task/,
+      ],
+      [
         ['train', '--agent', 'planet', '--dataset', corrupt, '--out', join(root, 'y'), ...debug],
         1,
         new RegExp(`${trainFile}: sha256 is [0-9a-f]{64}, manifest.json lists`),
@@ -185,7 +225,11 @@ describe('vmbrl-offline', () => {
         2,
         /--setting 'nope=1' is not allowed; write FIELD=VALUE with FIELD one of updates, /,
       ],
-      [['nope'], 2, /unknown command 'nope'; allowed: collect, split, train, evaluate, report/],
+      [
+        ['nope'],
+        2,
+        /unknown command 'nope'; allowed: collect, aggregate, split, train, evaluate, report/,
+      ],
     ];
     const results = await Promise.all(cases.map(([args]) => cli(args)));
     cases.forEach(([args, status, message], i) => {
@@ -196,5 +240,6 @@ describe('vmbrl-offline', () => {
       expect(errors[0]).toMatch(message);
     });
     expect(existsSync(join(root, 'x'))).toBe(false);
+    expect(existsSync(join(root, 'mixed'))).toBe(false);
   }, 180_000);
 });

@@ -23,7 +23,7 @@ import {
   documentedFields,
 } from '@vmbrl/core';
 import { listTasks } from '@vmbrl/envs';
-import { optimismSplit, randomSplit } from '@vmbrl/replay';
+import { aggregateDatasets, optimismSplit, randomSplit } from '@vmbrl/replay';
 import type { BackendName } from '@vmbrl/tensor';
 import { STUDY_DESIGNS } from '@vmbrl/world-models';
 
@@ -148,6 +148,26 @@ const collect: Command = {
       ([name, n]) => `${name} ${n} (${report.written[name]} new)`,
     );
     console.log(`dataset      ${dataset}: ${counts.join(', ')}`);
+    return 0;
+  },
+};
+
+const aggregate: Command = {
+  usage: 'usage: vmbrl-offline aggregate --dataset OUT DATASET... [--link]',
+  summary: 'merge datasets of one task and action repeat into one (the paper pools all runs)',
+  flags: {
+    dataset: { type: 'string', doc: 'the dataset to create or add to' },
+    link: { type: 'boolean', doc: 'hard-link episode files instead of copying', default: false },
+  },
+  positionals: { min: 1, max: Number.POSITIVE_INFINITY, what: 'datasets to merge' },
+  async run(flags, dirs) {
+    const out = required(flags, 'dataset', 'the dataset to create or add to');
+    // Mixed tasks or action repeats are a DatasetUsageError naming both datasets: exit 2.
+    const report = aggregateDatasets(out, dirs, { link: flags.link as boolean });
+    const sources = Object.entries(report.sources).map(([k, v]) => `${k} ${v.episodes}`);
+    console.log(
+      `aggregated   ${dirs.length} into ${out}: ${report.added} added, ${report.duplicates} already there; sources: ${sources.join(', ')}`,
+    );
     return 0;
   },
 };
@@ -362,4 +382,11 @@ const report: Command = {
 };
 
 /** Every command by name, in the order `--help` lists them. */
-export const COMMANDS: Record<string, Command> = { collect, split, train, evaluate, report };
+export const COMMANDS: Record<string, Command> = {
+  collect,
+  aggregate,
+  split,
+  train,
+  evaluate,
+  report,
+};
