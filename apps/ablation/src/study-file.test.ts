@@ -5,8 +5,12 @@ import { type PlanetRunConfig, type RunConfig, resolveRunConfig } from '@vmbrl/a
 import { type Overlay, UsageError, exitCodeOf } from '@vmbrl/core';
 import { cellId } from '@vmbrl/sweep';
 import { describe, expect, it } from 'vitest';
-import { planStudy } from './plan.js';
+import { type CellConfig, planStudy } from './plan.js';
 import { parseStudyText, readStudyFile } from './study-file.js';
+
+/** The run config of an online cell (undefined for none or an offline one). */
+const onlineRun = (cell: { config: CellConfig } | null | undefined): RunConfig | undefined =>
+  cell?.config.protocol === 'online' ? cell.config.run : undefined;
 
 const GOOD = `name: t
 preset: debug
@@ -53,7 +57,7 @@ describe('study files', () => {
       evalEvery: 2,
       model: { model: { variant: 'rnn' } },
     } as Overlay<RunConfig>);
-    expect(cells[3].cell?.config.run).toEqual(expected);
+    expect(onlineRun(cells[3].cell)).toEqual(expected);
     expect(cells[3].cell?.id).toBe(cellId({ protocol: 'online', run: expected }));
     expect(new Set(runnable.map((c) => c.id)).size).toBe(4);
   });
@@ -79,7 +83,7 @@ describe('study files', () => {
         'planner.horizon=8, model.model.freeNats=3',
       ]),
     );
-    const scaled = plan(GOOD, 0.5).cells[0].cell?.config.run;
+    const scaled = onlineRun(plan(GOOD, 0.5).cells[0].cell);
     // 6 episodes x 0.5 = 3 (>= seed episodes 2 + 1); evaluation every 2 x 0.5 = 1.
     expect([scaled?.maxEpisodes, scaled?.evalEvery]).toEqual([3, 1]);
   });
@@ -94,7 +98,7 @@ describe('study files', () => {
     expect(r[0].unavailable).toMatch(/plans with CEM/);
     // LTLR and R under CEM are the study agent; LTLR under the actor-critic is Dreamer.
     const ltlr = cells.find((c) => c.design === 'LTLR' && c.behaviour === 'cem');
-    expect(ltlr?.cell?.config.run.agent).toBe('study');
+    expect(onlineRun(ltlr?.cell)?.agent).toBe('study');
     expect(runnable).toHaveLength(2 * 3);
   });
 
@@ -174,7 +178,7 @@ describe('the shipped study files', () => {
     expect(new Set(cells.map((c) => c.design))).toEqual(
       new Set(['R', 'OTOR', 'OTLR', 'LTLR', 'LTOR', 'oracle']),
     );
-    const ltlr = cells.find((c) => c.design === 'LTLR')?.cell?.config.run as PlanetRunConfig;
+    const ltlr = onlineRun(cells.find((c) => c.design === 'LTLR')?.cell) as PlanetRunConfig;
     expect([ltlr.agent, (ltlr as unknown as { design: string }).design]).toEqual(['study', 'LTLR']);
     expect([ltlr.actionRepeat, ltlr.maxEpisodes, ltlr.evalEvery]).toEqual([4, 1000, 10]);
     expect(ltlr.planner).toEqual({ horizon: 12, iterations: 10, candidates: 128, topK: 12 });
