@@ -5,6 +5,7 @@ import { type PlanetRunConfig, type RunConfig, resolveRunConfig } from '@vmbrl/a
 import { type Overlay, UsageError, exitCodeOf } from '@vmbrl/core';
 import { cellId } from '@vmbrl/sweep';
 import { describe, expect, it } from 'vitest';
+import { declaredRemainingMs } from './cell-state.js';
 import { type CellConfig, planStudy } from './plan.js';
 import { parseStudyText, readStudyFile } from './study-file.js';
 
@@ -86,6 +87,18 @@ describe('study files', () => {
     const scaled = onlineRun(plan(GOOD, 0.5).cells[0].cell);
     // 6 episodes x 0.5 = 3 (>= seed episodes 2 + 1); evaluation every 2 x 0.5 = 1.
     expect([scaled?.maxEpisodes, scaled?.evalEvery]).toEqual([3, 1]);
+  });
+
+  it("estimates the remaining time from cell_seconds before any cell is done", () => {
+    const text = `${GOOD}cell_seconds:\n  LTLR: 30\n  LTLR-rnn: 90\n`;
+    const planned = plan(text);
+    // 2 seeds of each: (2 x 30 + 2 x 90) CPU seconds over 2 cores.
+    expect(declaredRemainingMs(planned, new Map(), 2)).toBe(((2 * 30 + 2 * 90) * 1000) / 2);
+    const id = planned.cells[0].cell?.id as string;
+    const half = new Map([[id, { state: 'partial' as const, progress: 0.5, attempts: 1 }]]);
+    expect(declaredRemainingMs(planned, half, 1)).toBe((15 + 30 + 2 * 90) * 1000);
+    const without = plan(`${GOOD}cell_seconds:\n  LTLR: 30\n`);
+    expect(declaredRemainingMs(without, new Map(), 2)).toBeNull();
   });
 
   it('lists the designs this build cannot run as unavailable, with the reason', () => {
