@@ -84,7 +84,9 @@ export function offlineCellConfig(
     resolved = resolveOfflineRun({ ...config, out: '' });
   } catch (error) {
     const message = (error as Error).message;
-    const where = /offline settings/.test(message) ? ['offline_settings'] : ['datasets', input.task];
+    const where = /offline settings/.test(message)
+      ? ['offline_settings']
+      : ['datasets', input.task];
     return file.fail(where, message);
   }
   if (resolved.record.dataset.task !== input.task) {

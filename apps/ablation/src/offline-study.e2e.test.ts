@@ -81,7 +81,9 @@ describe('an offline study', () => {
     const planned = cli('plan', study, '--runs', runs);
     expect(planned.status, planned.stderr).toBe(0);
     expect(planned.stdout).toContain('cells 3: 0 done, 0 partial, 0 failed, 3 new; 5 unavailable');
-    expect(planned.stdout).toMatch(/no dataset for cartpole-balance: add datasets.cartpole-balance/);
+    expect(planned.stdout).toMatch(
+      /no dataset for cartpole-balance: add datasets.cartpole-balance/,
+    );
     expect(planned.stdout).toMatch(/oracle\/cem: this design learns nothing/);
 
     const ran = cli('run', study, '--runs', runs, '--jobs', '1');

@@ -117,7 +117,14 @@ export function planStudy(file: StudyFile, options: PlanOptions = {}): StudyPlan
               design.layer,
               { key: ['sweep'], values: point },
             ];
-            const run = resolveCell(file, recipe, task, seed, spec.protocol === 'online' ? scale : 1, layers);
+            const run = resolveCell(
+              file,
+              recipe,
+              task,
+              seed,
+              spec.protocol === 'online' ? scale : 1,
+              layers,
+            );
             if (spec.protocol === 'online') {
               const config: CellConfig = { protocol: 'online', run };
               cells.push({ ...planned, cell: makeCell(config, { cost: estimatedCost(run) }) });

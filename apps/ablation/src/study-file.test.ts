@@ -89,7 +89,7 @@ describe('study files', () => {
     expect([scaled?.maxEpisodes, scaled?.evalEvery]).toEqual([3, 1]);
   });
 
-  it("estimates the remaining time from cell_seconds before any cell is done", () => {
+  it('estimates the remaining time from cell_seconds before any cell is done', () => {
     const text = `${GOOD}cell_seconds:\n  LTLR: 30\n  LTLR-rnn: 90\n`;
     const planned = plan(text);
     // 2 seeds of each: (2 x 30 + 2 x 90) CPU seconds over 2 cores.

@@ -151,9 +151,9 @@ export function offlineTables(
   const tasks = [...new Set([...(expected.tasks ?? []), ...rows.map((r) => r.task)])].sort(
     taskOrder,
   );
-  const designs = [
-    ...new Set([...(expected.designs ?? []), ...rows.map((r) => r.design)]),
-  ].sort(designOrder);
+  const designs = [...new Set([...(expected.designs ?? []), ...rows.map((r) => r.design)])].sort(
+    designOrder,
+  );
   const tables: OfflineTables = { tasks, designs, score: {}, rewardError: {}, pearson: {} };
   for (const design of designs) {
     tables.score[design] = {};
