@@ -19,11 +19,7 @@ export {
   type OvershootingResult,
 } from './overshooting.js';
 export { type DecodedSteps, type LossModel, decodedSteps, worldModelLoss } from './loss.js';
-export {
-  type ContrastiveBound,
-  LatentWorldModel,
-  type LatentWorldModelOptions,
-} from './world-model.js';
+export { LatentWorldModel, type LatentWorldModelOptions } from './world-model.js';
 export { selectSequences, trainStep, type TrainableModel } from './train-step.js';
 export { LatentDynamics, latentSequenceScorer } from './dynamics.js';
 export { filterStep } from './filter.js';

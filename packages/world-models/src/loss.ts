@@ -5,8 +5,7 @@ import { stateKl } from './free-nats.js';
 import { IMAGE_SIZE, imageLoss } from './image-loss.js';
 import { type LatentCore, flattenTime } from './latent.js';
 import { overshootingKl } from './overshooting.js';
-import type { LossResult, ObserveResult } from './types.js';
-import type { ContrastiveBound } from './world-model.js';
+import type { ContrastiveBound, LossResult, ObserveResult } from './types.js';
 
 /** What the loss needs from a latent world model. */
 export interface LossModel {

@@ -31,6 +31,7 @@ import { worldModelLoss } from './loss.js';
 import { RSSM, SSM } from './rssm.js';
 import { trainStep } from './train-step.js';
 import type {
+  ContrastiveBound,
   ImaginePolicy,
   ImagineResult,
   LatentState,
@@ -66,12 +67,6 @@ export interface LatentWorldModelOptions {
    */
   contrastiveLoss?: ContrastiveBound;
 }
-
-/** See `LatentWorldModelOptions.contrastiveLoss`. */
-export type ContrastiveBound = (
-  states: tf.Tensor2D,
-  stateModel: { mean: tf.Tensor2D; std: tf.Tensor2D },
-) => tf.Scalar;
 
 /**
  * PlaNet's latent world model (section 3): conv encoder -> embedding, a latent core (RSSM, SSM
