@@ -67,3 +67,29 @@ export function remainingMs(
   }
   return estimateEta({ finished, running: [], queuedCost, jobs });
 }
+
+/**
+ * Remaining time from the study file's `cell_seconds` (measured CPU seconds of one cell per
+ * design): the cells not done, each weighted by what is left of it, spread evenly over `jobs`
+ * cores. Null when a design with cells left has no measurement.
+ */
+export function declaredRemainingMs(
+  plan: StudyPlan,
+  states: Map<string, CellOnDisk>,
+  jobs: number,
+): number | null {
+  const seconds = plan.file.spec.cell_seconds;
+  let total = 0;
+  const seen = new Set<string>();
+  for (const planned of plan.cells) {
+    const { cell } = planned;
+    if (!cell || seen.has(cell.id)) continue;
+    seen.add(cell.id);
+    const state = states.get(cell.id);
+    if (state?.state === 'done') continue;
+    const measured = seconds[planned.design];
+    if (measured === undefined) return null;
+    total += measured * (1 - (state?.progress ?? 0));
+  }
+  return (total * 1000) / jobs;
+}

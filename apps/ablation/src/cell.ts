@@ -1,12 +1,14 @@
 /**
  * The program of one cell (`node dist/cell.js RUN_DIR`), started by the engines of
  * @vmbrl/sweep: reads `RUN_DIR/cell.json`, checks its config, and trains (or resumes) the run
- * in RUN_DIR with the one run loop of @vmbrl/agents. SIGTERM stops it at its last checkpoint.
- * Exit 0 only when the run reached its budget, so an engine never records a cut run as done.
+ * in RUN_DIR with the one run loop of @vmbrl/agents, or for an offline cell trains on its
+ * dataset and scores it (`offlineCell`, which writes evaluation.json). SIGTERM stops it at its
+ * last checkpoint. Exit 0 only when the run reached its budget (offline: was scored), so an
+ * engine never records a cut run as done.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runOnline } from '@vmbrl/agents';
+import { offlineCell, runOnline } from '@vmbrl/agents';
 import { UsageError, runMain } from '@vmbrl/core';
 import { validateCellConfig } from './cell-config.js';
 
@@ -22,6 +24,22 @@ async function main(argv: string[]): Promise<number> {
   const stop = () => controller.abort();
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  if (config.protocol === 'offline') {
+    const stopped = new Error('stopped by a signal');
+    try {
+      const evaluation = await offlineCell(config.offline, runDir, {
+        checkStop: () => {
+          if (controller.signal.aborted) throw stopped;
+        },
+        onEpisode: (k, value) => console.log(`evaluation episode ${k + 1}  return ${value}`),
+      });
+      console.log(`scored: p90 ${evaluation.score.p90} after ${evaluation.updates} updates`);
+      return 0;
+    } catch (error) {
+      if (error === stopped) return NOT_FINISHED;
+      throw error;
+    }
+  }
   const result = await runOnline({
     config: config.run,
     out: runDir,

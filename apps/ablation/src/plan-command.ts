@@ -4,7 +4,7 @@
  * of the done cells. Reads only.
  */
 import { type FlagSpec, helpText, parseCommand, wantsHelp } from '@vmbrl/core';
-import { readCellStates, remainingMs } from './cell-state.js';
+import { declaredRemainingMs, readCellStates, remainingMs } from './cell-state.js';
 import { STUDY_FLAGS, formatDuration, openStudy, textTable } from './study-session.js';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -52,9 +52,19 @@ export function planCommand(argv: string[]): number {
     );
     console.log(`  unavailable ${[...designs].join(', ')}: ${reason}`);
   }
-  const eta = remainingMs(plan, states, flags.jobs as number);
-  console.log(
-    `remaining ${formatDuration(eta)} on ${flags.jobs} job(s)${eta === null ? ' (measured once a cell is done)' : ", from the done cells' measured durations"}`,
-  );
+  const jobs = flags.jobs as number;
+  const eta = remainingMs(plan, states, jobs);
+  const declared = eta === null ? declaredRemainingMs(plan, states, jobs) : null;
+  if (eta !== null) {
+    console.log(
+      `remaining ${formatDuration(eta)} on ${jobs} job(s), from the done cells' measured durations`,
+    );
+  } else if (declared !== null) {
+    console.log(
+      `remaining about ${formatDuration(declared)} on ${jobs} idle core(s), from the study file's cell_seconds (CPU seconds measured per design)`,
+    );
+  } else {
+    console.log(`remaining unknown on ${jobs} job(s) (measured once a cell is done)`);
+  }
   return 0;
 }

@@ -7,6 +7,7 @@
  */
 import {
   type AgentKind,
+  type OfflineCellConfig,
   type RunConfig,
   agentStepsPerEpisode,
   resolveRunConfig,
@@ -16,13 +17,16 @@ import { UsageError, ValidationError, setConfigField } from '@vmbrl/core';
 import { listTasks } from '@vmbrl/envs';
 import { type Cell, makeCell } from '@vmbrl/sweep';
 import { type Behaviour, DESIGNS, DESIGN_NAMES } from './designs.js';
+import { offlineCellConfig, offlineCost, overlayOfPaths } from './offline-cells.js';
 import type { StudyFile } from './study-file.js';
 
-/** What a cell's program runs (the payload of a queue job). */
-export interface CellConfig {
-  protocol: 'online';
-  run: RunConfig;
-}
+/**
+ * What a cell's program runs (the payload of a queue job): an online run, or an offline cell
+ * (train on a dataset's train split, then score).
+ */
+export type CellConfig =
+  | { protocol: 'online'; run: RunConfig }
+  | { protocol: 'offline'; offline: OfflineCellConfig };
 
 /** One point of the study's grid. */
 export interface PlannedCell {
@@ -98,18 +102,13 @@ export function planStudy(file: StudyFile, options: PlanOptions = {}): StudyPlan
               seed,
               point: pointLabel(point),
             };
-            const unavailable =
-              spec.protocol === 'offline'
-                ? 'the offline protocol runs through apps/offline, which this build does not have yet'
-                : 'unavailable' in recipe
-                  ? recipe.unavailable
-                  : undefined;
-            if (unavailable !== undefined || 'unavailable' in recipe) {
-              cells.push({ ...planned, cell: null, unavailable });
+            if ('unavailable' in recipe) {
+              cells.push({ ...planned, cell: null, unavailable: recipe.unavailable });
               continue;
             }
-            // The more specific a layer, the later it applies.
-            const run = resolveCell(file, recipe, task, seed, scale, [
+            // The more specific a layer, the later it applies. An offline cell's run config is
+            // resolved here only to check the layers; its episode budgets do not apply.
+            const layers: SettingsLayer[] = [
               { key: ['settings'], values: spec.settings },
               {
                 key: ['behaviour_settings', behaviour],
@@ -117,9 +116,40 @@ export function planStudy(file: StudyFile, options: PlanOptions = {}): StudyPlan
               },
               design.layer,
               { key: ['sweep'], values: point },
-            ]);
-            const config: CellConfig = { protocol: 'online', run };
-            cells.push({ ...planned, cell: makeCell(config, { cost: estimatedCost(run) }) });
+            ];
+            const run = resolveCell(
+              file,
+              recipe,
+              task,
+              seed,
+              spec.protocol === 'online' ? scale : 1,
+              layers,
+            );
+            if (spec.protocol === 'online') {
+              const config: CellConfig = { protocol: 'online', run };
+              cells.push({ ...planned, cell: makeCell(config, { cost: estimatedCost(run) }) });
+              continue;
+            }
+            const offline = offlineCellConfig(file, {
+              agent: recipe.agent,
+              overrides: {
+                ...recipe.overrides,
+                ...overlayOfPaths(Object.assign({}, ...layers.map((l) => l.values))),
+              },
+              resolved: run,
+              task,
+              seed,
+              scale,
+            });
+            if ('unavailable' in offline) {
+              cells.push({ ...planned, cell: null, unavailable: offline.unavailable });
+              continue;
+            }
+            const config: CellConfig = { protocol: 'offline', offline: offline.config };
+            cells.push({
+              ...planned,
+              cell: makeCell(config, { cost: offlineCost(offline.config) }),
+            });
           }
         }
       }

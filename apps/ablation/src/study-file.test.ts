@@ -5,8 +5,13 @@ import { type PlanetRunConfig, type RunConfig, resolveRunConfig } from '@vmbrl/a
 import { type Overlay, UsageError, exitCodeOf } from '@vmbrl/core';
 import { cellId } from '@vmbrl/sweep';
 import { describe, expect, it } from 'vitest';
-import { planStudy } from './plan.js';
+import { declaredRemainingMs } from './cell-state.js';
+import { type CellConfig, planStudy } from './plan.js';
 import { parseStudyText, readStudyFile } from './study-file.js';
+
+/** The run config of an online cell (undefined for none or an offline one). */
+const onlineRun = (cell: { config: CellConfig } | null | undefined): RunConfig | undefined =>
+  cell?.config.protocol === 'online' ? cell.config.run : undefined;
 
 const GOOD = `name: t
 preset: debug
@@ -53,7 +58,7 @@ describe('study files', () => {
       evalEvery: 2,
       model: { model: { variant: 'rnn' } },
     } as Overlay<RunConfig>);
-    expect(cells[3].cell?.config.run).toEqual(expected);
+    expect(onlineRun(cells[3].cell)).toEqual(expected);
     expect(cells[3].cell?.id).toBe(cellId({ protocol: 'online', run: expected }));
     expect(new Set(runnable.map((c) => c.id)).size).toBe(4);
   });
@@ -79,9 +84,21 @@ describe('study files', () => {
         'planner.horizon=8, model.model.freeNats=3',
       ]),
     );
-    const scaled = plan(GOOD, 0.5).cells[0].cell?.config.run;
+    const scaled = onlineRun(plan(GOOD, 0.5).cells[0].cell);
     // 6 episodes x 0.5 = 3 (>= seed episodes 2 + 1); evaluation every 2 x 0.5 = 1.
     expect([scaled?.maxEpisodes, scaled?.evalEvery]).toEqual([3, 1]);
+  });
+
+  it('estimates the remaining time from cell_seconds before any cell is done', () => {
+    const text = `${GOOD}cell_seconds:\n  LTLR: 30\n  LTLR-rnn: 90\n`;
+    const planned = plan(text);
+    // 2 seeds of each: (2 x 30 + 2 x 90) CPU seconds over 2 cores.
+    expect(declaredRemainingMs(planned, new Map(), 2)).toBe(((2 * 30 + 2 * 90) * 1000) / 2);
+    const id = planned.cells[0].cell?.id as string;
+    const half = new Map([[id, { state: 'partial' as const, progress: 0.5, attempts: 1 }]]);
+    expect(declaredRemainingMs(planned, half, 1)).toBe((15 + 30 + 2 * 90) * 1000);
+    const without = plan(`${GOOD}cell_seconds:\n  LTLR: 30\n`);
+    expect(declaredRemainingMs(without, new Map(), 2)).toBeNull();
   });
 
   it('lists the designs this build cannot run as unavailable, with the reason', () => {
@@ -94,7 +111,7 @@ describe('study files', () => {
     expect(r[0].unavailable).toMatch(/plans with CEM/);
     // LTLR and R under CEM are the study agent; LTLR under the actor-critic is Dreamer.
     const ltlr = cells.find((c) => c.design === 'LTLR' && c.behaviour === 'cem');
-    expect(ltlr?.cell?.config.run.agent).toBe('study');
+    expect(onlineRun(ltlr?.cell)?.agent).toBe('study');
     expect(runnable).toHaveLength(2 * 3);
   });
 
@@ -174,7 +191,7 @@ describe('the shipped study files', () => {
     expect(new Set(cells.map((c) => c.design))).toEqual(
       new Set(['R', 'OTOR', 'OTLR', 'LTLR', 'LTOR', 'oracle']),
     );
-    const ltlr = cells.find((c) => c.design === 'LTLR')?.cell?.config.run as PlanetRunConfig;
+    const ltlr = onlineRun(cells.find((c) => c.design === 'LTLR')?.cell) as PlanetRunConfig;
     expect([ltlr.agent, (ltlr as unknown as { design: string }).design]).toEqual(['study', 'LTLR']);
     expect([ltlr.actionRepeat, ltlr.maxEpisodes, ltlr.evalEvery]).toEqual([4, 1000, 10]);
     expect(ltlr.planner).toEqual({ horizon: 12, iterations: 10, candidates: 128, topK: 12 });

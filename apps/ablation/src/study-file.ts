@@ -68,8 +68,17 @@ export const STUDY_SCHEMA = z.strictObject({
   behaviour_settings: z.partialRecord(z.enum(['cem', 'actor-critic', 'alm']), settings).default({}),
   /** Axes: each path takes every listed value (the grid is their product). */
   sweep: z.record(z.string().min(1), z.array(settingValue).min(1)).default({}),
-  /** Multiplies episode budgets and evaluation periods (a study shrunk without editing it). */
+  /** Multiplies episode budgets and evaluation periods (offline: updates), without editing it. */
   scale: z.number().gt(0).max(1).default(1),
+  /** Offline: the split dataset directory of each task (relative to the working directory). */
+  datasets: z.record(z.string().min(1), z.string().min(1)).default({}),
+  /**
+   * Measured CPU seconds of one cell per design (by label), for `plan`'s estimate before any
+   * cell of this study is done (then the done cells' own durations take over).
+   */
+  cell_seconds: z.record(z.string().min(1), z.number().positive()).default({}),
+  /** Offline: fields of the offline settings (updates, evalEpisodes, ...; @vmbrl/agents). */
+  offline_settings: z.record(z.string().min(1), z.number().nullable()).default({}),
 });
 
 /** A design entry as written. */

@@ -123,12 +123,24 @@ function taskOrder(a: string, b: string): number {
   return rank(a) - rank(b) || a.localeCompare(b);
 }
 
+/** Tasks and designs a table shows even without a row (a study's planned grid). */
+export interface OfflineTablesExpected {
+  tasks?: readonly string[];
+  designs?: readonly string[];
+}
+
 /**
  * Builds Tables 1 and 2 and the correlation row from evaluated runs (one row per run; seeds of
- * a design on a task are averaged). A (task, design, seed) given twice is refused.
+ * a design on a task are averaged). A (task, design, seed) given twice is refused. `expected`
+ * adds tasks and designs without rows: their cells are missing (`ours` null, 0 seeds).
  */
-export function offlineTables(rows: readonly OfflineRow[]): OfflineTables {
-  if (rows.length === 0) check.fail('rows', 0, 'at least one evaluated run');
+export function offlineTables(
+  rows: readonly OfflineRow[],
+  expected: OfflineTablesExpected = {},
+): OfflineTables {
+  if (rows.length === 0 && !expected.tasks?.length) {
+    check.fail('rows', 0, 'at least one evaluated run');
+  }
   const seen = new Set<string>();
   for (const r of rows) {
     check.number(`score of ${r.design} on ${r.task}`, r.score);
@@ -136,8 +148,12 @@ export function offlineTables(rows: readonly OfflineRow[]): OfflineTables {
     if (seen.has(key)) check.fail('rows', key, 'each task, design and seed once');
     seen.add(key);
   }
-  const tasks = [...new Set(rows.map((r) => r.task))].sort(taskOrder);
-  const designs = [...new Set(rows.map((r) => r.design))].sort(designOrder);
+  const tasks = [...new Set([...(expected.tasks ?? []), ...rows.map((r) => r.task)])].sort(
+    taskOrder,
+  );
+  const designs = [...new Set([...(expected.designs ?? []), ...rows.map((r) => r.design)])].sort(
+    designOrder,
+  );
   const tables: OfflineTables = { tasks, designs, score: {}, rewardError: {}, pearson: {} };
   for (const design of designs) {
     tables.score[design] = {};
@@ -203,7 +219,7 @@ function markdownTable(
   for (const design of tables.designs) {
     const entries = tables.tasks.map((task) => {
       const c = cells[design][task];
-      const ours = c.ours === null ? '–' : fixed(c.ours, digits);
+      const ours = c.ours === null ? 'missing' : fixed(c.ours, digits);
       const seeds = c.seeds > 1 ? ` (${c.seeds} seeds)` : '';
       return `${ours}${seeds} / ${c.paper === null ? '–' : fixed(c.paper, digits)} / ${c.difference === null ? '–' : signed(c.difference, digits)}`;
     });
@@ -220,7 +236,7 @@ function markdownTable(
   return lines;
 }
 
-/** Tables 1 and 2 as markdown, each cell "ours / paper / ours - paper". */
+/** Tables 1 and 2 as markdown, each cell "ours / paper / ours - paper" ("missing": no run). */
 export function offlineTablesMarkdown(tables: OfflineTables): string {
   return [
     'Table 1: score, the 90th percentile of the evaluation returns (mean over seeds)',

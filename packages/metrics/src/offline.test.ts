@@ -147,6 +147,29 @@ describe('offline tables', () => {
     expect(() => offlineTables([])).toThrow(/at least one evaluated run/);
   });
 
+  it('shows expected designs and tasks without runs as missing, outside the correlation', () => {
+    const t = offlineTables(rows, { tasks: ['walker-walk'], designs: ['OTLR'] });
+    expect(t.tasks).toEqual(['cheetah-run', 'cartpole-swingup', 'walker-walk']);
+    expect(t.designs).toEqual(['R', 'OTOR', 'OTLR', 'LTLR']);
+    expect(t.score.OTLR['cheetah-run']).toEqual({
+      ours: null,
+      seeds: 0,
+      paper: 489.9,
+      difference: null,
+    });
+    // OTLR has no run: cheetah-run's correlation is still over R, OTOR and LTLR.
+    expect(t.pearson['cheetah-run'].designs).toBe(3);
+    expect(t.pearson['cheetah-run'].ours).toBeCloseTo(
+      offlineTables(rows).pearson['cheetah-run'].ours as number,
+      12,
+    );
+    const md = offlineTablesMarkdown(t);
+    expect(md).toContain('| OTLR | missing / 489.9 / – |');
+    expect(
+      offlineTables([], { tasks: ['walker-walk'], designs: ['R'] }).score.R['walker-walk'].ours,
+    ).toBeNull();
+  });
+
   it('draws one heat-map panel per design with the diagonal and the threshold', async () => {
     const svg = await rewardHeatmapSvg({
       panels: [

@@ -7,6 +7,7 @@ import {
   resolveConfig,
   upgradeConfig,
 } from './config.js';
+import { upgradeLatentDesign } from './study/checkpoint.js';
 
 describe('config', () => {
   it('paper preset carries the PlaNet sizes and training constants', () => {
@@ -58,5 +59,20 @@ describe('configs saved before a field existed', () => {
     expect(JSON.stringify(upgraded)).not.toBe(JSON.stringify(resolveConfig('quick')));
     expect(upgradeConfig(resolveConfig('quick', { imageEvery: 3 })).imageEvery).toBe(3);
     expect(canonicalJson({ b: [2, { d: 1, c: 0 }], a: 1 })).toBe('{"a":1,"b":[2,{"c":0,"d":1}]}');
+  });
+
+  it('fills objective = reconstruction, also inside a study design config (upgradeLatentDesign)', () => {
+    const { objective: _dropped, ...old } = resolveConfig('debug');
+    expect(upgradeConfig(old as WorldModelConfig).objective).toBe('reconstruction');
+    const contrastive = resolveConfig('debug', { objective: 'contrastive' });
+    expect(upgradeConfig(contrastive).objective).toBe('contrastive');
+    const design = { shareLatent: false, model: old };
+    expect(upgradeLatentDesign(design)).toEqual({
+      shareLatent: false,
+      model: { ...old, objective: 'reconstruction' },
+    });
+    // A config without a world model (a video design) is returned as it was.
+    const video = { inputFrames: 2 };
+    expect(upgradeLatentDesign(video)).toBe(video);
   });
 });

@@ -40,6 +40,16 @@ export type ImageLossMask =
   | { kind: 'centerCrop'; size: number }
   | { kind: 'resize'; size: number };
 
+/**
+ * What the representation learns from besides rewards (Dreamer section 4, Fig. 8):
+ * - `reconstruction`: the image decoder's log-likelihood (PlaNet, Dreamer's default);
+ * - `contrastive`: no decoder; a state model q(s_t | o_t) and the InfoNCE bound of Dreamer
+ *   eq. 12 over the batch's observations (the bound itself comes from the caller, see
+ *   `LatentWorldModelOptions.contrastiveLoss`);
+ * - `reward`: no observation term at all, rewards and the KL only.
+ */
+export type RepresentationObjective = 'reconstruction' | 'contrastive' | 'reward';
+
 /** Latent overshooting (PlaNet eq. 7). `distance` 1 is the standard bound (PlaNet eq. 3). */
 export interface OvershootingConfig {
   /** Largest prediction distance D (>= 1). */
@@ -51,6 +61,7 @@ export interface OvershootingConfig {
 /** Everything that determines a world model's architecture and loss (docs: MODEL_DOCS). */
 export interface WorldModelConfig {
   variant: ModelVariant;
+  objective: RepresentationObjective;
   deterSize: number;
   stochSize: number;
   hiddenSize: number;
@@ -77,6 +88,8 @@ export interface WorldModelConfig {
 export const MODEL_DOCS: FieldDocs<WorldModelConfig> = {
   variant:
     'latent transition model: rssm (PlaNet), ssm (stochastic only), rnn (deterministic only)',
+  objective:
+    'representation objective: reconstruction (image decoder), contrastive (state model, Dreamer eq. 12, weighted by imageScale) or reward (rewards only)',
   deterSize: 'size of the deterministic GRU state h (unused by ssm)',
   stochSize: 'size of the stochastic latent s',
   hiddenSize: 'width of the hidden layers of the transition, prior and posterior networks',
@@ -87,7 +100,7 @@ export const MODEL_DOCS: FieldDocs<WorldModelConfig> = {
   freeNatsConvention: 'how free nats apply: clampPerStep, hingePerStep or clampMean',
   klScale: 'multiplier of the KL term',
   rewardScale: 'multiplier of the reward log-likelihood (reference code: 10)',
-  imageScale: 'multiplier of the image log-likelihood',
+  imageScale: 'multiplier of the observation term (image log-likelihood, or the contrastive bound)',
   imageLossMask:
     'part of the image target in the loss: full, centerCrop or resize ({ kind, size })',
   imageEvery: 'decode every k-th step of a training chunk for the image term (1 = every step)',
@@ -101,6 +114,7 @@ export const MODEL_DOCS: FieldDocs<WorldModelConfig> = {
 /** PlaNet's world model (appendix A and the reference code): the `paper` preset. */
 export const MODEL_DEFAULTS: WorldModelConfig = {
   variant: 'rssm',
+  objective: 'reconstruction',
   deterSize: 200,
   stochSize: 30,
   hiddenSize: 200,
@@ -148,6 +162,7 @@ export const PRESETS: Readonly<Record<PresetName, WorldModelConfig>> = {
 export type { PresetName };
 
 const VARIANTS: readonly ModelVariant[] = ['rssm', 'ssm', 'rnn'];
+const OBJECTIVES: readonly RepresentationObjective[] = ['reconstruction', 'contrastive', 'reward'];
 const CONVENTIONS: readonly FreeNatsConvention[] = ['clampPerStep', 'hingePerStep', 'clampMean'];
 
 /** The checks of every world-model config (this one and the study's designs), one message format. */
@@ -155,7 +170,7 @@ export const configCheck: Validator = validator('world-models config');
 const check = configCheck;
 
 /** Fields added after checkpoints may have been written, with the value those runs used. */
-const ADDED_FIELDS: Partial<WorldModelConfig> = { imageEvery: 1 };
+const ADDED_FIELDS: Partial<WorldModelConfig> = { imageEvery: 1, objective: 'reconstruction' };
 
 /** A saved config with the fields added since it was written filled in (a new object). */
 export function upgradeConfig(saved: WorldModelConfig): WorldModelConfig {
@@ -190,6 +205,7 @@ export function resolveConfig(
 export function validateConfig(config: WorldModelConfig): void {
   if (!config || typeof config !== 'object') check.fail('model', config, 'a world-model config');
   check.oneOf('variant', config.variant, VARIANTS);
+  check.oneOf('objective', config.objective, OBJECTIVES);
   check.integer('deterSize', config.deterSize, 1);
   check.integer('stochSize', config.stochSize, 1);
   check.integer('hiddenSize', config.hiddenSize, 1);

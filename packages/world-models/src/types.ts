@@ -84,3 +84,12 @@ export interface WorldModel {
 
 /** What a planner needs step by step (the contract lives in @vmbrl/core). */
 export type { Dynamics } from '@vmbrl/core';
+
+/**
+ * The contrastive bound of Dreamer eq. 12 as a loss (`objective: 'contrastive'`): states [N, S]
+ * and the state model's q(s | o) (mean, std [N, S]) of the same N observations -> scalar.
+ */
+export type ContrastiveBound = (
+  states: tf.Tensor2D,
+  stateModel: { mean: tf.Tensor2D; std: tf.Tensor2D },
+) => tf.Scalar;

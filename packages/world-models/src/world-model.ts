@@ -19,11 +19,19 @@ import {
   validateConfig,
 } from './config.js';
 import { IMAGE_SIZE } from './image-loss.js';
-import { type LatentCore, lastStep, stackStates, stateFeatures, tidyTree } from './latent.js';
+import {
+  GaussianHead,
+  type LatentCore,
+  lastStep,
+  stackStates,
+  stateFeatures,
+  tidyTree,
+} from './latent.js';
 import { worldModelLoss } from './loss.js';
 import { RSSM, SSM } from './rssm.js';
 import { trainStep } from './train-step.js';
 import type {
+  ContrastiveBound,
   ImaginePolicy,
   ImagineResult,
   LatentState,
@@ -51,6 +59,13 @@ export interface LatentWorldModelOptions {
    * reward head (reward predicted elsewhere, the study's LTOR). Both are built by default.
    */
   parts?: { decoder?: boolean; rewardHead?: boolean };
+  /**
+   * The contrastive bound of Dreamer eq. 12 as a loss, for `objective: 'contrastive'`: states
+   * [N, S] and the state model's q(s | o) (mean, std [N, S]) of the same N observations ->
+   * scalar. The agents pass @vmbrl/objectives' `contrastiveLoss` (this package does not
+   * depend on that one).
+   */
+  contrastiveLoss?: ContrastiveBound;
 }
 
 /**
@@ -65,6 +80,9 @@ export class LatentWorldModel implements WorldModel {
   private readonly encoder: ConvEncoder;
   private readonly decoder: ConvDecoder | null;
   private readonly rewardHead: MLP | null;
+  /** q(s_t | o_t) of the contrastive objective: its own CNN and a Gaussian head over s_t. */
+  private readonly stateModel: { encoder: ConvEncoder; head: GaussianHead } | null;
+  readonly contrastiveBound: ContrastiveBound | null;
   private readonly samplingRng: Rng;
   private readonly maxFramesPerPass: number;
 
@@ -101,8 +119,31 @@ export class LatentWorldModel implements WorldModel {
         : new RSSM(sizes, config.variant === 'rnn', part(config.variant));
     const featureSize = this.core.featureSize;
     const parts = options.parts ?? {};
-    this.decoder =
-      parts.decoder === false ? null : new ConvDecoder(featureSize, { depth, ...part('decoder') });
+    // Only reconstruction decodes images; the other objectives have no decoder to train.
+    const decodes = parts.decoder !== false && config.objective === 'reconstruction';
+    this.decoder = decodes ? new ConvDecoder(featureSize, { depth, ...part('decoder') }) : null;
+    this.contrastiveBound = options.contrastiveLoss ?? null;
+    if (config.objective === 'contrastive') {
+      if (!this.contrastiveBound) {
+        throw new Error(
+          "LatentWorldModel: objective 'contrastive' needs options.contrastiveLoss (the agents pass @vmbrl/objectives' contrastiveLoss)",
+        );
+      }
+      // The paper (Dreamer eq. 13) implements q(s_t | o_t) as a CNN: here an encoder of the
+      // same architecture as the model's own (separate weights) and a Gaussian head over s_t
+      // with the posterior's hidden size and min std.
+      const encoder = new ConvEncoder({ depth, ...part('state-encoder') });
+      const head = new GaussianHead(
+        encoder.outDim,
+        config.hiddenSize,
+        config.stochSize,
+        config.minStd,
+        part('state-head'),
+      );
+      this.stateModel = { encoder, head };
+    } else {
+      this.stateModel = null;
+    }
     this.rewardHead =
       parts.rewardHead === false
         ? null
@@ -235,6 +276,22 @@ export class LatentWorldModel implements WorldModel {
     return this.encoder.apply(images) as tf.Tensor2D;
   }
 
+  /** Whether this model decodes images (reconstruction, with a decoder built). */
+  get decodes(): boolean {
+    return this.decoder !== null;
+  }
+
+  /** The state model q(s_t | o_t) of images [N, 64, 64, 3] (network scale): mean and std [N, S]. */
+  stateDistribution(images: tf.Tensor4D): { mean: tf.Tensor2D; std: tf.Tensor2D } {
+    const model = this.stateModel;
+    if (!model) {
+      throw new Error(
+        "LatentWorldModel.stateDistribution: only a model with objective 'contrastive' has a state model",
+      );
+    }
+    return model.head.apply(model.encoder.apply(images) as tf.Tensor2D);
+  }
+
   decode(features: tf.Tensor2D): tf.Tensor4D {
     if (!this.decoder)
       throw new Error('LatentWorldModel.decode: this model was built without a decoder');
@@ -271,7 +328,14 @@ export class LatentWorldModel implements WorldModel {
     trainableVariables(): tf.Variable[];
     namedVariables(): Map<string, tf.Variable>;
   }> {
-    return [this.encoder, this.core, this.decoder, this.rewardHead].filter((p) => p !== null);
+    return [
+      this.encoder,
+      this.core,
+      this.decoder,
+      this.rewardHead,
+      this.stateModel?.encoder ?? null,
+      this.stateModel?.head ?? null,
+    ].filter((p) => p !== null);
   }
 
   namedVariables(): Map<string, tf.Variable> {

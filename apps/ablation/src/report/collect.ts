@@ -3,12 +3,19 @@
  * and final score (metrics.jsonl eval rows), the measured step times (train rows' update rate,
  * planned episodes' planning seconds per step), the parameter count (the checkpoint manifest's
  * tensors, optimiser slots excluded) and the per-step rewards of the collected training episodes
- * (episodes/*.npz). A cell that is not done is missing, with the reason.
+ * (episodes/*.npz). An offline cell's numbers are its evaluation.json (score and reward error).
+ * A cell that is not done is missing, with the reason.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runPaths } from '@vmbrl/agents';
-import { type EvalCurve, median, readEvalCurve, readMetrics } from '@vmbrl/metrics';
+import { offlineRowOf, readOfflineEvaluation, runPaths } from '@vmbrl/agents';
+import {
+  type EvalCurve,
+  type OfflineRow,
+  median,
+  readEvalCurve,
+  readMetrics,
+} from '@vmbrl/metrics';
 import { readNpz } from '@vmbrl/replay';
 import { cellDir, readCellStatus } from '@vmbrl/sweep';
 import type { PlannedCell } from '../plan.js';
@@ -35,7 +42,10 @@ export interface CellResult {
 /** A planned cell and its result, or why there is none. */
 export interface CollectedCell {
   planned: PlannedCell;
+  /** An online cell's numbers (null for offline cells and missing ones). */
   result: CellResult | null;
+  /** An offline cell's row of Tables 1-2, labelled with the study's design name. */
+  offline?: OfflineRow;
   missing?: string;
 }
 
@@ -52,8 +62,17 @@ export function collectCells(cells: readonly PlannedCell[], runsDir: string): Co
         : 'not run';
       return { planned, result: null, missing: why };
     }
+    if (planned.cell.config.protocol === 'offline') {
+      const row = offlineRowOf(readOfflineEvaluation(dir));
+      return { planned, result: null, offline: { ...row, design: offlineLabel(planned) } };
+    }
     return { planned, result: readCellResult(dir) };
   });
+}
+
+/** A planned offline cell's design in Tables 1-2: its name, with its sweep point if any. */
+export function offlineLabel(planned: PlannedCell): string {
+  return planned.point ? `${planned.design} (${planned.point})` : planned.design;
 }
 
 /** The numbers of one finished run directory. */

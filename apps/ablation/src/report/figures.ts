@@ -36,7 +36,10 @@ export async function learningCurvesFigure(
   const seen = new Set<string>();
   // The paper's scores are returns of whole 1000-step episodes: no reference beside shorter ones.
   const wholeEpisodes = onTask.every((g) =>
-    g.cells.every((c) => !c.planned.cell || c.planned.cell.config.run.episodeSteps === null),
+    g.cells.every((c) => {
+      const config = c.planned.cell?.config;
+      return config?.protocol !== 'online' || config.run.episodeSteps === null;
+    }),
   );
   onTask.forEach((g, i) => {
     if (!wholeEpisodes) return;

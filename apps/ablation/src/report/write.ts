@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '@vmbrl/core';
 import { type ReportSection, writePlotFiles, writeReport } from '@vmbrl/metrics';
 import type { StudyPlan } from '../plan.js';
-import { collectCells } from './collect.js';
+import { type CollectedCell, collectCells } from './collect.js';
 import { learningCurvesFigure, rewardDistributionFigure } from './figures.js';
+import { writeOfflineTables } from './offline.js';
 import {
   type ReportTable,
   capacityTable,
@@ -26,9 +27,7 @@ const NOT_COVERED: { what: string; needs: (plan: StudyPlan) => string | null }[]
   {
     what: 'Tables 1-2 (offline score, reward error, Pearson row)',
     needs: (plan) =>
-      plan.file.spec.protocol === 'offline'
-        ? 'the offline protocol runs through apps/offline, which this build does not have yet'
-        : 'an offline study (protocol: offline)',
+      plan.file.spec.protocol === 'offline' ? null : 'an offline study (protocol: offline)',
   },
   {
     what: 'Table 3 and Fig. 11 (capacity)',
@@ -66,56 +65,20 @@ export async function writeStudyReport(
 ): Promise<WrittenReport> {
   mkdirSync(out, { recursive: true });
   const collected = collectCells(plan.cells, runsDir);
-  const groups = groupCells(collected);
-  const tables: ReportTable[] = [
-    onlineScoreTable(groups),
-    costTable(groups),
-    costNormalisedTable(groups),
-  ];
-  const capacity = capacityTable(groups);
-  if (capacity) tables.push(capacity);
-  for (const table of tables) {
-    writeFileAtomic(join(out, `${table.name}.md`), tableMarkdown(table));
-    writeFileAtomic(join(out, `${table.name}.csv`), tableCsv(table));
-  }
-  writeFileAtomic(
-    join(out, 'tables.md'),
-    [`# Study ${plan.file.spec.name}: tables`, '', ...tables.map(tableMarkdown)].join('\n'),
-  );
-
   const sections: ReportSection[] = [];
-  for (const table of tables) {
-    sections.push({
-      kind: 'table',
-      title: table.title,
-      columns: table.columns,
-      rows: table.rows,
-      caption: table.caption,
-    });
+  const names: string[] = [];
+  if (plan.file.spec.protocol === 'offline') {
+    const offline = writeOfflineTables(collected, out);
+    writeFileAtomic(
+      join(out, 'tables.md'),
+      [`# Study ${plan.file.spec.name}: tables`, '', offline.markdown].join('\n'),
+    );
+    sections.push(...offline.sections);
+    names.push('offline-tables');
+  } else {
+    names.push(...(await writeOnlineParts(plan, collected, out, sections)));
   }
-  for (const task of plan.file.spec.tasks) {
-    for (const [stem, draw] of [
-      ['fig2-curves', learningCurvesFigure],
-      ['fig3-rewards', rewardDistributionFigure],
-    ] as const) {
-      const svg = await draw(task, groups);
-      if (svg === null) {
-        sections.push({
-          kind: 'text',
-          title: `${stem} ${task}`,
-          text: 'missing: no cell on this task has results',
-        });
-        continue;
-      }
-      writePlotFiles(join(out, `${stem}-${task}`), svg);
-      sections.push({
-        kind: 'plot',
-        title: `${stem === 'fig2-curves' ? 'Fig. 2' : 'Fig. 3'}: ${task}`,
-        svg,
-      });
-    }
-  }
-  const missing = collected.filter((c) => !c.result);
+  const missing = collected.filter((c) => !c.result && !c.offline);
   sections.push({
     kind: 'table',
     title: `Missing cells (${missing.length} of ${collected.length})`,
@@ -152,5 +115,63 @@ export async function writeStudyReport(
     },
     sections,
   });
-  return { done: collected.length - missing.length, tables: tables.map((t) => t.name) };
+  return { done: collected.length - missing.length, tables: names };
+}
+
+/** The online study's tables (written as files) and figures; returns the tables' names. */
+async function writeOnlineParts(
+  plan: StudyPlan,
+  collected: CollectedCell[],
+  out: string,
+  sections: ReportSection[],
+): Promise<string[]> {
+  const groups = groupCells(collected);
+  const tables: ReportTable[] = [
+    onlineScoreTable(groups),
+    costTable(groups),
+    costNormalisedTable(groups),
+  ];
+  const capacity = capacityTable(groups);
+  if (capacity) tables.push(capacity);
+  for (const table of tables) {
+    writeFileAtomic(join(out, `${table.name}.md`), tableMarkdown(table));
+    writeFileAtomic(join(out, `${table.name}.csv`), tableCsv(table));
+  }
+  writeFileAtomic(
+    join(out, 'tables.md'),
+    [`# Study ${plan.file.spec.name}: tables`, '', ...tables.map(tableMarkdown)].join('\n'),
+  );
+
+  for (const table of tables) {
+    sections.push({
+      kind: 'table',
+      title: table.title,
+      columns: table.columns,
+      rows: table.rows,
+      caption: table.caption,
+    });
+  }
+  for (const task of plan.file.spec.tasks) {
+    for (const [stem, draw] of [
+      ['fig2-curves', learningCurvesFigure],
+      ['fig3-rewards', rewardDistributionFigure],
+    ] as const) {
+      const svg = await draw(task, groups);
+      if (svg === null) {
+        sections.push({
+          kind: 'text',
+          title: `${stem} ${task}`,
+          text: 'missing: no cell on this task has results',
+        });
+        continue;
+      }
+      writePlotFiles(join(out, `${stem}-${task}`), svg);
+      sections.push({
+        kind: 'plot',
+        title: `${stem === 'fig2-curves' ? 'Fig. 2' : 'Fig. 3'}: ${task}`,
+        svg,
+      });
+    }
+  }
+  return tables.map((t) => t.name);
 }

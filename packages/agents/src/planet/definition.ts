@@ -43,14 +43,19 @@ export const LATENT_MODEL_PARTS = {
     config: LatentModelFields,
     replay: EpisodeBuffer,
     seed: number,
-  ): OpenLoopPrediction => ({
-    frames: openLoopFrames((agent as LatentAgent).model, replay, {
-      length: config.chunkLength,
-      context: config.openLoopContext,
-      seed,
-    }),
-  }),
-  lossKeys: ['loss', 'image', 'reward', 'kl'],
+  ): OpenLoopPrediction => {
+    const { model } = agent as LatentAgent;
+    // A model learned without reconstruction has no decoder: no frames to predict.
+    if (!model.decodes) return {};
+    return {
+      frames: openLoopFrames(model, replay, {
+        length: config.chunkLength,
+        context: config.openLoopContext,
+        seed,
+      }),
+    };
+  },
+  lossKeys: ['loss', 'image', 'contrastive', 'reward', 'kl'],
 } as const;
 
 /**

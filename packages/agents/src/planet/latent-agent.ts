@@ -15,7 +15,9 @@ import {
   readJsonFile,
   writeFileAtomic,
 } from '@vmbrl/core';
+import { contrastiveLoss } from '@vmbrl/objectives';
 import type { EpisodeBuffer } from '@vmbrl/replay';
+import { Normal } from '@vmbrl/tensor';
 import {
   type LatentState,
   LatentWorldModel,
@@ -59,6 +61,8 @@ export abstract class LatentAgent implements Agent<BeliefState> {
       actionDim: options.actionDim,
       seed: rng.split('model').seed32(),
       maxFramesPerPass: options.maxFramesPerPass ?? 512,
+      // Dreamer eq. 12, used when the config's objective is contrastive.
+      contrastiveLoss: (states, q) => contrastiveLoss(states, new Normal(q.mean, q.std)),
     });
     this.acting = new BeliefActing(this.model, rng, options.explorationNoise);
   }

@@ -4,7 +4,7 @@
  * oracle (`oracle/`) with the study's planner and action repeat.
  */
 import { Rng, type SequenceBatch } from '@vmbrl/core';
-import { studyBatchShape } from '@vmbrl/world-models';
+import { studyBatchShape, upgradeLatentDesign } from '@vmbrl/world-models';
 import type { AgentDefinition, OpenLoopPrediction } from '../loop/definition.js';
 import { CEM_ORACLE } from '../oracle/definition.js';
 import { StudyAgent } from './agent.js';
@@ -33,7 +33,9 @@ export const STUDY: AgentDefinition<StudyRunConfig, SequenceBatch> = {
   },
   actionRepeat: () => STUDY_ACTION_REPEAT,
   validate: validateStudyRunConfig,
-  upgrade: (saved) => saved,
+  // Runs saved before a world-model field was added resume with the value they used.
+  upgrade: (saved) =>
+    saved.model === undefined ? saved : { ...saved, model: upgradeLatentDesign(saved.model) },
   create: async (config, env) => {
     // The Oracle is the CEM oracle's agent; its config carries every field that one reads.
     if (!isLearned(config)) return CEM_ORACLE.create(config as never, env);

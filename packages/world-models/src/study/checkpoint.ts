@@ -3,7 +3,7 @@
  * the Adam state, the sampling stream and the design's resolved config, which must match on load.
  */
 import { type Adam, type RngState, loadCheckpoint, saveCheckpoint, type tf } from '@vmbrl/tensor';
-import { canonicalJson } from '../config.js';
+import { type WorldModelConfig, canonicalJson, upgradeConfig } from '../config.js';
 
 /** What identifies a study model's checkpoint and what it holds. */
 export interface StudyCheckpoint {
@@ -58,7 +58,7 @@ export async function loadStudyCheckpoint(
   const theirs = canonicalJson({
     design: saved?.design,
     variant: saved?.variant,
-    config: saved?.config,
+    config: upgradeLatentDesign(saved?.config),
   });
   if (saved?.kind !== KIND || mine !== theirs) {
     throw new Error(
@@ -66,4 +66,11 @@ export async function loadStudyCheckpoint(
     );
   }
   return saved.rng ?? null;
+}
+
+/** A latent design's saved config with the world-model fields added since filled in. */
+export function upgradeLatentDesign(config: unknown): unknown {
+  const model = (config as { model?: unknown } | null | undefined)?.model;
+  if (!model || typeof model !== 'object' || !('variant' in model)) return config;
+  return { ...(config as object), model: upgradeConfig(model as WorldModelConfig) };
 }

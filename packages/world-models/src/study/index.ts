@@ -36,6 +36,7 @@ export {
   type RewardOnlyVariant,
 } from './reward-only-config.js';
 export { LatentStudyModel, type LatentVariant } from './latent-model.js';
+export { upgradeLatentDesign } from './checkpoint.js';
 export { latentDesignLoss, type LatentDesignParts } from './latent-loss.js';
 export { RewardOnlyModel, type RewardOnlyBelief } from './reward-only-model.js';
 export { VideoStudyModel, type VideoBelief } from './video-model.js';

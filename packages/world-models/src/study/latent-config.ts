@@ -109,6 +109,8 @@ export function table15Capacity(
 export function validateLatentDesignConfig(config: LatentDesignConfig, where: string): void {
   if (!config || typeof config !== 'object') check.fail(where, config, 'a latent design config');
   validateConfig(config.model);
+  // A design's targets are the design itself (Table 4): its image term is reconstruction.
+  check.oneOf(`${where}.model.objective`, config.model.objective, ['reconstruction']);
   if (config.model.imageEvery !== 1) {
     check.fail(
       `${where}.model.imageEvery`,
