@@ -4,16 +4,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '@vmbrl/core';
-import { makeWrappedEnv } from '@vmbrl/envs';
 import { type MetricsRow, readMetrics } from '@vmbrl/metrics';
-import { EpisodeBuffer } from '@vmbrl/replay';
+import type { EpisodeBuffer } from '@vmbrl/replay';
 import { initBackend, tf } from '@vmbrl/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { playEpisode } from '../loop/episodes.js';
 import type { OnlineProgress } from '../loop/progress.js';
 import { readLoopState } from '../loop/run-dir.js';
 import type { PlanetRunConfig } from '../planet/config.js';
 import { resolveRunConfig, runOnline } from '../registry.js';
+import { collectEpisodes } from '../test-helpers/collect-episodes.js';
 import { DreamerAgent, type DreamerState } from './agent.js';
 import type { DreamerConfig, DreamerRunConfig } from './config.js';
 
@@ -42,27 +41,8 @@ function debugAgent(overrides: Partial<DreamerConfig> = {}): DreamerAgent {
   });
 }
 
-async function collect(agent: DreamerAgent, episodes: number): Promise<EpisodeBuffer> {
-  const env = await makeWrappedEnv({
-    task: 'cartpole-swingup',
-    actionRepeat: 2,
-    pixels: true,
-    timeLimit: 16,
-  });
-  const buffer = new EpisodeBuffer({ capacitySteps: 1000 });
-  for (let i = 0; i < episodes; i++) {
-    const played = await playEpisode({
-      env,
-      agent,
-      mode: i === 0 ? 'random' : 'explore',
-      seed: i,
-      actionRng: new Rng(i),
-      checkStop: () => {},
-    });
-    buffer.add(played.episode);
-  }
-  env.close();
-  return buffer;
+function collect(agent: DreamerAgent, episodes: number): Promise<EpisodeBuffer> {
+  return collectEpisodes({ agent, episodes, actionRepeat: 2, timeLimit: 16, capacitySteps: 1000 });
 }
 
 function snapshot(vars: Map<string, tf.Variable>): Map<string, Float32Array> {

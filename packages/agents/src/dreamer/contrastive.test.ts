@@ -6,13 +6,12 @@
  * run with it (finite, the state model learns, no tensor leaks).
  */
 import { Rng, type SequenceBatch } from '@vmbrl/core';
-import { makeWrappedEnv } from '@vmbrl/envs';
-import { EpisodeBuffer } from '@vmbrl/replay';
+import type { EpisodeBuffer } from '@vmbrl/replay';
 import { initBackend, tf } from '@vmbrl/tensor';
 import { IMAGE_SIZE, type WorldModelConfig } from '@vmbrl/world-models';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { playEpisode } from '../loop/episodes.js';
 import { resolveRunConfig, validateRunConfig } from '../registry.js';
+import { collectEpisodes } from '../test-helpers/collect-episodes.js';
 import { DreamerAgent } from './agent.js';
 import type { DreamerRunConfig } from './config.js';
 
@@ -34,27 +33,15 @@ function agentWith(model: WorldModelConfig): DreamerAgent {
   });
 }
 
-async function replayOf(agent: DreamerAgent, episodes: number): Promise<EpisodeBuffer> {
-  const env = await makeWrappedEnv({
-    task: 'cartpole-swingup',
+function replayOf(agent: DreamerAgent, episodes: number): Promise<EpisodeBuffer> {
+  return collectEpisodes({
+    agent,
+    episodes,
     actionRepeat: 2,
-    pixels: true,
     timeLimit: 12,
+    capacitySteps: 500,
+    allRandom: true,
   });
-  const buffer = new EpisodeBuffer({ capacitySteps: 500 });
-  for (let i = 0; i < episodes; i++) {
-    const played = await playEpisode({
-      env,
-      agent,
-      mode: 'random',
-      seed: i,
-      actionRng: new Rng(i),
-      checkStop: () => {},
-    });
-    buffer.add(played.episode);
-  }
-  env.close();
-  return buffer;
 }
 
 /** -mean_i [ln q(s_i|o_i) - ln sum_j q(s_i|o_j)] with diagonal Gaussians, in float64. */

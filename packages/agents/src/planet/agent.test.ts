@@ -1,12 +1,11 @@
 import { Rng } from '@vmbrl/core';
-import { makeWrappedEnv } from '@vmbrl/envs';
-import { EpisodeBuffer } from '@vmbrl/replay';
+import type { EpisodeBuffer } from '@vmbrl/replay';
 import { initBackend, tf } from '@vmbrl/tensor';
 import { disposeState } from '@vmbrl/world-models';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addExplorationNoise } from '../exploration.js';
-import { playEpisode } from '../loop/episodes.js';
 import { resolveRunConfig } from '../registry.js';
+import { collectEpisodes } from '../test-helpers/collect-episodes.js';
 import { PlanetAgent, type PlanetState } from './agent.js';
 import type { PlanetRunConfig } from './config.js';
 
@@ -27,27 +26,8 @@ function debugAgent(bitDepth = 5): PlanetAgent {
   });
 }
 
-async function collect(agent: PlanetAgent, episodes: number): Promise<EpisodeBuffer> {
-  const env = await makeWrappedEnv({
-    task: 'cartpole-swingup',
-    actionRepeat: 8,
-    pixels: true,
-    timeLimit: 12,
-  });
-  const buffer = new EpisodeBuffer({ capacitySteps: 1000 });
-  for (let i = 0; i < episodes; i++) {
-    const played = await playEpisode({
-      env,
-      agent,
-      mode: i === 0 ? 'random' : 'explore',
-      seed: i,
-      actionRng: new Rng(i),
-      checkStop: () => {},
-    });
-    buffer.add(played.episode);
-  }
-  env.close();
-  return buffer;
+function collect(agent: PlanetAgent, episodes: number): Promise<EpisodeBuffer> {
+  return collectEpisodes({ agent, episodes, actionRepeat: 8, timeLimit: 12, capacitySteps: 1000 });
 }
 
 describe('PlanetAgent', () => {
