@@ -22,6 +22,7 @@ import {
 import { retainCheckpoint } from './checkpoints.js';
 import { type LoopConfig, agentStepsPerEpisode, budgetReached } from './config.js';
 import type { AgentDefinition, BatchPlan } from './definition.js';
+import { directoryBytes, ensureDiskSpace } from './disk-space.js';
 import { makeEnvAndAgent } from './env-agent.js';
 import { Interrupted, type PlayedEpisode, playEpisode } from './episodes.js';
 import { finalEvaluationDue } from './final-evaluation.js';
@@ -90,6 +91,8 @@ class Run {
   private readonly progress: ProgressTracker;
   private readonly log: (line: string) => void;
   private state!: LoopState;
+  /** Size of the last checkpoint written, for the disk-space guard. */
+  private checkpointBytes = 0;
 
   constructor(
     private readonly options: RunLoopOptions,
@@ -156,6 +159,7 @@ class Run {
     const next: LoopState = structuredClone(this.state);
     try {
       this.checkStop();
+      ensureDiskSpace(this.options.out, this.checkpointBytes);
       const row = await this.evaluate(next.envSteps, next);
       this.log(`final evaluation of the trained weights: return ${Number(row.return).toFixed(1)}`);
       await this.commit(next, [row]);
@@ -169,6 +173,7 @@ class Run {
   /** One training episode with its updates, then an evaluation if due, then a checkpoint. */
   private async iteration(): Promise<void> {
     const { config, agent, state } = this;
+    ensureDiskSpace(this.options.out, this.checkpointBytes); // before any work is spent
     const next: LoopState = structuredClone(state);
     const stats = new UpdateStats(config.logEvery);
     const seeding = state.episodes < config.seedEpisodes;
@@ -180,6 +185,7 @@ class Run {
       await this.updates(next, config.updatesPerEpisode, agent.train.bind(agent), stats, 'main');
     }
     const played = await this.collect(next, seeding, stats);
+    ensureDiskSpace(this.options.out, this.checkpointBytes); // nothing of it written yet
     const file = saveEpisode(this.options.out, state.episodes, played.episode);
     this.replay.add(played.episode);
     next.replayFiles.push(file);
@@ -330,6 +336,7 @@ class Run {
     this.progress.emit('checkpoint', next);
     for (const row of rows) this.metrics.append(row);
     await writeCheckpoint(this.options.out, next, (dir) => this.agent.save(dir));
+    this.checkpointBytes = directoryBytes(runPaths(this.options.out).checkpoint);
     const evaluation = rows.find((r) => r.kind === 'eval')?.return;
     retainCheckpoint(
       this.options.out,
@@ -378,6 +385,7 @@ class Run {
       return false;
     }
     const state = readLoopState(checkpoint);
+    this.checkpointBytes = directoryBytes(checkpoint);
     await this.agent.load(`${checkpoint}/agent`);
     this.actionRng.setState(state.streams.actions);
     this.replayRng.setState(state.streams.replay);
