@@ -56,7 +56,7 @@ describe('a run that ends by its budget', () => {
     expect(first.state).toMatchObject({ episodes: 3, envSteps: 240, evaluations: 2 });
     const rows = rowsOf(out);
     const last = rows.at(-1) as MetricsRow;
-    expect(last).toMatchObject({ kind: 'eval', step: 240, episode: 3, episodes: 1 });
+    expect(last).toMatchObject({ kind: 'eval', step: 240, episode: 3, episodes: 1, final: true });
     expect(evalSteps(out)).toEqual([160, 240]);
     expect(logs.some((l) => l.startsWith('final evaluation of the trained weights'))).toBe(true);
     // The checkpoint holds it: its counters and last return are the final evaluation's.

@@ -161,6 +161,7 @@ class Run {
       this.checkStop();
       ensureDiskSpace(this.options.out, this.checkpointBytes);
       const row = await this.evaluate(next.envSteps, next);
+      row.final = true; // not one of the schedule's: tells the curve's last point apart
       this.log(`final evaluation of the trained weights: return ${Number(row.return).toFixed(1)}`);
       await this.commit(next, [row]);
       return 'budget';
