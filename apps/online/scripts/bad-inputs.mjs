@@ -47,6 +47,7 @@ function run(bin, args, env = {}) {
     env: { ...ENV, ...env },
     encoding: 'utf8',
     timeout: 120_000,
+    killSignal: 'SIGKILL', // a CLI catches SIGTERM to stop at a checkpoint
   });
   return { code: r.status ?? `signal ${r.signal}`, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
