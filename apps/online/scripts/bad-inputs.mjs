@@ -336,7 +336,7 @@ const cases = [
   [
     'vmbrl-online',
     () => ['export', '--out', base, '--checkpoint', 'best', '--to', join(T, 'w.npz')],
-    'export a best checkpoint never kept',
+    'export the best checkpoint (valid input)',
   ],
   ['vmbrl-online', ['frobnicate'], 'unknown command'],
   // vmbrl-envs
@@ -449,7 +449,7 @@ const cases = [
   ['vmbrl-ablation', [], 'no arguments'],
   ['vmbrl-ablation', ['plan', 'no-such.yaml'], 'missing study file'],
   ['vmbrl-ablation', () => ['plan', fixture('garbage.yaml')], 'study file that is not YAML'],
-  ['vmbrl-ablation', () => ['plan', fixture('bad-study.yaml')], 'study with an unknown task'],
+  ['vmbrl-ablation', () => ['plan', fixture('bad-study.yaml')], 'study file without designs'],
   [
     'vmbrl-ablation',
     ['plan', join(ROOT, 'studies/tiny.yaml'), '--scale', '-1'],
@@ -491,8 +491,16 @@ const writer = spawn(
     '--out',
     live,
   ],
-  { cwd: T, env: ENV, stdio: 'ignore' },
+  { cwd: T, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] },
 );
+let writerOut = '';
+let writerErr = '';
+writer.stdout.on('data', (d) => {
+  writerOut += d;
+});
+writer.stderr.on('data', (d) => {
+  writerErr += d;
+});
 const writerExit = new Promise((done) => writer.on('exit', (code) => done(code)));
 const deadline = Date.now() + 120_000;
 while (!existsSync(join(live, 'checkpoint/state.json')) && Date.now() < deadline) {
@@ -514,11 +522,13 @@ for (const [args, note] of [
   process.stderr.write(`${result.code}\t${note}\n`);
 }
 writer.kill('SIGINT');
+const code = await writerExit;
+const interrupt = writerErr.split('\n').find((l) => l.startsWith('SIGINT')) ?? '';
 rows.push({
   bin: 'vmbrl-online',
-  argv: ['(the live run)'],
-  note: 'Ctrl-C of a training run',
-  result: { code: await writerExit, stdout: '', stderr: 'stops at the last checkpoint' },
+  argv: ['(the live run above)'],
+  note: 'Ctrl-C (SIGINT) of the live run',
+  result: { code, stdout: writerOut, stderr: code === 130 ? interrupt : writerErr },
 });
 
 // --- the table ---
