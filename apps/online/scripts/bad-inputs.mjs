@@ -531,6 +531,26 @@ rows.push({
   result: { code, stdout: writerOut, stderr: code === 130 ? interrupt : writerErr },
 });
 
+// What the table does not say by itself (the row numbers are this script's order).
+const NOTES = [
+  '## Notes',
+  '',
+  "- **Fixed with this table:** `--out /proc/vmbrl-run` (row 34) never returned: Node 20's",
+  '  `mkdirSync(path, { recursive: true })` loops forever where the filesystem answers ENOENT. Run',
+  '  directories are now created one level at a time (`makeDirectory` in `@vmbrl/core`), which',
+  '  names the folder it cannot create. `vmbrl-ablation run/plan --jobs` and `worker --concurrency`',
+  '  accepted any count (100000 started a pool); they now stop at 256.',
+  '- **Accepted on purpose:** hex seeds (rows 9 and 73 read them as numbers: `0x10` is 16, as config.json',
+  '  records, and `0x1f` is 31); `--set seed=3` (row 32: `--set` takes any config field); a `metrics.jsonl`',
+  '  ending in a half line (row 45: the resume drops it); `export --checkpoint best` (row 65, a',
+  '  valid input for contrast).',
+  '- **Not testable here:** row 37, a 0555 folder, is written anyway because the script runs as',
+  '  root, which ignores modes; row 34 (`/proc`) stands in for a read-only filesystem.',
+  "- **Left as is:** row 76's message names the temporary file beside `x.gif` rather than",
+  '  `x.gif` itself (one line, exit code 1, no stack trace).',
+  '',
+];
+
 // --- the table ---
 const cell = (text) =>
   text.replaceAll(T, '$TMP').replaceAll(ROOT, '.').replaceAll('|', '\\|').replaceAll('`', "'");
@@ -567,6 +587,7 @@ const lines = [
     return `| ${i + 1} | ${cmd} | ${cell(r.note)} | ${r.result.code} | ${cell(firstLine(r.result))} | ${stack} |`;
   }),
   '',
+  ...NOTES,
 ];
 writeFileSync(OUT, lines.join('\n'));
 chmodSync(join(T, 'ro'), 0o755);
