@@ -113,6 +113,11 @@ describe('makeDirectory', () => {
     writeFileSync(file, 'x');
     expect(() => makeDirectory(join(file, 'sub'))).toThrow(FileError);
     expect(() => makeDirectory(join(file, 'sub'))).toThrow(`${join(file, 'sub')}: cannot create`);
+    try {
+      makeDirectory(join(file, 'sub'));
+    } catch (error) {
+      expect((error as NodeJS.ErrnoException).code).toBe('ENOTDIR');
+    }
     if (existsSync('/proc/self')) {
       // mkdirSync(..., { recursive: true }) loops forever here on Linux (Node 20).
       expect(() => makeDirectory('/proc/vmbrl-test/run')).toThrow(

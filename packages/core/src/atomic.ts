@@ -111,7 +111,9 @@ export function makeDirectory(path: string): void {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') continue;
-      throw new FileError(dir, `cannot create this folder (${code ?? (error as Error).message})`);
+      // The code stays on the error: callers explain EROFS, EACCES or ENOTDIR in their words.
+      const failed = new FileError(dir, `cannot create this folder (${code ?? 'unknown error'})`);
+      throw Object.assign(failed, { code });
     }
   }
 }
