@@ -9,7 +9,7 @@ import { STUDY_FLAGS, formatDuration, openStudy, textTable } from './study-sessi
 
 const FLAGS: Record<string, FlagSpec> = {
   ...STUDY_FLAGS,
-  jobs: { type: 'int', doc: 'processes the estimate assumes', default: 1, min: 1 },
+  jobs: { type: 'int', doc: 'processes the estimate assumes', default: 1, min: 1, max: 256 },
 };
 const USAGE = 'usage: vmbrl-ablation plan STUDY.yaml [--runs DIR] [--scale F] [--jobs N]';
 

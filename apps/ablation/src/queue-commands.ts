@@ -54,7 +54,13 @@ function queueUrl(flags: FlagValues): string {
 const WORKER_FLAGS: Record<string, FlagSpec> = {
   queue: { type: 'string', doc: 'Redis URL: redis://[:PASSWORD@]HOST:PORT[/DB] or rediss://' },
   runs: { type: 'string', doc: 'the shared runs directory the cells write' },
-  concurrency: { type: 'int', doc: 'cells run at once by this worker', default: 1, min: 1 },
+  concurrency: {
+    type: 'int',
+    doc: 'cells run at once by this worker',
+    default: 1,
+    min: 1,
+    max: 256,
+  },
   ...QUEUE_FLAGS,
   name: { type: 'string', doc: 'worker name shown by status (default HOST:PID)' },
   'lock-seconds': {

@@ -13,7 +13,7 @@ import { STUDY_FLAGS, openStudy } from './study-session.js';
 
 const FLAGS: Record<string, FlagSpec> = {
   ...STUDY_FLAGS,
-  jobs: { type: 'int', doc: 'cells run at once on this machine', default: 1, min: 1 },
+  jobs: { type: 'int', doc: 'cells run at once on this machine', default: 1, min: 1, max: 256 },
   queue: {
     type: 'string',
     doc: 'enqueue the cells on Redis (redis://[:PASSWORD@]HOST:PORT[/DB] or rediss://) instead of running them',

@@ -178,4 +178,20 @@ describe('vmbrl-online', () => {
     expect(other.stderr.trim().split('\n')).toHaveLength(1);
     expect(other.stderr).toContain('holds a run with a different config (seed: 0 -> 4)');
   });
+
+  it('a disk short of space stops the run before it writes: one line, exit code 1', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'vmbrl-online-'));
+    dirs.push(out);
+    const args = ['--preset', 'debug', '--backend', 'cpu', '--max-episodes', '2', '--out', out];
+    // 100 MB "free": below the 256 MB floor of the guard (packages/agents/src/loop/disk-space.ts).
+    const result = await runNode(CLI, args, { VMBRL_TEST_FREE_BYTES: String(100 * 2 ** 20) });
+    expect(result.status).toBe(1);
+    const last = result.stderr.trim().split('\n').at(-1);
+    expect(last).toBe(
+      `vmbrl-online: ${out}: only 100.0 MB free on its filesystem, below the 256.0 MB a run needs to write (max of 256 MB and 4 x the last checkpoint's 0.0 MB); stopped before writing, the last checkpoint stands: free some space and run the same command to resume`,
+    );
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(join(out, 'checkpoint'))).toBe(false);
+    expect(existsSync(join(out, 'run.lock'))).toBe(false);
+  });
 });

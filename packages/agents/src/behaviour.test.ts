@@ -34,11 +34,20 @@ function summarise(out: string): RecordedRun {
   const of = (kind: string) => rows.filter((r) => r.kind === kind);
   return {
     episodeReturns: of('episode').map((r) => r.return as number),
-    evalReturns: of('eval').map((r) => r.return as number),
+    // The schedule's evaluations (the recorded runs predate the final evaluation).
+    evalReturns: of('eval')
+      .filter((r) => r.final !== true)
+      .map((r) => r.return as number),
     trainLosses: of('train').map(({ kind: _k, updatesPerSecond: _u, ...rest }) => {
       return rest as Record<string, number>;
     }),
   };
+}
+
+/** Steps of the run's final evaluations (one, at the budget, when the schedule missed it). */
+function finalEvaluations(out: string): number[] {
+  const { rows } = readMetrics(join(out, 'metrics.jsonl'));
+  return rows.filter((r) => r.kind === 'eval' && r.final === true).map((r) => r.step);
 }
 
 /** Equal up to float noise across machines (a changed stream or update differs by far more). */
@@ -91,6 +100,7 @@ describe('debug runs reproduce the recorded returns and losses (cpu, seed 0)', (
     const config = resolveRunConfig('alm', 'debug', 'hopper', 0);
     await runOnline({ config, out, backend: 'cpu' });
     expectSameRun(summarise(out), recorded.alm);
+    expect(finalEvaluations(out)).toEqual([config.maxEnvSteps]);
   });
 });
 
@@ -113,5 +123,6 @@ describe('run directories written before the reorganisation resume exactly', () 
     const result = await runOnline({ config, out, backend: 'cpu' });
     expect(result.resumed).toBe(true);
     expectSameRun(summarise(out), recorded.alm);
+    expect(finalEvaluations(out)).toEqual([config.maxEnvSteps]);
   });
 });

@@ -62,6 +62,7 @@ export {
   type PrepareOptions,
 } from './loop/run-start.js';
 export { type DoctorReport, type RunProblem, doctorRun } from './loop/doctor.js';
+export { DiskSpaceError, FREE_BYTES_ENV, MIN_FREE_BYTES } from './loop/disk-space.js';
 export {
   type BestCheckpoint,
   CHECKPOINTS_DIR,

@@ -1,9 +1,25 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { orphanTempFiles, tempFileWriter, tempPathBeside, writeFileAtomic } from './atomic.js';
+import {
+  makeDirectory,
+  orphanTempFiles,
+  tempFileWriter,
+  tempPathBeside,
+  writeFileAtomic,
+} from './atomic.js';
+import { FileError } from './cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vmbrl-atomic-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -80,5 +96,33 @@ describe('orphanTempFiles', () => {
       process.pid,
     );
     expect(tempFileWriter('state.json')).toBeNull();
+  });
+});
+
+describe('makeDirectory', () => {
+  it('creates missing parents and accepts an existing folder', () => {
+    const deep = join(dir, 'make', 'a', 'b');
+    makeDirectory(deep);
+    expect(statSync(deep).isDirectory()).toBe(true);
+    makeDirectory(deep);
+    expect(readdirSync(join(dir, 'make'))).toEqual(['a']);
+  });
+
+  it('names the folder it cannot create instead of hanging (under a file; under /proc)', () => {
+    const file = join(dir, 'plain.txt');
+    writeFileSync(file, 'x');
+    expect(() => makeDirectory(join(file, 'sub'))).toThrow(FileError);
+    expect(() => makeDirectory(join(file, 'sub'))).toThrow(`${join(file, 'sub')}: cannot create`);
+    try {
+      makeDirectory(join(file, 'sub'));
+    } catch (error) {
+      expect((error as NodeJS.ErrnoException).code).toBe('ENOTDIR');
+    }
+    if (existsSync('/proc/self')) {
+      // mkdirSync(..., { recursive: true }) loops forever here on Linux (Node 20).
+      expect(() => makeDirectory('/proc/vmbrl-test/run')).toThrow(
+        '/proc/vmbrl-test: cannot create this folder (ENOENT)',
+      );
+    }
   });
 });

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
+  existsSync,
   fsyncSync,
   mkdirSync,
   openSync,
@@ -11,7 +12,7 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { FileError } from './cli.js';
 import { processAlive } from './process.js';
 
@@ -80,7 +81,7 @@ export function writeFileSynced(path: string, data: string | Uint8Array): void {
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   const tmp = tempPathBeside(path);
   try {
     writeFileSynced(tmp, data);
@@ -90,6 +91,31 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     throw error;
   }
   syncDirectory(dir);
+}
+
+/**
+ * Creates the folder `path` and its missing parents, one level at a time: Node's
+ * `mkdirSync(path, { recursive: true })` never returns under a filesystem that refuses new
+ * folders with ENOENT (e.g. `/proc/x/y` on Linux, Node 20). A folder that cannot be made is a
+ * {@link FileError} naming it.
+ */
+export function makeDirectory(path: string): void {
+  const missing: string[] = [];
+  for (let dir = resolve(path); !existsSync(dir); dir = dirname(dir)) {
+    missing.unshift(dir);
+    if (dirname(dir) === dir) break;
+  }
+  for (const dir of missing) {
+    try {
+      mkdirSync(dir);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      // The code stays on the error: callers explain EROFS, EACCES or ENOTDIR in their words.
+      const failed = new FileError(dir, `cannot create this folder (${code ?? 'unknown error'})`);
+      throw Object.assign(failed, { code });
+    }
+  }
 }
 
 /** fsync of a directory (its entries); a no-op where directories cannot be opened (Windows). */

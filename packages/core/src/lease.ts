@@ -15,10 +15,10 @@
  *   must exceed the clock skew.
  */
 import { randomUUID } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { linkSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { tempPathBeside, writeFileAtomic, writeFileSynced } from './atomic.js';
+import { makeDirectory, tempPathBeside, writeFileAtomic, writeFileSynced } from './atomic.js';
 import { processAlive } from './process.js';
 
 /** What a lock file holds. */
@@ -154,7 +154,7 @@ export function acquireLease(path: string, options: LeaseOptions = {}): Lease {
     );
   }
   const host = options.host ?? hostname();
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirectory(dirname(path));
 
   for (let attempt = 0; ; attempt++) {
     const now = Date.now();

@@ -286,7 +286,8 @@ describe('runOnline --agent dreamer (debug)', () => {
         expect(Number.isFinite(row[key] as number), key).toBe(true);
       }
     }
-    expect(rows.filter((r) => r.kind === 'eval')).toHaveLength(2);
+    // After episodes 2 and 4 (every 2), and the final weights' after episode 5.
+    expect(rows.filter((r) => r.kind === 'eval').map((r) => r.step)).toEqual([40, 80, 100]);
     for (const file of ['report.html', 'videos/open-loop.gif', 'plots/eval-return.svg']) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }

@@ -12,9 +12,9 @@ import { meanStd } from '@vmbrl/metrics';
 import { type BackendName, initBackend } from '@vmbrl/tensor';
 import type { LoopConfig } from './config.js';
 import type { AgentDefinition } from './definition.js';
+import { makeEnvAndAgent } from './env-agent.js';
 import { playEpisode } from './episodes.js';
 import { type LoopState, locateCheckpoint, readLoopState } from './run-dir.js';
-import { makeEnvAndAgent } from './run.js';
 
 /**
  * Who acts in {@link evaluateRun}: the checkpointed agent without noise (`agent`) or with the

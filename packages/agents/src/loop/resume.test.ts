@@ -28,7 +28,7 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-// Five episodes: two random, three planned, evaluations after 2 and 4.
+// Five episodes: two random, three planned, evaluations after 2 and 4, and the final one after 5.
 const config = resolveRunConfig('planet', 'debug', 'cartpole-swingup', 3, { maxEpisodes: 5 });
 
 /** Rows without wall-clock fields (timings differ between runs; everything else must not). */
@@ -64,7 +64,7 @@ async function uninterrupted() {
 describe('kill and resume', () => {
   it('an interrupt mid-iteration keeps the last checkpoint; resuming continues exactly', async () => {
     const expected = await uninterrupted();
-    expect(expected.summary).toMatchObject({ episodes: 5, updates: 6, evaluations: 2 });
+    expect(expected.summary).toMatchObject({ episodes: 5, updates: 6, evaluations: 3 });
     const out = tempDir();
     const controller = new AbortController();
     const first = await runOnline({

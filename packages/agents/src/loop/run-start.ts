@@ -217,3 +217,25 @@ function listed(names: readonly string[]): string {
   const shown = names.slice(0, 10).join(', ');
   return names.length > 10 ? `${shown} and ${names.length - 10} more` : shown;
 }
+
+/** The run's lease was taken by another process (it froze past the lease's expiry). */
+export class LeaseLost extends Error {
+  constructor(out: string) {
+    super(
+      `lost the lock on ${out} to another process (this one was stopped or frozen past the lease's expiry); stopped without writing; the last checkpoint stands`,
+    );
+    this.name = 'LeaseLost';
+  }
+}
+
+/** Runs `work`; an error (a damaged file of the run) gets the way out appended. */
+export async function withRepairHint<T>(out: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const message = (error as Error).message;
+    (error as Error).message =
+      `${message}; \`vmbrl-online doctor ${out}\` lists the run's problems, and with --repair sets damaged files aside so the run resumes`;
+    throw error;
+  }
+}

@@ -10,10 +10,9 @@
  * continues as if never stopped (same random streams, weights, optimisers and replay).
  */
 import { type Agent, Rng, type SimulatorEnv, splitSeed } from '@vmbrl/core';
-import { makeWrappedEnv } from '@vmbrl/envs';
 import { MetricsLog, type MetricsRow } from '@vmbrl/metrics';
 import { EpisodeBuffer } from '@vmbrl/replay';
-import { type BackendName, initBackend } from '@vmbrl/tensor';
+import { initBackend } from '@vmbrl/tensor';
 import {
   writeEpisodeVideo,
   writeOpenLoopRewards,
@@ -23,8 +22,11 @@ import {
 import { retainCheckpoint } from './checkpoints.js';
 import { type LoopConfig, agentStepsPerEpisode, budgetReached } from './config.js';
 import type { AgentDefinition, BatchPlan } from './definition.js';
+import { directoryBytes, ensureDiskSpace } from './disk-space.js';
+import { makeEnvAndAgent } from './env-agent.js';
 import { Interrupted, type PlayedEpisode, playEpisode } from './episodes.js';
-import { type Budget, type OnlineProgress, ProgressTracker } from './progress.js';
+import { finalEvaluationDue } from './final-evaluation.js';
+import { type Budget, ProgressTracker } from './progress.js';
 import {
   type LoopState,
   checkSavedConfig,
@@ -36,75 +38,18 @@ import {
   writeCheckpoint,
   writeRunConfig,
 } from './run-dir.js';
-import { lockRunDirectory, prepareRunDirectory } from './run-start.js';
+import type { RunLoopOptions, RunLoopResult } from './run-options.js';
+import { LeaseLost, lockRunDirectory, prepareRunDirectory, withRepairHint } from './run-start.js';
 import { type UpdatePhase, UpdateStats } from './update-stats.js';
 
-/** Options of {@link runLoop}. */
-export interface RunLoopOptions<C extends LoopConfig = LoopConfig> {
-  /** The resolved, validated config. */
-  config: C;
-  /** The agent of `config.agent`. */
-  definition: AgentDefinition<C, unknown>;
-  /** Turns a saved config.json into today's layout (upgraded and validated), for the resume check. */
-  readSaved: (saved: Record<string, unknown>) => object;
-  /** Run directory; an existing run there is resumed. */
-  out: string;
-  /** Tensor backend (default: `initBackend`'s choice). */
-  backend?: BackendName;
-  /** Resume even if config.json differs (the new config replaces it). */
-  forceConfig?: boolean;
-  /** Move files the run did not write aside instead of refusing the directory (run-start.ts). */
-  force?: boolean;
-  /** Start over, keeping the earlier run's files under a dated name (run-start.ts). */
-  restart?: boolean;
-  /** Stop (after a complete iteration) once this many minutes have passed in this call. */
-  maxMinutes?: number;
-  /** Stop as soon as possible: the iteration in progress is dropped, the last checkpoint stands. */
-  signal?: AbortSignal;
-  /** Called often (every step and update) with counters for a progress display. */
-  onProgress?: (progress: OnlineProgress) => void;
-  /** Receives one line per notable event (resume, evaluation, stop). */
-  log?: (line: string) => void;
-}
-
-/** What {@link runLoop} returns. */
-export interface RunLoopResult {
-  reportPath: string;
-  /** Why the call ended. */
-  stoppedBy: 'budget' | 'time' | 'signal';
-  /** True when the call resumed an earlier run. */
-  resumed: boolean;
-  state: LoopState;
-}
+export type { RunLoopOptions, RunLoopResult } from './run-options.js';
+export { makeEnvAndAgent } from './env-agent.js';
 
 const REASONS: Record<RunLoopResult['stoppedBy'], string> = {
   signal: 'interrupted',
   time: 'time is up',
   budget: 'budget reached',
 };
-
-/**
- * The env a run acts in (the task with the action repeat, rendered when the agent sees images)
- * and its agent; the caller closes the env and disposes the agent.
- */
-export async function makeEnvAndAgent<C extends LoopConfig>(
-  config: C,
-  definition: AgentDefinition<C, unknown>,
-): Promise<{ env: SimulatorEnv; agent: Agent<unknown, unknown> }> {
-  const env = await makeWrappedEnv({
-    task: config.task,
-    seed: config.seed,
-    actionRepeat: config.actionRepeat,
-    pixels: definition.observation === 'image',
-    timeLimit: config.episodeSteps ?? undefined,
-  });
-  try {
-    return { env, agent: await definition.create(config, env) };
-  } catch (error) {
-    env.close();
-    throw error;
-  }
-}
 
 /** Runs (or resumes) a training run in `options.out`. */
 export async function runLoop<C extends LoopConfig>(
@@ -134,16 +79,6 @@ export async function runLoop<C extends LoopConfig>(
   }
 }
 
-/** The run's lease was taken by another process (it froze past the lease's expiry). */
-class LeaseLost extends Error {
-  constructor(out: string) {
-    super(
-      `lost the lock on ${out} to another process (this one was stopped or frozen past the lease's expiry); stopped without writing; the last checkpoint stands`,
-    );
-    this.name = 'LeaseLost';
-  }
-}
-
 /** The state and steps of one `runLoop` call. */
 class Run {
   private readonly config: LoopConfig;
@@ -156,6 +91,8 @@ class Run {
   private readonly progress: ProgressTracker;
   private readonly log: (line: string) => void;
   private state!: LoopState;
+  /** Size of the last checkpoint written, for the disk-space guard. */
+  private checkpointBytes = 0;
 
   constructor(
     private readonly options: RunLoopOptions,
@@ -202,6 +139,7 @@ class Run {
         break;
       }
     }
+    if (stoppedBy === 'budget') stoppedBy = await this.finalEvaluation();
     const s = this.state;
     this.log(
       `${REASONS[stoppedBy]}: checkpoint at episode ${s.episodes}, ${s.envSteps} env steps, ${s.updates} updates`,
@@ -211,9 +149,32 @@ class Run {
     return { reportPath, stoppedBy, resumed, state: s };
   }
 
+  /**
+   * At the budget's end: an evaluation of the final weights with its own checkpoint, unless the
+   * last one already was of them (a resume after it does not repeat it). A stop requested during
+   * it drops it, like an iteration, and a resume does it then.
+   */
+  private async finalEvaluation(): Promise<RunLoopResult['stoppedBy']> {
+    if (!finalEvaluationDue(this.config, this.state, this.metrics.read())) return 'budget';
+    const next: LoopState = structuredClone(this.state);
+    try {
+      this.checkStop();
+      ensureDiskSpace(this.options.out, this.checkpointBytes);
+      const row = await this.evaluate(next.envSteps, next);
+      row.final = true; // not one of the schedule's: tells the curve's last point apart
+      this.log(`final evaluation of the trained weights: return ${Number(row.return).toFixed(1)}`);
+      await this.commit(next, [row]);
+      return 'budget';
+    } catch (error) {
+      if (!(error instanceof Interrupted)) throw error;
+      return 'signal';
+    }
+  }
+
   /** One training episode with its updates, then an evaluation if due, then a checkpoint. */
   private async iteration(): Promise<void> {
     const { config, agent, state } = this;
+    ensureDiskSpace(this.options.out, this.checkpointBytes); // before any work is spent
     const next: LoopState = structuredClone(state);
     const stats = new UpdateStats(config.logEvery);
     const seeding = state.episodes < config.seedEpisodes;
@@ -225,6 +186,7 @@ class Run {
       await this.updates(next, config.updatesPerEpisode, agent.train.bind(agent), stats, 'main');
     }
     const played = await this.collect(next, seeding, stats);
+    ensureDiskSpace(this.options.out, this.checkpointBytes); // nothing of it written yet
     const file = saveEpisode(this.options.out, state.episodes, played.episode);
     this.replay.add(played.episode);
     next.replayFiles.push(file);
@@ -375,6 +337,7 @@ class Run {
     this.progress.emit('checkpoint', next);
     for (const row of rows) this.metrics.append(row);
     await writeCheckpoint(this.options.out, next, (dir) => this.agent.save(dir));
+    this.checkpointBytes = directoryBytes(runPaths(this.options.out).checkpoint);
     const evaluation = rows.find((r) => r.kind === 'eval')?.return;
     retainCheckpoint(
       this.options.out,
@@ -423,6 +386,7 @@ class Run {
       return false;
     }
     const state = readLoopState(checkpoint);
+    this.checkpointBytes = directoryBytes(checkpoint);
     await this.agent.load(`${checkpoint}/agent`);
     this.actionRng.setState(state.streams.actions);
     this.replayRng.setState(state.streams.replay);
@@ -433,18 +397,6 @@ class Run {
       `resuming ${out}: episode ${state.episodes}, ${state.envSteps} env steps, ${state.updates} updates, ${this.replay.numEpisodes} replay episodes${dropped ? `, ${dropped} metrics rows after the checkpoint dropped` : ''}`,
     );
     return true;
-  }
-}
-
-/** Runs `work`; an error (a damaged file of the run) gets the way out appended. */
-async function withRepairHint<T>(out: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    const message = (error as Error).message;
-    (error as Error).message =
-      `${message}; \`vmbrl-online doctor ${out}\` lists the run's problems, and with --repair sets damaged files aside so the run resumes`;
-    throw error;
   }
 }
 
