@@ -12,7 +12,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { FileError } from './cli.js';
+import { FileError } from './errors.js';
 import { processAlive } from './process.js';
 
 let counter = 0;
