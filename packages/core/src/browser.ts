@@ -20,14 +20,17 @@ export * from './errors.js';
 
 /** The browser's machine: its logical cores, and the memory the page may assume (4 GB cap). */
 export function thisMachine(): Machine {
-  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number; deviceMemory?: number } })
-    .navigator;
+  const nav = (
+    globalThis as { navigator?: { hardwareConcurrency?: number; deviceMemory?: number } }
+  ).navigator;
   const gb = nav?.deviceMemory ?? 4;
   return { cores: nav?.hardwareConcurrency ?? 1, memoryBytes: gb * 2 ** 30 };
 }
 
 function nodeOnly(name: string): never {
-  throw new Error(`${name} writes or reads files and is not available in the browser build of @vmbrl/core`);
+  throw new Error(
+    `${name} writes or reads files and is not available in the browser build of @vmbrl/core`,
+  );
 }
 
 /** Node only: throws in the browser. */

@@ -6,8 +6,8 @@
  * exits 1.
  */
 import { parseArgs } from 'node:util';
-import { ValidationError } from './validate.js';
 import { FileError, UsageError } from './errors.js';
+import { ValidationError } from './validate.js';
 
 export { FileError, UsageError } from './errors.js';
 

@@ -18,7 +18,7 @@ import {
 } from './checkpoint-restore.js';
 
 export type { CheckpointContents, LoadedCheckpoint, StoredTensor } from './checkpoint-restore.js';
-import * as tf from './tf.js';
+import type * as tf from './tf.js';
 
 /** True if `dir` holds a checkpoint manifest. */
 export async function checkpointExists(dir: string): Promise<boolean> {
@@ -157,4 +157,3 @@ async function readManifest(file: string): Promise<Manifest> {
   }
   return parseManifest(text, file);
 }
-

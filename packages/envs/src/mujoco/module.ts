@@ -40,16 +40,16 @@ export function getMujoco(): Promise<Mujoco> {
   if (!modulePromise) {
     modulePromise = importLoader().then((loadMujoco) =>
       loadMujoco({
-      // The module prints loader diagnostics; keep the last lines so errors can quote them.
-      print: (line: string) => {
-        lastPrinted.push(line);
-        if (lastPrinted.length > 20) lastPrinted = lastPrinted.slice(-20);
-      },
-      printErr: (line: string) => {
-        lastPrinted.push(line);
-        if (lastPrinted.length > 20) lastPrinted = lastPrinted.slice(-20);
-      },
-    }),
+        // The module prints loader diagnostics; keep the last lines so errors can quote them.
+        print: (line: string) => {
+          lastPrinted.push(line);
+          if (lastPrinted.length > 20) lastPrinted = lastPrinted.slice(-20);
+        },
+        printErr: (line: string) => {
+          lastPrinted.push(line);
+          if (lastPrinted.length > 20) lastPrinted = lastPrinted.slice(-20);
+        },
+      }),
     ) as Promise<Mujoco>;
     modulePromise.catch(() => {
       modulePromise = undefined; // a failed load (bad URL) can be retried
