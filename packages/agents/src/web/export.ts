@@ -4,7 +4,7 @@
  * recorded episodes. Node only (reads the run directory).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readJsonFile } from '@vmbrl/core';
 import { listEpisodeFiles, readEpisode } from '@vmbrl/replay';
@@ -114,6 +114,9 @@ export async function exportWebRun(
       evalReturn: counters.lastEvalReturn ?? null,
     },
   };
+  // The run's metrics, for the page's charts.
+  const metrics = runPaths(runDir).metrics;
+  if (existsSync(metrics)) copyFileSync(metrics, join(outDir, 'metrics.jsonl'));
   writeFileSync(join(outDir, WEB_EXPORT_FILE), `${JSON.stringify(manifest)}\n`);
   return manifest;
 }
