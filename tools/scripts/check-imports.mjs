@@ -47,6 +47,7 @@ const ALLOWED = {
     'agents',
     'sweep',
   ],
+  web: ['core', 'tensor', 'envs', 'agents'],
   offline: [
     'core',
     'tensor',

@@ -33,7 +33,10 @@ export async function createLiveView(exported: WebExport, seed: number): Promise
   const reset = button('live-reset', 'New episode');
   element.append(
     heading(`Live: ${config.task}, ${config.agent} (${config.preset})`),
-    row(labelled('real 64x64 frame', real), labelled('predicted next 12 frames (open loop, the chosen plan)', predicted)),
+    row(
+      labelled('real 64x64 frame', real),
+      labelled('predicted next 12 frames (open loop, the chosen plan)', predicted),
+    ),
     row(play, reset),
     stats,
   );

@@ -68,7 +68,8 @@ async function start(): Promise<void> {
   const exported = await fetchExport(base);
   api.exported = exported;
   const { source, config } = exported.manifest;
-  byId('export-name').textContent = `${config.agent} ${config.preset} on ${config.task}: ${source.episodes} training episodes, last evaluation return ${source.evalReturn?.toFixed(1) ?? '-'}`;
+  byId('export-name').textContent =
+    `${config.agent} ${config.preset} on ${config.task}: ${source.episodes} training episodes, last evaluation return ${source.evalReturn?.toFixed(1) ?? '-'}`;
   const live = await createLiveView(exported, seed);
   const dream = createDreamView(exported, await restoreWebAgent(exported));
   api.live = live;

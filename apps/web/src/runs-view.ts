@@ -36,7 +36,8 @@ export function metricsCharts(text: string, into: HTMLElement): number {
   const trainKeys = new Set<string>();
   for (const r of rows) {
     if (r.kind !== 'train') continue;
-    for (const [k, v] of Object.entries(r)) if (typeof v === 'number' && k !== 'step') trainKeys.add(k);
+    for (const [k, v] of Object.entries(r))
+      if (typeof v === 'number' && k !== 'step') trainKeys.add(k);
   }
   for (const key of trainKeys) {
     chart(into, key, [{ label: key, points: series('train', key) }]);
@@ -62,7 +63,10 @@ export function csvTable(text: string, into: HTMLElement): number {
   table.append(tbody);
   into.append(table);
   const numeric = header
-    .map((h, j) => ({ label: h, points: body.map((r, i) => [i, Number.parseFloat(r[j] ?? '')] as const) }))
+    .map((h, j) => ({
+      label: h,
+      points: body.map((r, i) => [i, Number.parseFloat(r[j] ?? '')] as const),
+    }))
     .filter((s) => s.points.every(([, v]) => Number.isFinite(v)));
   if (numeric.length > 0) chart(into, 'numeric columns by row', numeric);
   return body.length;
@@ -93,7 +97,11 @@ function chart(
       scales: { x: { time: false } },
       series: [
         { label: 'x' },
-        ...lines.map((l, i) => ({ label: l.label, stroke: colours[i % colours.length], spanGaps: true })),
+        ...lines.map((l, i) => ({
+          label: l.label,
+          stroke: colours[i % colours.length],
+          spanGaps: true,
+        })),
       ],
     },
     data,
@@ -150,7 +158,9 @@ export function createRunsView(): HTMLElement {
     }
   };
   open.onclick = async () => {
-    const response = await fetch(url.value).catch((e: Error) => ({ ok: false, status: e.message }) as const);
+    const response = await fetch(url.value).catch(
+      (e: Error) => ({ ok: false, status: e.message }) as const,
+    );
     if (!response.ok) status.textContent = `${url.value}: HTTP ${response.status}`;
     else show(url.value, await (response as Response).text());
   };

@@ -386,10 +386,15 @@ export class LatentWorldModel implements WorldModel {
    * `manifest.json` text and data bytes, as a web export ships them. `source` names it in errors.
    */
   async restoreFrom(manifestText: string, body: Uint8Array, source: string): Promise<void> {
-    const { meta } = await restoreCheckpoint(manifestText, body, {
-      variables: this.namedVariables(),
-      allowExtra: true, // a full checkpoint also holds Adam's moments
-    });
+    const { meta } = await restoreCheckpoint(
+      manifestText,
+      body,
+      {
+        variables: this.namedVariables(),
+        allowExtra: true, // a full checkpoint also holds Adam's moments
+      },
+      source,
+    );
     this.checkSavedMeta(meta, source);
   }
 
