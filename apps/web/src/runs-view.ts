@@ -53,11 +53,11 @@ export function csvTable(text: string, into: HTMLElement): number {
   const [header, ...body] = lines;
   if (!header || body.length === 0) throw new Error('the table has no rows');
   const table = document.createElement('table');
-  table.innerHTML = `<thead><tr>${header.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead>`;
+  table.innerHTML = `<thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>`;
   const tbody = document.createElement('tbody');
   for (const cells of body) {
     const tr = document.createElement('tr');
-    tr.innerHTML = cells.map((c) => `<td>${escape(c)}</td>`).join('');
+    tr.innerHTML = cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('');
     tbody.append(tr);
   }
   table.append(tbody);
@@ -115,19 +115,23 @@ function parseCsvLine(line: string): string[] {
   let quoted = false;
   for (let i = 0; i < line.length; i++) {
     const c = line[i] as string;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') out.push(cell), (cell = '');
-    else cell += c;
+    if (quoted && c === '"' && line[i + 1] === '"') {
+      cell += '"';
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (c === ',' && !quoted) {
+      out.push(cell);
+      cell = '';
+    } else {
+      cell += c;
+    }
   }
   out.push(cell);
   return out;
 }
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] as string);
 }
 
