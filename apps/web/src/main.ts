@@ -39,7 +39,8 @@ function showError(error: unknown): void {
 
 function selectTab(name: string): void {
   for (const section of byId('main').querySelectorAll('section')) {
-    (section as HTMLElement).hidden = section.id !== name;
+    // 'all' shows every section at once (the README's screenshot).
+    (section as HTMLElement).hidden = name !== 'all' && section.id !== name;
   }
   for (const tab of document.querySelectorAll<HTMLButtonElement>('button.tab')) {
     tab.setAttribute('aria-selected', String(tab.dataset.tab === name));

@@ -24,7 +24,7 @@ import { serveStatic } from './serve.js';
 
 const app = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(app, 'dist');
-const fixture = join(app, 'test-fixtures', 'planet-debug');
+const fixture = join(app, 'fixtures', 'planet-debug');
 const broken = mkdtempSync(join(tmpdir(), 'vmbrl-web-broken-'));
 let browser: Browser;
 let server: Awaited<ReturnType<typeof serveStatic>>;
