@@ -4,7 +4,15 @@
  * recorded episodes. Node only (reads the run directory).
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readJsonFile } from '@vmbrl/core';
 import { listEpisodeFiles, readEpisode } from '@vmbrl/replay';
@@ -39,7 +47,15 @@ export async function exportWebRun(
     envSteps: number;
     lastEvalReturn?: number | null;
   };
-  rmSync(outDir, { recursive: true, force: true });
+  // Replace an earlier export only: never delete a directory this did not write.
+  if (existsSync(outDir) && readdirSync(outDir).length > 0) {
+    if (!existsSync(join(outDir, WEB_EXPORT_FILE))) {
+      throw new Error(
+        `export-web: ${outDir} is not empty and holds no web export; pick another --out`,
+      );
+    }
+    rmSync(outDir, { recursive: true, force: true });
+  }
   mkdirSync(join(outDir, 'model'), { recursive: true });
   mkdirSync(join(outDir, 'episodes'), { recursive: true });
 

@@ -58,6 +58,13 @@ describe('web export', () => {
     await agent.dispose();
   });
 
+  it('refuses to replace a directory that holds no web export', async () => {
+    const other = temp();
+    writeFileSync(join(other, 'notes.txt'), 'keep me');
+    await expect(exportWebRun(run, other)).rejects.toThrow('is not empty and holds no web export');
+    expect(readFileSync(join(other, 'notes.txt'), 'utf8')).toBe('keep me');
+  });
+
   it('names the missing or damaged file of a broken export', async () => {
     const broken = temp();
     await expect(loadWebExport(reader(broken), broken)).rejects.toThrow(
