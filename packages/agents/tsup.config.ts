@@ -1,3 +1,3 @@
 import { packageBuild } from '@vmbrl/tsconfig/tsup.mjs';
 
-export default packageBuild();
+export default packageBuild({ entry: ['src/index.ts', 'src/browser.ts'] });

@@ -3,7 +3,9 @@
 // exits 1 if there is one:
 // - no import cycle between the files of a package (relative imports);
 // - packages import only the packages below them (core <- tensor <- envs, replay <- ...);
-// - the run loop (packages/agents/src/loop) imports no agent folder.
+// - the run loop (packages/agents/src/loop) imports no agent folder;
+// - nothing reachable from a browser entry (a package's src/browser.ts, the web page's
+//   apps/web/src/main.ts) imports a Node module (`node:*`, `fs`, `worker_threads`...).
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -45,6 +47,7 @@ const ALLOWED = {
     'agents',
     'sweep',
   ],
+  web: ['core', 'tensor', 'envs', 'agents'],
   offline: [
     'core',
     'tensor',
@@ -79,6 +82,17 @@ function imports(file) {
   const pattern = /(?:import|export)[^'"]*?from\s*'([^']+)'|import\s*\(?\s*'([^']+)'/g;
   for (const m of text.matchAll(pattern)) {
     found.push(m[1] ?? m[2]);
+  }
+  return found;
+}
+
+/** Imports that stay in the built code: `import type` and `export type` are erased. */
+function valueImports(file) {
+  const text = readFileSync(file, 'utf8');
+  const found = [];
+  const pattern = /(?:import|export)(\s+type\b)?[^'"]*?from\s*'([^']+)'|import\s*\(?\s*'([^']+)'/g;
+  for (const m of text.matchAll(pattern)) {
+    if (!m[1]) found.push(m[2] ?? m[3]);
   }
   return found;
 }
@@ -141,6 +155,53 @@ for (const [group, name] of packages) {
   for (const file of graph.keys()) if (!colour.has(file)) visit(file);
 }
 
+// Browser entries: follow relative imports and @vmbrl/* (to the package's browser.ts when it
+// has one, the package's index.ts otherwise) and report the first path to each Node module.
+const NODE_BUILTINS = new Set(
+  'assert buffer child_process cluster crypto dgram dns events fs fs/promises http https module net os path perf_hooks process readline stream url util v8 vm worker_threads zlib'.split(
+    ' ',
+  ),
+);
+const exists = (file) => {
+  try {
+    readFileSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const browserRoots = [
+  ...packages.map(([group, name]) => join(root, group, name, 'src', 'browser.ts')),
+  join(root, 'apps', 'web', 'src', 'main.ts'),
+].filter(exists);
+const seen = new Map();
+const queue = browserRoots.map((file) => [file, [file]]);
+while (queue.length > 0) {
+  const [file, path] = queue.shift();
+  if (seen.has(file)) continue;
+  seen.set(file, path);
+  for (const spec of valueImports(file)) {
+    let target = null;
+    if (spec.startsWith('.')) {
+      const base = resolve(dirname(file), spec).replace(/\.js$/, '');
+      target = [`${base}.ts`, join(base, 'index.ts')].find(exists) ?? null;
+    } else if (spec.startsWith('@vmbrl/')) {
+      const dep = spec.slice('@vmbrl/'.length).split('/')[0];
+      const where = packages.find(([, name]) => name === dep);
+      if (where) {
+        const src = join(root, where[0], dep, 'src');
+        target = [join(src, 'browser.ts'), join(src, 'index.ts')].find(exists) ?? null;
+      }
+    } else if (spec.startsWith('node:') || NODE_BUILTINS.has(spec)) {
+      const chain = path.map((f) => relative(root, f)).join(' -> ');
+      problems.push(`browser entry imports Node module '${spec}': ${chain}`);
+    }
+    if (target) queue.push([target, [...path, target]]);
+  }
+}
+
 for (const problem of problems) console.error(problem);
 if (problems.length > 0) process.exit(1);
-console.log(`check-imports: ${packages.length} packages, no cycles, layering kept`);
+console.log(
+  `check-imports: ${packages.length} packages, no cycles, layering kept, ${browserRoots.length} browser entries free of Node modules (${seen.size} files)`,
+);

@@ -122,3 +122,5 @@ export {
 } from './study/config.js';
 export { STUDY } from './study/definition.js';
 export * from './offline/index.js';
+export * from './web/index.js';
+export { type ExportWebOptions, exportWebRun } from './web/export.js';

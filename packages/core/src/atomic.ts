@@ -13,7 +13,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { FileError } from './cli.js';
+import { FileError } from './errors.js';
 import { processAlive } from './process.js';
 
 let counter = 0;

@@ -6,7 +6,10 @@
  * exits 1.
  */
 import { parseArgs } from 'node:util';
+import { FileError, UsageError } from './errors.js';
 import { ValidationError } from './validate.js';
+
+export { FileError, UsageError } from './errors.js';
 
 /** Declaration of one `--name value` flag. */
 export interface FlagSpec {
@@ -27,23 +30,6 @@ export interface FlagSpec {
 
 /** Parsed flag values by name. */
 export type FlagValues = Record<string, string | number | boolean | string[]>;
-
-/** Raised for a bad command line: printed in one line, exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-/** A file that cannot be read or written as needed: printed in one line naming it, exit code 1. */
-export class FileError extends Error {
-  override name = 'FileError';
-
-  constructor(
-    readonly file: string,
-    readonly reason: string,
-  ) {
-    super(`${file}: ${reason}`);
-  }
-}
 
 /** True when the command line asks for help (`--help` or `-h` before a `--`). */
 export function wantsHelp(argv: readonly string[]): boolean {

@@ -4,7 +4,7 @@
  * The path must name an existing field and the value must keep its type, so a typo fails before
  * a run starts.
  */
-import { UsageError } from './cli.js';
+import { UsageError } from './errors.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -6,7 +6,7 @@ export { ControlEnv, type ControlEnvOptions } from './control-env.js';
 export { getTaskSpec, listTasks, makeEnv } from './registry.js';
 export { Renderer } from './render/renderer.js';
 export { Physics } from './mujoco/physics.js';
-export { getMujoco, compileModel, type Mujoco } from './mujoco/module.js';
+export { getMujoco, compileModel, setMujocoUrl, type Mujoco } from './mujoco/module.js';
 export { tolerance, sigmoid, type Sigmoid, type ToleranceOptions } from './tolerance.js';
 export type { Task, TaskSpec } from './tasks/common.js';
 export {

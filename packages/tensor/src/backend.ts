@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { registerFastConvKernels } from './kernels/register.js';
+import { provideWasmEngine } from './kernels/wasm/backend-kernels.js';
+import { WasmKernels } from './kernels/wasm/engine.js';
 import * as tf from './tf.js';
 import {
   defaultWasmThreads,
@@ -9,6 +11,9 @@ import {
   wasmThreadInfo,
   withReportedCores,
 } from './wasm-threads.js';
+
+// In Node our wasm kernels run on their engine (worker_threads); the browser entry has none.
+provideWasmEngine((heap, threads) => new WasmKernels(heap, undefined, threads));
 
 /** Backends vmbrl can run on, fastest first. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';

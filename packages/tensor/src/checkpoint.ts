@@ -2,45 +2,23 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '@vmbrl/core';
-import type { Adam, AdamState } from './adam.js';
-import * as tf from './tf.js';
+import type { AdamState } from './adam.js';
+import {
+  type CheckpointContents,
+  FORMAT,
+  type LoadedCheckpoint,
+  MANIFEST,
+  type Manifest,
+  type StoredTensor,
+  type TensorEntry,
+  assignCheckpoint,
+  entryValues,
+  optimizerKey,
+  parseManifest,
+} from './checkpoint-restore.js';
 
-/** What a checkpoint holds. */
-export interface CheckpointContents {
-  /** Variables by stable name (e.g. `module.namedVariables()`, possibly merged). */
-  variables: Map<string, tf.Variable>;
-  /** Optimisers by name; their moments and step count are saved/restored. */
-  optimizers?: Record<string, Adam>;
-  /** Any JSON-serialisable data (step counters, config hash, Rng states...). */
-  meta?: object;
-}
-
-/** Result of {@link loadCheckpoint}. */
-export interface LoadedCheckpoint {
-  meta: unknown;
-}
-
-interface TensorEntry {
-  name: string;
-  shape: number[];
-  dtype: 'float32' | 'int32';
-  offset: number;
-  byteLength: number;
-}
-
-interface Manifest {
-  format: 'vmbrl-checkpoint';
-  version: 1;
-  dataFile: string;
-  byteLength: number;
-  sha256: string;
-  tensors: TensorEntry[];
-  optimizers: Record<string, { step: number; slots: number }>;
-  meta: unknown;
-}
-
-const MANIFEST = 'manifest.json';
-const FORMAT = 'vmbrl-checkpoint';
+export type { CheckpointContents, LoadedCheckpoint, StoredTensor } from './checkpoint-restore.js';
+import type * as tf from './tf.js';
 
 /** True if `dir` holds a checkpoint manifest. */
 export async function checkpointExists(dir: string): Promise<boolean> {
@@ -124,53 +102,7 @@ export async function loadCheckpoint(
   contents: CheckpointContents & { allowExtra?: boolean },
 ): Promise<LoadedCheckpoint> {
   const { manifest, body } = await readCheckpointFiles(dir);
-  const entries = new Map(manifest.tensors.map((e) => [e.name, e]));
-  const read = (entry: TensorEntry) =>
-    tf.tensor(entryValues(body, entry), entry.shape, entry.dtype);
-
-  // Validate everything first.
-  for (const [name, variable] of contents.variables) {
-    const entry = entries.get(name);
-    if (!entry) throw new Error(`Checkpoint ${dir} has no variable '${name}'`);
-    checkShape(`variable '${name}'`, entry.shape, variable.shape, dir);
-  }
-  if (!contents.allowExtra) {
-    const extra = manifest.tensors.filter(
-      (e) => !e.name.startsWith('optimizer/') && !contents.variables.has(e.name),
-    );
-    if (extra.length > 0) {
-      throw new Error(
-        `Checkpoint ${dir} has variables the model lacks: ${extra.map((e) => e.name).join(', ')} (pass allowExtra to ignore them)`,
-      );
-    }
-  }
-  const optimizerStates: Array<[Adam, AdamState]> = [];
-  for (const [name, optimizer] of Object.entries(contents.optimizers ?? {})) {
-    const saved = manifest.optimizers[name];
-    if (!saved) throw new Error(`Checkpoint ${dir} has no optimiser '${name}'`);
-    const slot = (kind: 'm' | 'v', i: number) => {
-      const entry = entries.get(optimizerKey(name, kind, i));
-      if (!entry) throw new Error(`Checkpoint ${dir} lacks ${optimizerKey(name, kind, i)}`);
-      return entry;
-    };
-    const mEntries = Array.from({ length: saved.slots }, (_, i) => slot('m', i));
-    const vEntries = Array.from({ length: saved.slots }, (_, i) => slot('v', i));
-    optimizerStates.push([
-      optimizer,
-      { step: saved.step, m: mEntries.map(read), v: vEntries.map(read) },
-    ]);
-  }
-
-  for (const [name, variable] of contents.variables) {
-    const value = read(entries.get(name) as TensorEntry);
-    variable.assign(value);
-    value.dispose();
-  }
-  for (const [optimizer, state] of optimizerStates) {
-    optimizer.setState(state);
-    for (const t of [...state.m, ...state.v]) t.dispose();
-  }
-  return { meta: manifest.meta };
+  return assignCheckpoint(manifest, body, contents, dir);
 }
 
 /**
@@ -200,19 +132,6 @@ export async function readCheckpointFiles(
   return { manifest, body };
 }
 
-/** A copy of one stored tensor's values. */
-function entryValues(body: Buffer, entry: TensorEntry): Float32Array | Int32Array {
-  const copy = new Uint8Array(body.subarray(entry.offset, entry.offset + entry.byteLength)).buffer;
-  return entry.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
-}
-
-/** One tensor of a checkpoint, read without TensorFlow.js. */
-export interface StoredTensor {
-  shape: number[];
-  dtype: 'float32' | 'int32';
-  values: Float32Array | Int32Array;
-}
-
 /**
  * Every tensor a checkpoint in `dir` stores, by name, in the order saved (optimiser moments
  * under `optimizer/<name>/m|v/<i>`), verified like {@link loadCheckpoint} does; for exports.
@@ -236,28 +155,5 @@ async function readManifest(file: string): Promise<Manifest> {
       `No checkpoint at ${path.dirname(file)}: cannot read ${file} (${(error as Error).message})`,
     );
   }
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(text) as Manifest;
-  } catch (error) {
-    throw new Error(
-      `Checkpoint manifest ${file} is truncated or corrupt: ${(error as Error).message}`,
-    );
-  }
-  if (manifest?.format !== FORMAT || manifest.version !== 1 || !Array.isArray(manifest.tensors)) {
-    throw new Error(`Checkpoint manifest ${file} is not a ${FORMAT} version 1 manifest`);
-  }
-  return manifest;
-}
-
-function checkShape(what: string, saved: number[], expected: number[], dir: string): void {
-  if (saved.length !== expected.length || saved.some((d, i) => d !== expected[i])) {
-    throw new Error(
-      `Checkpoint ${dir}: ${what} has shape [${saved}] in the checkpoint but [${expected}] in the model`,
-    );
-  }
-}
-
-function optimizerKey(name: string, kind: 'm' | 'v', index: number): string {
-  return `optimizer/${name}/${kind}/${index}`;
+  return parseManifest(text, file);
 }

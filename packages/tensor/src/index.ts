@@ -48,3 +48,4 @@ export {
   type CheckpointContents,
   type LoadedCheckpoint,
 } from './checkpoint.js';
+export { restoreCheckpoint } from './checkpoint-restore.js';

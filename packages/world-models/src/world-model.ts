@@ -5,6 +5,7 @@ import {
   MLP,
   Rng,
   loadCheckpoint,
+  restoreCheckpoint,
   saveCheckpoint,
   splitSeed,
   tf,
@@ -377,11 +378,32 @@ export class LatentWorldModel implements WorldModel {
       variables: this.namedVariables(),
       optimizers: { model: this.optimizer },
     });
+    this.checkSavedMeta(meta, dir);
+  }
+
+  /**
+   * Restores the variables (not the optimiser) from a checkpoint held in memory: its
+   * `manifest.json` text and data bytes, as a web export ships them. `source` names it in errors.
+   */
+  async restoreFrom(manifestText: string, body: Uint8Array, source: string): Promise<void> {
+    const { meta } = await restoreCheckpoint(
+      manifestText,
+      body,
+      {
+        variables: this.namedVariables(),
+        allowExtra: true, // a full checkpoint also holds Adam's moments
+      },
+      source,
+    );
+    this.checkSavedMeta(meta, source);
+  }
+
+  private checkSavedMeta(meta: unknown, source: string): void {
     const saved = meta as { config?: WorldModelConfig; rng?: unknown } | null;
     const mine = canonicalJson(this.config);
     if (!saved?.config || canonicalJson(upgradeConfig(saved.config)) !== mine) {
       throw new Error(
-        `LatentWorldModel.load: checkpoint ${dir} was saved with config ${JSON.stringify(saved?.config)}, this model has ${mine}`,
+        `LatentWorldModel.load: checkpoint ${source} was saved with config ${JSON.stringify(saved?.config)}, this model has ${mine}`,
       );
     }
     if (saved.rng !== undefined) this.setRngState(saved.rng);

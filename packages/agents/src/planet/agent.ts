@@ -4,7 +4,7 @@
  * the new image, never by re-running the whole episode.
  */
 import { Rng, type RngState, type SequenceBatch } from '@vmbrl/core';
-import { cem } from '@vmbrl/planners';
+import { type CemResult, cem } from '@vmbrl/planners';
 import { type LatentState, latentSequenceScorer } from '@vmbrl/world-models';
 import type { BeliefState } from './belief.js';
 import type { PlannerConfig } from './config.js';
@@ -21,6 +21,8 @@ export interface PlanetAgentOptions extends LatentAgentOptions {
 /** PlaNet: RSSM world model + CEM planning in latent space. */
 export class PlanetAgent extends LatentAgent {
   private readonly plannerRng: Rng;
+  /** The last plan CEM chose (its mean and std over the horizon); null before the first step. */
+  lastPlan: CemResult | null = null;
 
   constructor(private readonly options: PlanetAgentOptions) {
     const rng = new Rng(options.seed);
@@ -38,6 +40,7 @@ export class PlanetAgent extends LatentAgent {
       topK,
       rng: this.plannerRng,
     });
+    this.lastPlan = result;
     return result.action;
   }
 

@@ -3,7 +3,6 @@
  * online belief filtering, the exploration noise of training episodes, checkpoints of the model
  * and of `agent.json` (random streams and what the agent adds), and open-loop predictions.
  */
-import { join } from 'node:path';
 import {
   type Agent,
   type AgentObservation,
@@ -117,15 +116,31 @@ export abstract class LatentAgent implements Agent<BeliefState> {
   }
 
   async save(dir: string): Promise<void> {
-    await this.model.save(join(dir, 'model'));
+    await this.model.save(`${dir}/model`);
     const state = { kind: this.kind, ...this.savedState() };
-    writeFileAtomic(join(dir, 'agent.json'), `${JSON.stringify(state)}\n`);
+    writeFileAtomic(`${dir}/agent.json`, `${JSON.stringify(state)}\n`);
   }
 
   async load(dir: string): Promise<void> {
-    await this.model.load(join(dir, 'model'));
-    const path = join(dir, 'agent.json');
-    const saved = readJsonFile(path) as Record<string, unknown>;
+    await this.model.load(`${dir}/model`);
+    const path = `${dir}/agent.json`;
+    this.restoreAgentJson(readJsonFile(path), path);
+  }
+
+  /**
+   * Restores from files held in memory (a web export): the model checkpoint's `manifest.json`
+   * text and data bytes, and the parsed `agent.json`. `source` names them in errors.
+   */
+  async restoreFrom(
+    files: { manifest: string; data: Uint8Array; agent: unknown },
+    source: string,
+  ): Promise<void> {
+    await this.model.restoreFrom(files.manifest, files.data, `${source}/model`);
+    this.restoreAgentJson(files.agent, `${source}/agent.json`);
+  }
+
+  private restoreAgentJson(json: unknown, path: string): void {
+    const saved = (json ?? {}) as Record<string, unknown>;
     if (saved.kind !== this.kind) {
       throw new Error(`${this.constructor.name}.load: ${path} is not a ${this.kind} agent state`);
     }

@@ -2,12 +2,34 @@
  * Loading the MuJoCo WebAssembly module (mujoco-js) once per thread, and compiling MJCF text
  * into models with readable errors.
  */
-import loadMujoco, { type MainModule, type MjModel } from 'mujoco-js';
+import type { MainModule, MjModel } from 'mujoco-js';
 
 /** The mujoco-js module type. */
 export type Mujoco = MainModule;
 
 let modulePromise: Promise<Mujoco> | undefined;
+let mujocoUrl: string | undefined;
+
+/**
+ * Loads mujoco-js from `url` (its `mujoco_wasm.js`, which carries the wasm binary) instead of the
+ * installed package: a page serves the file as an asset, so the bundle does not carry 11 MB of
+ * MuJoCo. Call it before the first {@link getMujoco}.
+ */
+export function setMujocoUrl(url: string): void {
+  if (modulePromise && url !== mujocoUrl) {
+    throw new Error('setMujocoUrl: MuJoCo is already loaded; set its URL before the first env');
+  }
+  mujocoUrl = url;
+}
+
+type Loader = (options: object) => Promise<unknown>;
+
+async function importLoader(): Promise<Loader> {
+  const loaded = (
+    mujocoUrl ? await import(/* @vite-ignore */ mujocoUrl) : await import('mujoco-js')
+  ) as { default: Loader };
+  return loaded.default;
+}
 let lastPrinted: string[] = [];
 
 /**
@@ -16,17 +38,22 @@ let lastPrinted: string[] = [];
  */
 export function getMujoco(): Promise<Mujoco> {
   if (!modulePromise) {
-    modulePromise = loadMujoco({
-      // The module prints loader diagnostics; keep the last lines so errors can quote them.
-      print: (line: string) => {
-        lastPrinted.push(line);
-        if (lastPrinted.length > 20) lastPrinted = lastPrinted.slice(-20);
-      },
-      printErr: (line: string) => {
-        lastPrinted.push(line);
-        if (lastPrinted.length > 20) lastPrinted = lastPrinted.slice(-20);
-      },
-    }) as Promise<Mujoco>;
+    modulePromise = importLoader().then((loadMujoco) =>
+      loadMujoco({
+        // The module prints loader diagnostics; keep the last lines so errors can quote them.
+        print: (line: string) => {
+          lastPrinted.push(line);
+          if (lastPrinted.length > 20) lastPrinted = lastPrinted.slice(-20);
+        },
+        printErr: (line: string) => {
+          lastPrinted.push(line);
+          if (lastPrinted.length > 20) lastPrinted = lastPrinted.slice(-20);
+        },
+      }),
+    ) as Promise<Mujoco>;
+    modulePromise.catch(() => {
+      modulePromise = undefined; // a failed load (bad URL) can be retried
+    });
   }
   return modulePromise;
 }

@@ -1,5 +1,5 @@
 import type * as tf from '../../tf.js';
-import { WasmKernels } from './engine.js';
+import type { WasmKernels } from './engine.js';
 import type { WasmHeapModule } from './heap.js';
 
 /**
@@ -13,7 +13,24 @@ import type { WasmHeapModule } from './heap.js';
 export const KERNEL_GROUPS = ['gemm', 'conv', 'unary', 'gru', 'tile', 'sum'] as const;
 export type KernelGroup = (typeof KERNEL_GROUPS)[number];
 
-let enabled = parseKernelGroups(process.env.VMBRL_WASM_KERNELS);
+/** An environment variable where there is a `process` (Node); undefined in the browser. */
+function envVar(name: string): string | undefined {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[
+    name
+  ];
+}
+
+let enabled = parseKernelGroups(envVar('VMBRL_WASM_KERNELS'));
+
+/** Makes the engine on a wasm heap; the Node entry provides it (the engine uses worker_threads). */
+export type WasmEngineFactory = (heap: WasmHeapModule, threads: number | undefined) => WasmKernels;
+
+let engineFactory: WasmEngineFactory | null = null;
+
+/** Lets the kernels run on `factory`'s engine; without one every kernel falls back to tfjs'. */
+export function provideWasmEngine(factory: WasmEngineFactory): void {
+  engineFactory = factory;
+}
 
 /** Parses a `VMBRL_WASM_KERNELS` value (undefined or empty: all). */
 export function parseKernelGroups(value: string | undefined): Set<KernelGroup> {
@@ -53,12 +70,9 @@ export function wasmKernelsFor(backend: tf.KernelBackend): WasmKernels | null {
   let engine = engines.get(backend);
   if (engine === undefined) {
     try {
-      const threads = parseKernelThreads(process.env.VMBRL_WASM_KERNEL_THREADS);
-      engine = new WasmKernels(
-        (backend as unknown as { wasm: WasmHeapModule }).wasm,
-        undefined,
-        threads,
-      );
+      if (!engineFactory) throw new Error('no wasm kernel engine in this build (browser)');
+      const threads = parseKernelThreads(envVar('VMBRL_WASM_KERNEL_THREADS'));
+      engine = engineFactory((backend as unknown as { wasm: WasmHeapModule }).wasm, threads);
     } catch (error) {
       engineErrors.push(error instanceof Error ? error.message : String(error));
       engine = null;
