@@ -14,7 +14,10 @@ const USAGE = [
 ].join('\n');
 
 const EXPORT_FLAGS: Record<string, FlagSpec> = {
-  out: { type: 'string', doc: 'the export directory to write (an earlier export there is replaced)' },
+  out: {
+    type: 'string',
+    doc: 'the export directory to write (an earlier export there is replaced)',
+  },
   episodes: { type: 'int', doc: 'recorded episodes to include', default: 2 },
   'max-steps': { type: 'int', doc: 'rows kept of each episode', default: 64 },
 };
