@@ -60,6 +60,15 @@ describe('parseFlags', () => {
     expect(() => parseFlags(['--lr', '2'], specs)).toThrow(
       '--lr 2 is out of range; allowed: a number >= 0 and <= 1',
     );
+    for (const notDecimal of ['0x10', '0b1', '0o7', ' 7', 'Infinity', '1_000']) {
+      expect(() => parseFlags(['--seed', notDecimal], specs)).toThrow(
+        `--seed '${notDecimal}' is not an integer >= 0`,
+      );
+    }
+    expect(parseFlags(['--seed', '1e3', '--lr', '.5'], specs)).toMatchObject({
+      seed: 1000,
+      lr: 0.5,
+    });
     expect(() => parseFlags(['--seed'], specs)).toThrow('flag --seed needs a value');
     expect(() => parseFlags(['--seed', '--lr', '1'], specs)).toThrow(UsageError);
   });

@@ -111,8 +111,11 @@ export function parseFlags(argv: readonly string[], specs: Record<string, FlagSp
   return parseCommand(argv, specs).flags;
 }
 
+/** Decimal notation only: JavaScript's Number() would also take '0x10', '0b1' and ' 7 '. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 function isNumber(text: string): boolean {
-  return text.trim() !== '' && Number.isFinite(Number(text));
+  return DECIMAL.test(text) && Number.isFinite(Number(text));
 }
 
 function convert(name: string, raw: string, spec: FlagSpec): string | number {
