@@ -114,6 +114,8 @@ const firstBin = (dir) => {
 
 // --- the cases: [bin, args, note] or [bin, () => args, note] (args made when the case runs) ---
 const train = ['--preset', 'debug', '--backend', 'cpu', '--max-episodes', '2'];
+/** Resume flags (one more episode) on a copy of the base run that `damage` broke first. */
+const resumeDamaged = (damage) => [...train, '--max-episodes', '3', '--out', damaged(damage)];
 /** Train flags with a tiny debug budget and a fresh --out, so an accepted input ends in seconds. */
 let outs = 0;
 const tiny =
@@ -218,83 +220,51 @@ const cases = [
   ],
   [
     'vmbrl-online',
-    () => [
-      ...train,
-      '--max-episodes',
-      '3',
-      '--out',
-      damaged((d) => writeFileSync(join(d, 'checkpoint/state.json'), '{"episodes": 2, "envS')),
-    ],
+    () =>
+      resumeDamaged((d) =>
+        writeFileSync(join(d, 'checkpoint/state.json'), '{"episodes": 2, "envS'),
+      ),
     'corrupt checkpoint/state.json',
   ],
   [
     'vmbrl-online',
-    () => [
-      ...train,
-      '--max-episodes',
-      '3',
-      '--out',
-      damaged((d) => writeFileSync(join(d, 'checkpoint/agent/agent.json'), 'not json')),
-    ],
+    () => resumeDamaged((d) => writeFileSync(join(d, 'checkpoint/agent/agent.json'), 'not json')),
     'corrupt agent.json',
   ],
   [
     'vmbrl-online',
-    () => [...train, '--max-episodes', '3', '--out', damaged((d) => truncateSync(firstBin(d), 10))],
+    () => resumeDamaged((d) => truncateSync(firstBin(d), 10)),
     'truncated checkpoint weights',
   ],
   [
     'vmbrl-online',
-    () => [
-      ...train,
-      '--max-episodes',
-      '3',
-      '--out',
-      damaged((d) => writeFileSync(join(d, 'config.json'), '{"agent":')),
-    ],
+    () => resumeDamaged((d) => writeFileSync(join(d, 'config.json'), '{"agent":')),
     'corrupt config.json',
   ],
   [
     'vmbrl-online',
-    () => [
-      ...train,
-      '--max-episodes',
-      '3',
-      '--out',
-      damaged((d) => rmSync(join(d, 'episodes', readdirSync(join(d, 'episodes'))[0]))),
-    ],
+    () => resumeDamaged((d) => rmSync(join(d, 'episodes', readdirSync(join(d, 'episodes'))[0]))),
     'replay episode file missing',
   ],
   [
     'vmbrl-online',
-    () => [
-      ...train,
-      '--max-episodes',
-      '3',
-      '--out',
-      damaged((d) =>
+    () =>
+      resumeDamaged((d) =>
         writeFileSync(
           join(d, 'metrics.jsonl'),
           `${readFileSync(join(d, 'metrics.jsonl'), 'utf8')}{"step": 9`,
         ),
       ),
-    ],
     'metrics.jsonl ends in a half line',
   ],
   [
     'vmbrl-online',
-    () => [
-      ...train,
-      '--max-episodes',
-      '3',
-      '--out',
-      damaged((d) => rmSync(join(d, 'checkpoint'), { recursive: true })),
-    ],
+    () => resumeDamaged((d) => rmSync(join(d, 'checkpoint'), { recursive: true })),
     'checkpoint gone, episodes left',
   ],
   [
     'vmbrl-online',
-    () => [...train, '--max-episodes', '3', '--out', damaged(() => {})],
+    () => resumeDamaged(() => {}),
     'disk short of space',
     { VMBRL_TEST_FREE_BYTES: '1000' },
   ],
