@@ -150,6 +150,8 @@ const cases = [
   ['vmbrl-online', tiny('-x'), 'unknown short flag'],
   ['vmbrl-online', ['--preset', 'debug', 'extra'], 'stray positional argument'],
   ['vmbrl-online', tiny('--backend', 'cuda'), 'unknown backend'],
+  ['vmbrl-online', tiny('--threads', '0'), 'zero threads'],
+  ['vmbrl-online', tiny('--threads', '2.5'), 'fractional threads'],
   ['vmbrl-online', ['--max-episodes', '0', '--preset', 'debug', '--out', 'zero'], 'zero budget'],
   [
     'vmbrl-online',

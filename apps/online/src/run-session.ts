@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import type { OnlineProgress, RunLoopResult } from '@vmbrl/agents';
 import { type FlagSpec, UsageError } from '@vmbrl/core';
-import type { BackendName } from '@vmbrl/tensor';
+import { type BackendName, MAX_WASM_THREADS } from '@vmbrl/tensor';
 import { closingLines } from './closing.js';
 import { ProgressDisplay } from './progress-display.js';
 
@@ -26,6 +26,10 @@ export const SESSION_FLAGS: Record<string, FlagSpec> = {
     type: 'enum',
     doc: 'tensor backend (default: fastest available)',
     choices: ['tensorflow', 'wasm', 'cpu'],
+  },
+  threads: {
+    type: 'string',
+    doc: 'wasm backend: threads for products and convolutions, 1-8 or auto (= the cores, at most 4); results are identical, only faster (default 1; VMBRL_WASM_THREADS wins)',
   },
   'force-config': {
     type: 'boolean',
@@ -55,6 +59,8 @@ export interface SessionHooks {
   log: (line: string) => void;
   /** `--backend`, `--force-config`, `--force`, `--restart` and `--minutes`, as the loops take them. */
   backend: BackendName | undefined;
+  /** `--threads`: wasm threads, validated (undefined = the backend's default). */
+  wasmThreads: number | 'auto' | undefined;
   forceConfig: boolean;
   force: boolean;
   restart: boolean;
@@ -74,6 +80,20 @@ export interface SessionOptions {
   run: (hooks: SessionHooks) => Promise<RunLoopResult>;
 }
 
+/** `--threads`: an integer from 1 to 8 or 'auto'; anything else is a usage error. */
+export function parseThreadsFlag(value: unknown): number | 'auto' | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value).trim().toLowerCase();
+  if (text === 'auto') return 'auto';
+  if (/^[0-9]+$/.test(text)) {
+    const n = Number(text);
+    if (n >= 1 && n <= MAX_WASM_THREADS) return n;
+  }
+  throw new UsageError(
+    `--threads ${JSON.stringify(String(value))} is invalid; allowed: an integer from 1 to ${MAX_WASM_THREADS}, or auto`,
+  );
+}
+
 /** Runs one training session; returns the process exit code. */
 export async function runSession(options: SessionOptions): Promise<number> {
   const { agent, task, preset, seed, flags } = options;
@@ -83,6 +103,7 @@ export async function runSession(options: SessionOptions): Promise<number> {
   const out = resolve(
     (flags.out as string | undefined) ?? `runs/${agent}-${task}-${preset}-seed${seed}`,
   );
+  const wasmThreads = parseThreadsFlag(flags.threads);
   const forceConfig = flags['force-config'] as boolean;
   const restart = flags.restart as boolean;
   try {
@@ -114,6 +135,7 @@ export async function runSession(options: SessionOptions): Promise<number> {
       onProgress: (p) => display.update(p),
       log: (line) => display.message(line),
       backend: flags.backend as BackendName | undefined,
+      wasmThreads,
       forceConfig,
       force: flags.force as boolean,
       restart,

@@ -84,3 +84,36 @@ describe('vmbrl-online --agent alm (the same command and loop as every agent)', 
     }
   });
 });
+
+describe('vmbrl-online --threads', () => {
+  it('trains on 2 wasm threads with the same numbers as on 1', async () => {
+    const runs = await Promise.all(
+      ['1', '2'].map(async (threads) => {
+        const out = mkdtempSync(join(tmpdir(), `vmbrl-online-threads${threads}-`));
+        dirs.push(out);
+        const result = await cli([
+          ...['--agent', 'planet', '--preset', 'debug', '--backend', 'wasm'],
+          ...['--threads', threads, '--max-episodes', '3', '--out', out],
+        ]);
+        expect(result.status, result.stderr).toBe(0);
+        return { stderr: result.stderr, metrics: readFileSync(join(out, 'metrics.jsonl'), 'utf8') };
+      }),
+    );
+    expect(runs[0].stderr).toContain('threads 1)');
+    expect(runs[1].stderr).toContain('threads 2 on worker_threads');
+    // Losses and returns, not wall-clock fields: the threaded kernels split work, not sums.
+    const numbers = (text: string) =>
+      text
+        .trim()
+        .split('\n')
+        .map((line) =>
+          Object.entries(JSON.parse(line) as Record<string, unknown>).filter(
+            ([key]) => !/second|time|wall/i.test(key),
+          ),
+        );
+    const [one, two] = runs.map((run) => numbers(run.metrics));
+    const trainRows = one.filter((row) => row.some(([k, v]) => k === 'kind' && v === 'train'));
+    expect(trainRows.length).toBeGreaterThan(0);
+    expect(two).toEqual(one);
+  });
+});

@@ -22,7 +22,7 @@ export {
   setWasmKernels,
   wasmKernelGroups,
 } from './kernels/wasm/backend-kernels.js';
-export { wasmThreadInfo } from './wasm-threads.js';
+export { MAX_WASM_THREADS, wasmThreadInfo } from './wasm-threads.js';
 export { Rng, splitSeed, type RngState } from '@vmbrl/core';
 export { Normal, TanhNormal, Bernoulli, klNormal, stopGradient } from './distributions.js';
 export { Module, type ModuleOptions } from './layers/module.js';

@@ -17,6 +17,8 @@ export interface RunLoopOptions<C extends LoopConfig = LoopConfig> {
   out: string;
   /** Tensor backend (default: `initBackend`'s choice). */
   backend?: BackendName;
+  /** Wasm threads for products and convolutions (results are bitwise equal to 1 thread). */
+  wasmThreads?: number | 'auto';
   /** Resume even if config.json differs (the new config replaces it). */
   forceConfig?: boolean;
   /** Move files the run did not write aside instead of refusing the directory (run-start.ts). */

@@ -62,7 +62,10 @@ export async function runLoop<C extends LoopConfig>(
   options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
   if (options.signal?.aborted) stop.abort();
   try {
-    const backend = await initBackend(options.backend ? { backend: options.backend } : {});
+    const backend = await initBackend({
+      ...(options.backend ? { backend: options.backend } : {}),
+      ...(options.wasmThreads !== undefined ? { wasmThreads: options.wasmThreads } : {}),
+    });
     prepareRunDirectory(out, { force: options.force, restart: options.restart, log: options.log });
     checkSavedConfig(out, config, options.forceConfig ?? false, options.readSaved);
     writeRunConfig(out, config, backend);
