@@ -6,16 +6,8 @@
  */
 import type { Machine } from './machine-limits.js';
 
-export * from './env.js';
-export * from './batch.js';
-export * from './planning.js';
-export * from './agent.js';
-export * from './random.js';
+export * from './portable.js';
 export * from './machine-limits.js';
-export * from './validate.js';
-export * from './stats.js';
-export * from './presets.js';
-export * from './config-set.js';
 export * from './errors.js';
 
 /** The browser's machine: its logical cores, and the memory the page may assume (4 GB cap). */

@@ -5,19 +5,11 @@
  * (cores, memory, the wasm heap) and checks that sizes fit it, PNG/GIF images, validation with
  * one error type, and percentiles.
  */
-export * from './env.js';
-export * from './batch.js';
-export * from './planning.js';
-export * from './agent.js';
-export * from './random.js';
+export * from './portable.js';
 export * from './atomic.js';
 export * from './process.js';
 export * from './lease.js';
 export * from './machine.js';
 export * from './image.js';
-export * from './validate.js';
-export * from './stats.js';
-export * from './presets.js';
 export * from './cli.js';
-export * from './config-set.js';
 export * from './version.js';
