@@ -13,6 +13,7 @@ import {
   type EvalCurve,
   type OfflineRow,
   median,
+  randomEpisodeReturns,
   readEvalCurve,
   readMetrics,
 } from '@vmbrl/metrics';
@@ -37,6 +38,8 @@ export interface CellResult {
   rewardError: number | null;
   /** Rewards of every agent step of the collected training episodes. */
   rewards: number[];
+  /** Returns of the random-policy (seed) episodes. */
+  randomReturns: number[];
 }
 
 /** A planned cell and its result, or why there is none. */
@@ -102,6 +105,7 @@ export function readCellResult(runDir: string): CellResult {
     imageError: lastOf('eval', 'openLoopMse'),
     rewardError: lastOf('train', 'reward'),
     rewards: episodeRewards(runDir),
+    randomReturns: randomEpisodeReturns(runDir),
   };
 }
 

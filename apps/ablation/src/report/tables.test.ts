@@ -38,6 +38,7 @@ function cell(
       imageError: null,
       rewardError: null,
       rewards: [],
+      randomReturns: [],
       ...result,
     },
   };

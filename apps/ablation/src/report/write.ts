@@ -11,6 +11,7 @@ import type { StudyPlan } from '../plan.js';
 import { type CollectedCell, collectCells } from './collect.js';
 import { learningCurvesFigure, rewardDistributionFigure } from './figures.js';
 import { writeOfflineTables } from './offline.js';
+import { rankAgreementTable } from './ranks.js';
 import {
   type ReportTable,
   capacityTable,
@@ -128,6 +129,7 @@ async function writeOnlineParts(
   const groups = groupCells(collected);
   const tables: ReportTable[] = [
     onlineScoreTable(groups),
+    rankAgreementTable(groups),
     costTable(groups),
     costNormalisedTable(groups),
   ];
