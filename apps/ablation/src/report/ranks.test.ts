@@ -34,6 +34,7 @@ describe('rank agreement with the paper', () => {
     expect(spearman([1, 2, 3], [10, 20, 30])).toBeCloseTo(1, 12);
     expect(spearman([1, 2, 3], [30, 20, 10])).toBeCloseTo(-1, 12);
     expect(spearman([1, 2], [1, 2])).toBeNull();
+    expect(spearman([0, 0, 0], [1, 2, 3])).toBeNull(); // three designs all scoring 0
     // ranks (1, 2, 3, 4) against (2, 1, 4, 3): d^2 = 4, rho = 1 - 6 * 4 / (4 * 15) = 0.6
     expect(spearman([40, 30, 20, 10], [30, 40, 10, 20])).toBeCloseTo(0.6, 12);
   });
@@ -45,10 +46,21 @@ describe('rank agreement with the paper', () => {
       cell('LTLR', 1, 70, [6, 8]),
       cell('OTOR', 0, 40, [2, 4]), // the same seed's random episodes: counted once
       cell('R', 0, 5, [2, 4]),
+      cell('OTLR', 0, 5, [2, 4]),
     ]);
     const [row] = rankAgreementTable(groups).rows;
-    // ours: LTLR 60 > OTOR 40 > R 5; paper: OTOR 381 > LTLR 341 > R 215 -> ranks (1,2,3) vs
-    // (2,1,3): d^2 = 2, rho = 1 - 6 * 2 / (3 * 8) = 0.5. Random: mean of 2, 4, 6, 8 = 5.
-    expect(row).toEqual(['cartpole-swingup', 3, 'LTLR > OTOR > R', 'OTOR > LTLR > R', 0.5, 5, 4]);
+    // ours: LTLR 60 > OTOR 40 > R 5 = OTLR 5 -> ranks (1, 2, 3.5, 3.5); paper: LTLR 341, OTOR
+    // 381, R 215, OTLR 398 -> (3, 2, 4, 1). Deviations from the mean rank 2.5: ours (-1.5, -0.5,
+    // 1, 1), paper (0.5, -0.5, 1.5, -1.5); products sum to -0.75 + 0.25 + 1.5 - 1.5 = -0.5;
+    // squares to 4.5 and 5: rho = -0.5 / sqrt(22.5) = -0.105. Random: mean of 2, 4, 6, 8 = 5.
+    expect(row).toEqual([
+      'cartpole-swingup',
+      4,
+      'LTLR > OTOR > R = OTLR',
+      'OTLR > OTOR > LTLR > R',
+      -0.11,
+      5,
+      4,
+    ]);
   });
 });

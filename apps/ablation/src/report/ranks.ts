@@ -21,19 +21,26 @@ export function ranksDescending(values: readonly number[]): number[] {
   return ranks;
 }
 
-/** Spearman's rank correlation (Pearson's of the tie-averaged ranks); null below 3 pairs. */
+/** Spearman's rank correlation (Pearson's of the tie-averaged ranks); null below 3 pairs or
+ * when one side is all ties. */
 export function spearman(a: readonly number[], b: readonly number[]): number | null {
   if (a.length !== b.length || a.length < 3) return null;
-  const r = pearson(ranksDescending(a), ranksDescending(b));
+  const [ra, rb] = [ranksDescending(a), ranksDescending(b)];
+  const constant = (r: number[]) => r.every((x) => x === r[0]);
+  if (constant(ra) || constant(rb)) return null; // all tied: no order to agree with
+  const r = pearson(ra, rb);
   return Number.isFinite(r) ? r : null;
 }
 
-const ordering = (names: readonly string[], values: readonly number[]) =>
-  names
+/** Names best first, ties joined by ' = ' (e.g. three designs that all scored 0). */
+function ordering(names: readonly string[], values: readonly number[]): string {
+  const sorted = names
     .map((name, i) => ({ name, value: values[i] }))
-    .sort((x, y) => y.value - x.value)
-    .map((x) => x.name)
-    .join(' > ');
+    .sort((x, y) => y.value - x.value);
+  return sorted
+    .map((x, i) => (i === 0 ? x.name : `${x.value === sorted[i - 1].value ? '=' : '>'} ${x.name}`))
+    .join(' ');
+}
 
 /**
  * Per task: the designs (CEM, no sweep point) with both a mean of ours and the paper's, best
