@@ -4,9 +4,9 @@
  * open-loop prediction of the next frames under the chosen plan. Runs in the browser and in Node.
  */
 import type { SimulatorEnv, TimeStep } from '@vmbrl/core';
-import { makeWrappedEnv } from '@vmbrl/envs';
 import { floatToUint8Array, tf } from '@vmbrl/tensor';
 import { disposeState } from '@vmbrl/world-models';
+import { makeRunEnv } from '../loop/env-agent.js';
 import type { PlanetAgent, PlanetState } from '../planet/agent.js';
 import { type WebExport, restoreWebAgent } from './format.js';
 
@@ -53,13 +53,7 @@ export class LiveSession {
   /** Builds the env and the agent of `exported`; `seed` seeds the episode's initial state. */
   static async create(exported: WebExport, options: { seed?: number } = {}): Promise<LiveSession> {
     const { config } = exported.manifest;
-    const env = await makeWrappedEnv({
-      task: config.task,
-      seed: options.seed ?? 0,
-      actionRepeat: config.actionRepeat,
-      pixels: true,
-      timeLimit: config.episodeSteps ?? undefined,
-    });
+    const env = await makeRunEnv(config, { seed: options.seed ?? 0, pixels: true });
     try {
       return new LiveSession(env, await restoreWebAgent(exported), options.seed ?? 0);
     } catch (error) {
