@@ -92,8 +92,8 @@ describe('vmbrl-online', () => {
         "unknown command 'train'; allowed: presets, compare, evaluate, doctor, export, selfcheck",
       ],
       [['--out', ''], '--out "" is not allowed; give a run directory'],
-      [['--threads', '0'], '--threads "0" is invalid; allowed: an integer from 1 to 8, or auto'],
-      [['--threads', 'two'], '--threads "two" is invalid; allowed: an integer from 1 to 8'],
+      [['--threads', '0'], "--threads '0' is not an integer from 1 to 8 or 'auto'"],
+      [['--threads', 'two'], "--threads 'two' is not an integer from 1 to 8"],
       [['doctor'], '0 arguments given; allowed: RUN_DIR (1)'],
     ];
     const results = await cliAll(cases.map(([args]) => args));

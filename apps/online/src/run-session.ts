@@ -90,7 +90,7 @@ export function parseThreadsFlag(value: unknown): number | 'auto' | undefined {
     if (n >= 1 && n <= MAX_WASM_THREADS) return n;
   }
   throw new UsageError(
-    `--threads ${JSON.stringify(String(value))} is invalid; allowed: an integer from 1 to ${MAX_WASM_THREADS}, or auto`,
+    `--threads '${String(value)}' is not an integer from 1 to ${MAX_WASM_THREADS} or 'auto'`,
   );
 }
 
