@@ -2,7 +2,8 @@
  * small-conv: CPU ms (process.cpuUsage, median of --repeats after 2 warm-ups) of the study
  * designs' few-channel convolutions (SV2P's OTOR/OTLR at quick size, planning batch 16,
  * training batch 2; LTOR's decoder in planning, batch 128) with tfjs' kernels, our implicit
- * GEMM (kernel groups without `direct`) and our direct kernels (all groups), one wasm thread,
+ * GEMM (kernel groups without `direct`) and with all groups (`direct`: few-channel Conv2D on
+ * tfjs' XNNPACK, Conv2DBackpropInput on conv_direct.c where it applies), one wasm thread,
  * and the largest difference of ours to tfjs'. Usage: node tools/bench/src/small-conv.mjs
  * [--repeats N] [--only SUBSTRING]. Needs a built @vmbrl/tensor.
  */
@@ -28,6 +29,9 @@ const SHAPES = [
   ['OTOR plan down 16->8 4->4 s2', 'conv', [16, 16, 16, 4], [3, 3, 4, 4], 2, 'same'],
   ['OTOR plan 1x1 6->12', 'conv', [16, 64, 64, 6], [1, 1, 6, 12], 1, 'same'],
   ['OTOR plan 1x1 6->3', 'conv', [16, 64, 64, 6], [1, 1, 6, 3], 1, 'same'],
+  ['OTOR train lstm 32x32 2->8', 'conv', [2, 32, 32, 2], [5, 5, 2, 8], 1, 'same'],
+  ['OTOR train lstm 16x16 4->16', 'conv', [2, 16, 16, 4], [5, 5, 4, 16], 1, 'same'],
+  ['LTOR plan enc 64->31 3->16 s2', 'conv', [128, 64, 64, 3], [3, 3, 3, 16], 2, 'valid'],
   ['OTOR plan deconv 32->65 2->6', 'deconv', [16, 32, 32, 2], [3, 3, 6, 2], 2, 'valid', [16, 65, 65, 6]],
   ['OTOR plan deconv 32->65 4->6', 'deconv', [16, 32, 32, 4], [3, 3, 6, 4], 2, 'valid', [16, 65, 65, 6]],
   ['OTOR plan deconv 16->33 2->6', 'deconv', [16, 16, 16, 2], [3, 3, 6, 2], 2, 'valid', [16, 33, 33, 6]],

@@ -8,10 +8,11 @@ import {
 import { GEMM_ACTIVATIONS, PARALLEL_MIN_FLOPS, ranges } from './gemm-call.js';
 
 /**
- * Conv2D, FusedConv2D and Conv2DBackpropInput with few channels on conv_direct.c (the `direct`
- * kernel group): vectorised over output columns, where conv.c's implicit GEMM has a K of
- * kh kw c and only oc columns. Output rows are split across the worker pool. Larger channel
- * counts (and what this kernel does not cover) stay with conv.ts or the composed kernels.
+ * The `direct` kernel group: convolutions with few channels, where conv.c's implicit GEMM has a
+ * K of kh kw c and only oc columns. Conv2DBackpropInput runs on conv_direct.c (vectorised over
+ * output columns, output rows split across the worker pool); Conv2D and FusedConv2D go to
+ * tfjs' XNNPACK kernel, measured faster there. Larger convolutions stay with conv.ts or the
+ * composed kernels.
  */
 
 type KernelArgs = {
@@ -21,15 +22,38 @@ type KernelArgs = {
 };
 
 /**
- * Largest input and output channel counts the direct Conv2D takes. Measured (CPU ms, one
- * thread; docs/PERFORMANCE.md): SV2P's 5x5 convolutions of 1-8 channels gain, while 16 output
- * channels (a 4 x 8 GEMM tile with K = 25 c) are as fast or faster on the GEMM.
+ * Conv2D / FusedConv2D with at most this many input and output channels run on tfjs' own
+ * kernel (XNNPACK) when the `direct` group is on: on SV2P's few-channel shapes it measured
+ * faster than both our implicit GEMM and conv2d_direct (CPU ms, one thread, e.g. 32x32 5x5 2 to
+ * 8 channels, batch 16: 0.59 against 1.30 and 0.89; docs/PERFORMANCE.md), so conv2d_direct is
+ * kept for Conv2DBackpropInput's phases, its tests and benchmarks.
  */
-export const DIRECT_MAX_IN = 8;
-export const DIRECT_MAX_OUT = 8;
-/** Largest dx / dy channel counts the direct Conv2DBackpropInput takes (same measurements). */
-export const DIRECT_GRAD_MAX_IN = 8;
-export const DIRECT_GRAD_MAX_OUT = 16;
+const XNNPACK_MAX_IN = 8;
+const XNNPACK_MAX_OUT = 16;
+/** Activations tfjs' wasm FusedConv2D fuses (it throws on others, e.g. tanh). */
+const XNNPACK_ACTIVATIONS = ['linear', 'relu', 'relu6', 'prelu', 'leakyrelu', 'sigmoid', 'elu'];
+
+/**
+ * Conv2DBackpropInput with at most this many dx / dy channels and FLOPs runs on
+ * conv2d_backprop_input_direct. Measured against ../conv-backprop-input.ts (one conv2d plus
+ * reshapes, transposes and slices, whose fixed cost dominates small calls): SV2P's 1-8 channel
+ * deconvolutions and input gradients (0.2-7 MFLOP) 1.7-5.9x faster; LTOR's decoder at batch 128
+ * (226-265 MFLOP, dy 8-16 channels) 0.6-0.7x, so large calls keep the composed kernel.
+ */
+const DIRECT_GRAD_MAX_IN = 8;
+const DIRECT_GRAD_MAX_OUT = 16;
+const DIRECT_GRAD_MAX_FLOPS = 32e6;
+
+/** True when Conv2D / FusedConv2D should run on tfjs' own kernel (few channels, `direct` on). */
+export function smallConvOnXnnpack(args: KernelArgs, fused: boolean): boolean {
+  if (!kernelGroupOn('direct')) return false;
+  const { x, filter } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+  if (!x || !filter || filter.shape.length !== 4) return false;
+  const activation = fused ? ((args.attrs as { activation?: string }).activation ?? 'linear') : '';
+  if (fused && !XNNPACK_ACTIVATIONS.includes(activation)) return false;
+  const [, , inChannels, outChannels] = filter.shape as number[];
+  return (inChannels as number) <= XNNPACK_MAX_IN && (outChannels as number) <= XNNPACK_MAX_OUT;
+}
 
 /** Parts to split `rows` output rows into: at least 2 rows each, and only for large convs. */
 function partsFor(threads: number, rows: number, flops: number, parallel: boolean): number {
@@ -37,9 +61,12 @@ function partsFor(threads: number, rows: number, flops: number, parallel: boolea
   return Math.max(1, Math.min(threads, Math.floor(rows / 2)));
 }
 
-/** Conv2D (FusedConv2D when `fused`) on conv_direct.c, or undefined when it does not apply. */
+/**
+ * Conv2D (FusedConv2D when `fused`) on conv2d_direct whatever the channel counts, or undefined
+ * when it does not apply (dilation along x, prelu/elu, no engine). Not registered (see
+ * smallConvOnXnnpack); for tests and benchmarks.
+ */
 export function conv2dDirectOnWasm(args: KernelArgs, fused: boolean): tf.TensorInfo | undefined {
-  if (!kernelGroupOn('direct')) return undefined;
   const { x, filter, bias } = args.inputs as Record<string, tf.TensorInfo | undefined>;
   const attrs = args.attrs as unknown as tf.Conv2DAttrs & {
     activation?: string;
@@ -49,10 +76,7 @@ export function conv2dDirectOnWasm(args: KernelArgs, fused: boolean): tf.TensorI
   if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC' || x.shape.length !== 4) return undefined;
   const act = GEMM_ACTIVATIONS[fused ? (attrs.activation ?? 'linear') : 'linear'];
   if (act === undefined) return undefined;
-  const [, , inChannels, outChannels] = filter.shape as number[];
-  if ((inChannels as number) > DIRECT_MAX_IN || (outChannels as number) > DIRECT_MAX_OUT) {
-    return undefined;
-  }
+  const outChannels = filter.shape[3] as number;
   const hasBias = fused && bias ? 1 : 0;
   if (hasBias && (bias?.dtype !== 'float32' || tf.util.sizeFromShape(bias.shape) !== outChannels))
     return undefined;
@@ -113,8 +137,6 @@ export function conv2dInputGradDirectOnWasm(args: KernelArgs): tf.TensorInfo | u
   const [n, h, w, c] = attrs.inputShape;
   const oc = filter.shape[3] as number;
   if (c > DIRECT_GRAD_MAX_IN || oc > DIRECT_GRAD_MAX_OUT) return undefined;
-  const engine = wasmKernelsFor(args.backend);
-  if (!engine) return undefined;
   const info = tf.backend_util.computeConv2DInfo(
     attrs.inputShape,
     filter.shape as [number, number, number, number],
@@ -125,10 +147,13 @@ export function conv2dInputGradDirectOnWasm(args: KernelArgs): tf.TensorInfo | u
     false,
     'channelsLast',
   );
+  const [sh, sw] = [info.strideHeight, info.strideWidth];
+  const [kh, kw] = [info.filterHeight, info.filterWidth];
+  if ((2 * n * h * w * c * oc * kh * kw) / (sh * sw) > DIRECT_GRAD_MAX_FLOPS) return undefined;
+  const engine = wasmKernelsFor(args.backend);
+  if (!engine) return undefined;
   const backend = args.backend as unknown as WasmBackendLike;
   const out = backend.makeOutput(attrs.inputShape, 'float32');
-  const [sh, sw] = [info.strideHeight, info.strideWidth];
-  const { filterHeight: kh, filterWidth: kw } = info;
   const at = (t: tf.TensorInfo) => heapOffset(args.backend, t);
   const geometry = [n, h, w, c, kh, kw, sh, sw, info.padInfo.top, info.padInfo.left];
   const flopsPerRow = (2 * kh * kw * oc * c * Math.ceil(w / sw)) / sh;

@@ -24,10 +24,10 @@ struct direct_geom {
   int outH, outW, yStep, xStep, y0, x0;
 };
 
-/* Floats per plane: the output row rounded up to the widest tile (32 columns) plus the taps
- * right of the last column. */
+/* Floats per plane: a tile (at most 32 columns) starting at any column of the output row,
+ * plus the taps right of its last column. */
 static inline int plane_length(int ow, int kw, int sw) {
-  return round_up(ow, 32) + (kw - 1) / sw + 4;
+  return round_up(ow + 32 + (kw - 1) / sw, 4);
 }
 
 /*
