@@ -32,16 +32,80 @@ const SHAPES = [
   ['OTOR train lstm 32x32 2->8', 'conv', [2, 32, 32, 2], [5, 5, 2, 8], 1, 'same'],
   ['OTOR train lstm 16x16 4->16', 'conv', [2, 16, 16, 4], [5, 5, 4, 16], 1, 'same'],
   ['LTOR plan enc 64->31 3->16 s2', 'conv', [128, 64, 64, 3], [3, 3, 3, 16], 2, 'valid'],
-  ['OTOR plan deconv 32->65 2->6', 'deconv', [16, 32, 32, 2], [3, 3, 6, 2], 2, 'valid', [16, 65, 65, 6]],
-  ['OTOR plan deconv 32->65 4->6', 'deconv', [16, 32, 32, 4], [3, 3, 6, 4], 2, 'valid', [16, 65, 65, 6]],
-  ['OTOR plan deconv 16->33 2->6', 'deconv', [16, 16, 16, 2], [3, 3, 6, 2], 2, 'valid', [16, 33, 33, 6]],
-  ['OTOR plan deconv 8->17 8->8', 'deconv', [16, 8, 8, 8], [3, 3, 8, 8], 2, 'valid', [16, 17, 17, 8]],
+  [
+    'OTOR plan deconv 32->65 2->6',
+    'deconv',
+    [16, 32, 32, 2],
+    [3, 3, 6, 2],
+    2,
+    'valid',
+    [16, 65, 65, 6],
+  ],
+  [
+    'OTOR plan deconv 32->65 4->6',
+    'deconv',
+    [16, 32, 32, 4],
+    [3, 3, 6, 4],
+    2,
+    'valid',
+    [16, 65, 65, 6],
+  ],
+  [
+    'OTOR plan deconv 16->33 2->6',
+    'deconv',
+    [16, 16, 16, 2],
+    [3, 3, 6, 2],
+    2,
+    'valid',
+    [16, 33, 33, 6],
+  ],
+  [
+    'OTOR plan deconv 8->17 8->8',
+    'deconv',
+    [16, 8, 8, 8],
+    [3, 3, 8, 8],
+    2,
+    'valid',
+    [16, 17, 17, 8],
+  ],
   ['OTOR train dx 32x32 8->2', 'deconv', [2, 32, 32, 8], [5, 5, 2, 8], 1, 'same', [2, 32, 32, 2]],
-  ['OTOR train dx 16x16 16->4', 'deconv', [2, 16, 16, 16], [5, 5, 4, 16], 1, 'same', [2, 16, 16, 4]],
+  [
+    'OTOR train dx 16x16 16->4',
+    'deconv',
+    [2, 16, 16, 16],
+    [5, 5, 4, 16],
+    1,
+    'same',
+    [2, 16, 16, 4],
+  ],
   ['OTOR train dx 32x32 8->4', 'deconv', [2, 32, 32, 8], [5, 5, 4, 8], 1, 'same', [2, 32, 32, 4]],
-  ['OTOR train dx 16->32 2->2 s2', 'deconv', [2, 16, 16, 2], [3, 3, 2, 2], 2, 'same', [2, 32, 32, 2]],
-  ['LTOR plan deconv 30->64 8->3', 'deconv', [128, 30, 30, 8], [6, 6, 3, 8], 2, 'valid', [128, 64, 64, 3]],
-  ['LTOR plan deconv 13->30 16->8', 'deconv', [128, 13, 13, 16], [6, 6, 8, 16], 2, 'valid', [128, 30, 30, 8]],
+  [
+    'OTOR train dx 16->32 2->2 s2',
+    'deconv',
+    [2, 16, 16, 2],
+    [3, 3, 2, 2],
+    2,
+    'same',
+    [2, 32, 32, 2],
+  ],
+  [
+    'LTOR plan deconv 30->64 8->3',
+    'deconv',
+    [128, 30, 30, 8],
+    [6, 6, 3, 8],
+    2,
+    'valid',
+    [128, 64, 64, 3],
+  ],
+  [
+    'LTOR plan deconv 13->30 16->8',
+    'deconv',
+    [128, 13, 13, 16],
+    [6, 6, 8, 16],
+    2,
+    'valid',
+    [128, 30, 30, 8],
+  ],
 ];
 
 const MODES = {
@@ -59,14 +123,21 @@ function cpuMs(f) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-console.log(`small-conv: CPU ms, median of ${repeats}; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `small-conv: CPU ms, median of ${repeats}; load average ${(await import('node:os'))
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 console.log('shape | tfjs | gemm | direct | gemm/direct | max |direct - tfjs|');
 for (const [label, kind, xs, fs, stride, pad, outShape] of SHAPES) {
   if (flags.only && !label.includes(flags.only)) continue;
   const x = tf.randomNormal(xs, 0, 1, 'float32', 1);
   const f = tf.randomNormal(fs, 0, 1, 'float32', 2);
   const op = () =>
-    kind === 'conv' ? tf.conv2d(x, f, stride, pad) : tf.conv2dTranspose(x, f, outShape, stride, pad);
+    kind === 'conv'
+      ? tf.conv2d(x, f, stride, pad)
+      : tf.conv2dTranspose(x, f, outShape, stride, pad);
   const row = {};
   const values = {};
   for (const [mode, groups] of Object.entries(MODES)) {
@@ -76,16 +147,29 @@ for (const [label, kind, xs, fs, stride, pad, outShape] of SHAPES) {
     const samples = [];
     for (let i = 0; i < repeats; i++) {
       let out;
-      samples.push(cpuMs(() => { out = op(); }));
+      samples.push(
+        cpuMs(() => {
+          out = op();
+        }),
+      );
       out.dispose();
     }
     row[mode] = median(samples);
   }
   let worst = 0;
-  values.direct.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - values.tfjs[i])); });
+  values.direct.forEach((v, i) => {
+    worst = Math.max(worst, Math.abs(v - values.tfjs[i]));
+  });
   tf.dispose([x, f]);
   const ms = (m) => row[m].toFixed(2);
-  console.log(`${label} | ${ms('tfjs')} | ${ms('gemm')} | ${ms('direct')} | ${(row.gemm / row.direct).toFixed(2)}x | ${worst.toExponential(1)}`);
+  console.log(
+    `${label} | ${ms('tfjs')} | ${ms('gemm')} | ${ms('direct')} | ${(row.gemm / row.direct).toFixed(2)}x | ${worst.toExponential(1)}`,
+  );
 }
 tensor.setWasmKernels(tensor.KERNEL_GROUPS);
-console.log(`load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}; tensors left ${tf.memory().numTensors}`);
+console.log(
+  `load average ${(await import('node:os'))
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}; tensors left ${tf.memory().numTensors}`,
+);
