@@ -121,7 +121,7 @@ export function conv2dDirectOnWasm(args: KernelArgs, fused: boolean): tf.TensorI
         act,
         Number(attrs.leakyreluAlpha ?? 0.2),
       ],
-      work: engine.directConvWorkspace(info.inChannels, kh, kw, sw, ow),
+      work: engine.directConvWorkspace(info.inChannels, kh, kw, sw, info.dilationHeight, ow),
     })),
   );
   return out;

@@ -53,15 +53,16 @@ static void fill_planes(const struct direct_geom *g, const f32 *xrow, int Q, f32
 /* acc[p OG + o] for columns x0 + 4p .. + 3, output channels o0 + o: the sum over the valid
  * rows ky, channels ci and taps kx. */
 static inline __attribute__((always_inline)) void tile(const struct direct_geom *g,
-                                                       const f32 *planes, int Q, int kyFirst,
-                                                       int kyLast, const f32 *filter, int o0,
+                                                       const f32 *const *planes, int Q,
+                                                       int kyFirst, int kyLast,
+                                                       const f32 *filter, int o0,
                                                        int x0, const int OG, const int PB,
                                                        v128_t *acc) {
   for (int i = 0; i < OG * PB; i++) acc[i] = SPLAT(0.0f);
   int c = g->c, sw = g->sw, kw = g->kw, oc = g->oc;
   for (int ky = kyFirst; ky < kyLast; ky++) {
     for (int ci = 0; ci < c; ci++) {
-      const f32 *row = planes + (ky * c + ci) * sw * Q + x0;
+      const f32 *row = planes[ky] + ci * sw * Q + x0;
       const f32 *wrow = filter + (ky * kw * c + ci) * oc + o0;
       /* Taps kx = r, r + sw, ... read plane r at columns 0, 1, ... right of x0. */
       for (int r = 0; r < sw && r < kw; r++) {
@@ -123,13 +124,25 @@ static inline __attribute__((always_inline)) void store_tile(const struct direct
     store_tile(g, outRow, pixelStride, o0, x0, (OG), (PB), acc, bias, hasBias, act, alpha);    \
   }
 
-/* Output rows row0 .. row0+rows of the correlation; work holds kh c sw Q floats. */
+/* Input rows kept planar at once: every row one output row reads, (kh - 1) dh + 1. */
+static inline int ring_rows(int kh, int dh) { return (kh - 1) * dh + 1; }
+
+/*
+ * Output rows row0 .. row0+rows of the correlation. work holds a ring of ring_rows planar
+ * input rows (slot iy mod ring), each filled once while consecutive output rows use it, and
+ * the ring's tags (b h + iy of the row a slot holds).
+ */
 static void direct_rows(const struct direct_geom *g, int row0, int rows, const f32 *x,
                         const f32 *filter, f32 *out, const f32 *bias, int hasBias, int act,
                         f32 alpha, f32 *work) {
   int Q = plane_length(g->ow, g->kw, g->sw);
   int planeRows = g->c * g->sw * Q; /* floats of one input row's planes */
   int pixelStride = g->xStep * g->oc;
+  int ring = ring_rows(g->kh, g->dh);
+  int *tags = (int *)work;
+  f32 *slots = work + round_up(ring, 4);
+  for (int s = 0; s < ring; s++) tags[s] = -1;
+  const f32 *planes[g->kh > 0 ? g->kh : 1];
   for (int i = row0; i < row0 + rows; i++) {
     int b = i / g->oh, y = i - b * g->oh;
     /* Rows ky whose input row is inside the image: a contiguous range. */
@@ -139,11 +152,15 @@ static void direct_rows(const struct direct_geom *g, int row0, int rows, const f
       if ((unsigned)iy >= (unsigned)g->h) continue;
       if (ky < kyFirst) kyFirst = ky;
       kyLast = ky + 1;
-      fill_planes(g, x + ((b * g->h + iy) * g->w) * g->c, Q, work + ky * planeRows);
+      int slot = iy % ring, tag = b * g->h + iy;
+      f32 *planar = slots + slot * planeRows;
+      if (tags[slot] != tag) {
+        fill_planes(g, x + ((b * g->h + iy) * g->w) * g->c, Q, planar);
+        tags[slot] = tag;
+      }
+      planes[ky] = planar;
     }
-    const f32 *planes = work;
-    f32 *outRow =
-        out + ((b * g->outH + y * g->yStep + g->y0) * g->outW + g->x0) * g->oc;
+    f32 *outRow = out + ((b * g->outH + y * g->yStep + g->y0) * g->outW + g->x0) * g->oc;
     int o0 = 0;
     for (; o0 + 4 <= g->oc; o0 += 4) GROUP(4, 2)
     if (g->oc - o0 == 3) GROUP(3, 2)
@@ -155,8 +172,8 @@ static void direct_rows(const struct direct_geom *g, int row0, int rows, const f
 /* Floats of work conv2d_direct needs (any number of rows). */
 __attribute__((export_name("conv2d_direct_workspace"))) int conv2d_direct_workspace(int c, int kh,
                                                                                    int kw, int sw,
-                                                                                   int ow) {
-  return kh * c * sw * plane_length(ow, kw, sw);
+                                                                                   int dh, int ow) {
+  return round_up(ring_rows(kh, dh), 4) + ring_rows(kh, dh) * c * sw * plane_length(ow, kw, sw);
 }
 
 /*
@@ -205,5 +222,5 @@ __attribute__((export_name("conv2d_backprop_input_direct"))) void conv2d_backpro
 __attribute__((export_name("conv2d_backprop_input_direct_workspace"))) int
 conv2d_backprop_input_direct_workspace(int w, int c, int kh, int kw, int sh, int sw, int oc) {
   int jy = (kh + sh - 1) / sh, jx = (kw + sw - 1) / sw, gridCols = (w + sw - 1) / sw;
-  return round_up(jy * jx * oc * c, 4) + conv2d_direct_workspace(oc, jy, jx, 1, gridCols);
+  return round_up(jy * jx * oc * c, 4) + conv2d_direct_workspace(oc, jy, jx, 1, 1, gridCols);
 }

@@ -34,7 +34,7 @@ interface KernelExports {
   conv2d_backprop_input(...args: number[]): void;
   conv2d_backprop_input_workspace(...args: number[]): number;
   conv2d_direct(...args: number[]): void;
-  conv2d_direct_workspace(c: number, kh: number, kw: number, sw: number, ow: number): number;
+  conv2d_direct_workspace(...args: number[]): number;
   conv2d_backprop_input_direct(...args: number[]): void;
   conv2d_backprop_input_direct_workspace(...args: number[]): number;
   __stack_pointer: { value: number };
@@ -154,9 +154,9 @@ export class WasmKernels {
     return this.exports.conv2d_backprop_input_workspace(...args);
   }
 
-  /** Scratch floats one conv2d_direct() call needs (any number of rows). */
-  directConvWorkspace(c: number, kh: number, kw: number, sw: number, ow: number): number {
-    return this.exports.conv2d_direct_workspace(c, kh, kw, sw, ow);
+  /** Scratch floats one conv2d_direct() call needs (any number of rows): (c, kh, kw, sw, dh, ow). */
+  directConvWorkspace(...args: number[]): number {
+    return this.exports.conv2d_direct_workspace(...args);
   }
 
   /** Scratch floats one conv2d_backprop_input_direct() call needs: (w, c, kh, kw, sh, sw, oc). */
