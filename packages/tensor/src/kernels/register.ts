@@ -2,7 +2,11 @@ import * as tf from '../tf.js';
 import { batchMatMulViaTransposes } from './batch-matmul.js';
 import { conv2dBackpropFilterViaConv } from './conv-backprop-filter.js';
 import { conv2dBackpropInputViaConv } from './conv-backprop-input.js';
-import { conv2dInputGradDirectOnWasm, smallConvOnXnnpack } from './wasm/conv-direct.js';
+import {
+  conv2dInputGradDirectOnWasm,
+  smallConvOnWasm,
+  smallConvOnXnnpack,
+} from './wasm/conv-direct.js';
 import { conv2dFilterGradOnWasm, conv2dInputGradOnWasm, conv2dOnWasm } from './wasm/conv.js';
 import { GRU_STEP_KERNEL, gruStepKernel } from './wasm/gru.js';
 import { matMulOnGemm } from './wasm/matmul.js';
@@ -26,8 +30,8 @@ const registered = new Set<string>();
  *   dense layer's backward pass uses (15-70x slower in tfjs) with explicit transposes.
  * - wasm's Conv2D, FusedConv2D and both convolution gradients run on wasm/conv.c (implicit
  *   GEMM); with the conv group off, the composed kernels below take over. With few channels
- *   (group direct) Conv2DBackpropInput runs on wasm/conv_direct.c and Conv2D / FusedConv2D on
- *   tfjs' XNNPACK kernel, both measured faster there.
+ *   (group direct) Conv2D, FusedConv2D and Conv2DBackpropInput run on wasm/conv_direct.c, and
+ *   what it declines there (prelu, elu, dilation along x) on tfjs' XNNPACK kernel.
  * - wasm's Tanh and Softplus (libm, one element at a time) run on wasm/unary.c, its Tile along
  *   the first axis as block copies and its Sum over leading axes in one pass (wasm/tile.ts),
  *   and the fused GRU step (wasm/gru.c) is added.
@@ -94,6 +98,7 @@ function makeKernelFunc(
     if (!original) throw new Error(`No ${kernelName} kernel on ${backendName} to build on`);
     const fused = kernelName === 'FusedConv2D';
     return (args) =>
+      smallConvOnWasm(args as never, fused) ??
       (smallConvOnXnnpack(args as never, fused) ? undefined : conv2dOnWasm(args as never, fused)) ??
       original.kernelFunc(args);
   }

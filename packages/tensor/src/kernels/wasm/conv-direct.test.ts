@@ -4,6 +4,7 @@ import { Rng } from '../../random.js';
 import {
   conv2dDirectOnWasm,
   conv2dInputGradDirectOnWasm,
+  smallConvOnWasm,
   smallConvOnXnnpack,
 } from './conv-direct.js';
 
@@ -103,10 +104,15 @@ describe('conv2d_direct (few-channel Conv2D vectorised over output columns)', ()
           attrs,
         ),
       );
+      const conv = (xi: tf.Tensor, fi: tf.Tensor) =>
+        tf.conv2d(xi as tf.Tensor4D, fi as tf.Tensor4D, strides, pad as 'valid', 'NHWC', dilations);
+      // The registered Conv2D is this kernel (at most 8 in and 16 out channels).
+      const registered = on('wasm', [x, f], conv);
       expect(tf.memory().numTensors).toBe(before);
-      const want = on('cpu', [x, f], (xi, fi) =>
-        tf.conv2d(xi as tf.Tensor4D, fi as tf.Tensor4D, strides, pad as 'valid', 'NHWC', dilations),
+      expect(Buffer.from(registered.values.buffer).equals(Buffer.from(got.values.buffer))).toBe(
+        true,
       );
+      const want = on('cpu', [x, f], conv);
       expectClose(got, want, (fs[0] as number) * (fs[1] as number) * (fs[2] as number));
     });
   }
@@ -200,12 +206,29 @@ describe('which few-channel kernels apply', () => {
   const args = (filter: number[], attrs: object = {}) =>
     ({ inputs: { x: t([1, 8, 8, filter[2] as number]), filter: t(filter) }, attrs }) as never;
 
-  it('sends Conv2D with at most 8 in and 16 out channels to tfjs, not tanh-fused ones', () => {
+  it('leaves to tfjs the few-channel Conv2D that conv2d_direct declines, not tanh-fused ones', () => {
     expect(smallConvOnXnnpack(args([5, 5, 8, 16]), false)).toBe(true);
     expect(smallConvOnXnnpack(args([5, 5, 2, 8], { activation: 'relu' }), true)).toBe(true);
     expect(smallConvOnXnnpack(args([5, 5, 16, 8]), false)).toBe(false);
     expect(smallConvOnXnnpack(args([5, 5, 8, 32]), false)).toBe(false);
     expect(smallConvOnXnnpack(args([5, 5, 2, 8], { activation: 'tanh' }), true)).toBe(false);
+  });
+
+  it('declines Conv2D with 16 in or 32 out channels, and dilation along x', () => {
+    const wasm = (filter: number[], attrs: object) => {
+      const x = tf.zeros([1, 8, 8, filter[2] as number]);
+      const f = tf.zeros(filter);
+      const inputs = { x, filter: f };
+      const pad = { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1, ...attrs };
+      const out = smallConvOnWasm({ inputs, backend: tf.backend(), attrs: pad } as never, false);
+      if (out) tf.engine().disposeTensor(tf.engine().makeTensorFromTensorInfo(out));
+      tf.dispose([x, f]);
+      return out !== undefined;
+    };
+    expect(wasm([3, 3, 8, 16], {})).toBe(true);
+    expect(wasm([3, 3, 16, 8], {})).toBe(false);
+    expect(wasm([3, 3, 8, 32], {})).toBe(false);
+    expect(wasm([3, 3, 4, 4], { dilations: [1, 2] })).toBe(false);
   });
 
   it('declines Conv2DBackpropInput with 16 dx channels, 32 dy channels or over 32 MFLOP', () => {

@@ -9,10 +9,9 @@ import { GEMM_ACTIVATIONS, PARALLEL_MIN_FLOPS, ranges } from './gemm-call.js';
 
 /**
  * The `direct` kernel group: convolutions with few channels, where conv.c's implicit GEMM has a
- * K of kh kw c and only oc columns. Conv2DBackpropInput runs on conv_direct.c (vectorised over
- * output columns, output rows split across the worker pool); Conv2D and FusedConv2D go to
- * tfjs' XNNPACK kernel, measured faster there. Larger convolutions stay with conv.ts or the
- * composed kernels.
+ * K of kh kw c and only oc columns, run on conv_direct.c (vectorised over output columns,
+ * output rows split across the worker pool): Conv2D, FusedConv2D and Conv2DBackpropInput.
+ * Larger convolutions stay with conv.ts or the composed kernels.
  */
 
 type KernelArgs = {
@@ -22,14 +21,14 @@ type KernelArgs = {
 };
 
 /**
- * Conv2D / FusedConv2D with at most this many input and output channels run on tfjs' own
- * kernel (XNNPACK) when the `direct` group is on: on SV2P's few-channel shapes it measured
- * faster than both our implicit GEMM and conv2d_direct (CPU ms, one thread, e.g. 32x32 5x5 2 to
- * 8 channels, batch 16: 0.59 against 1.30 and 0.89; docs/PERFORMANCE.md), so conv2d_direct is
- * kept for Conv2DBackpropInput's phases, its tests and benchmarks.
+ * Conv2D / FusedConv2D with at most this many input and output channels run on conv2d_direct
+ * when the `direct` group is on. Measured (CPU ms, one thread, docs/PERFORMANCE.md) on SV2P's
+ * shapes, e.g. 32x32 5x5 2 to 8 channels, batch 16: 0.58 against 1.29 on our implicit GEMM and
+ * 0.58 on tfjs' XNNPACK; 16 output channels 0.51 against 0.64 and 0.57. What it does not take
+ * (prelu, elu, dilation along x) goes to XNNPACK, which is as fast there.
  */
-const XNNPACK_MAX_IN = 8;
-const XNNPACK_MAX_OUT = 16;
+const DIRECT_MAX_IN = 8;
+const DIRECT_MAX_OUT = 16;
 /** Activations tfjs' wasm FusedConv2D fuses (it throws on others, e.g. tanh). */
 const XNNPACK_ACTIVATIONS = ['linear', 'relu', 'relu6', 'prelu', 'leakyrelu', 'sigmoid', 'elu'];
 
@@ -44,15 +43,24 @@ const DIRECT_GRAD_MAX_IN = 8;
 const DIRECT_GRAD_MAX_OUT = 16;
 const DIRECT_GRAD_MAX_FLOPS = 32e6;
 
-/** True when Conv2D / FusedConv2D should run on tfjs' own kernel (few channels, `direct` on). */
-export function smallConvOnXnnpack(args: KernelArgs, fused: boolean): boolean {
+/** True for a Conv2D with few channels (`direct` on): conv2d_direct's, or else XNNPACK's. */
+function fewChannels(args: KernelArgs): boolean {
   if (!kernelGroupOn('direct')) return false;
-  const { x, filter } = args.inputs as Record<string, tf.TensorInfo | undefined>;
-  if (!x || !filter || filter.shape.length !== 4) return false;
-  const activation = fused ? ((args.attrs as { activation?: string }).activation ?? 'linear') : '';
-  if (fused && !XNNPACK_ACTIVATIONS.includes(activation)) return false;
+  const { filter } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+  if (!filter || filter.shape.length !== 4) return false;
   const [, , inChannels, outChannels] = filter.shape as number[];
-  return (inChannels as number) <= XNNPACK_MAX_IN && (outChannels as number) <= XNNPACK_MAX_OUT;
+  return (inChannels as number) <= DIRECT_MAX_IN && (outChannels as number) <= DIRECT_MAX_OUT;
+}
+
+/** True when a few-channel Conv2D that conv2d_direct declined should run on tfjs' kernel. */
+export function smallConvOnXnnpack(args: KernelArgs, fused: boolean): boolean {
+  const activation = fused ? ((args.attrs as { activation?: string }).activation ?? 'linear') : '';
+  return fewChannels(args) && (!fused || XNNPACK_ACTIVATIONS.includes(activation));
+}
+
+/** Conv2D (FusedConv2D when `fused`) with few channels on conv2d_direct, or undefined. */
+export function smallConvOnWasm(args: KernelArgs, fused: boolean): tf.TensorInfo | undefined {
+  return fewChannels(args) ? conv2dDirectOnWasm(args, fused) : undefined;
 }
 
 /** Parts to split `rows` output rows into: at least 2 rows each, and only for large convs. */
@@ -63,8 +71,7 @@ function partsFor(threads: number, rows: number, flops: number, parallel: boolea
 
 /**
  * Conv2D (FusedConv2D when `fused`) on conv2d_direct whatever the channel counts, or undefined
- * when it does not apply (dilation along x, prelu/elu, no engine). Not registered (see
- * smallConvOnXnnpack); for tests and benchmarks.
+ * when it does not apply (dilation along x, prelu/elu, no engine).
  */
 export function conv2dDirectOnWasm(args: KernelArgs, fused: boolean): tf.TensorInfo | undefined {
   const { x, filter, bias } = args.inputs as Record<string, tf.TensorInfo | undefined>;
