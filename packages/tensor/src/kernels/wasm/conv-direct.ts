@@ -21,11 +21,12 @@ type KernelArgs = {
 };
 
 /**
- * Conv2D / FusedConv2D with at most this many input and output channels run on conv2d_direct
- * when the `direct` group is on. Measured (CPU ms, one thread, docs/PERFORMANCE.md) on SV2P's
- * shapes, e.g. 32x32 5x5 2 to 8 channels, batch 16: 0.58 against 1.29 on our implicit GEMM and
- * 0.58 on tfjs' XNNPACK; 16 output channels 0.51 against 0.64 and 0.57. What it does not take
- * (prelu, elu, dilation along x) goes to XNNPACK, which is as fast there.
+ * Conv2D / FusedConv2D with at most this many input and output channels, stride 1 and a window
+ * wider than 1 x 1 run on conv2d_direct when the `direct` group is on; the other few-channel
+ * ones (strided, 1 x 1, prelu, elu, dilation along x) on tfjs' XNNPACK. Measured (CPU ms, one
+ * thread, docs/PERFORMANCE.md): on SV2P's 5 x 5 stride-1 shapes conv2d_direct is 1.1-2x faster
+ * than our implicit GEMM and at least as fast as XNNPACK; strided and 1 x 1 ones (where the
+ * planar copy of the input is a large part of the work) XNNPACK is fastest, up to 2x.
  */
 const DIRECT_MAX_IN = 8;
 const DIRECT_MAX_OUT = 16;
@@ -52,6 +53,14 @@ function fewChannels(args: KernelArgs): boolean {
   return (inChannels as number) <= DIRECT_MAX_IN && (outChannels as number) <= DIRECT_MAX_OUT;
 }
 
+/** Stride 1 and a window wider than 1 x 1: where conv2d_direct measured at least XNNPACK's speed. */
+function directShape(args: KernelArgs): boolean {
+  const { strides } = args.attrs as unknown as tf.Conv2DAttrs;
+  const [sh, sw] = typeof strides === 'number' ? [strides, strides] : strides;
+  const [kh, kw] = (args.inputs as Record<string, tf.TensorInfo>).filter?.shape as number[];
+  return sh === 1 && sw === 1 && (kh as number) * (kw as number) > 1;
+}
+
 /** True when a few-channel Conv2D that conv2d_direct declined should run on tfjs' kernel. */
 export function smallConvOnXnnpack(args: KernelArgs, fused: boolean): boolean {
   const activation = fused ? ((args.attrs as { activation?: string }).activation ?? 'linear') : '';
@@ -60,7 +69,7 @@ export function smallConvOnXnnpack(args: KernelArgs, fused: boolean): boolean {
 
 /** Conv2D (FusedConv2D when `fused`) with few channels on conv2d_direct, or undefined. */
 export function smallConvOnWasm(args: KernelArgs, fused: boolean): tf.TensorInfo | undefined {
-  return fewChannels(args) ? conv2dDirectOnWasm(args, fused) : undefined;
+  return fewChannels(args) && directShape(args) ? conv2dDirectOnWasm(args, fused) : undefined;
 }
 
 /** Parts to split `rows` output rows into: at least 2 rows each, and only for large convs. */

@@ -32,11 +32,13 @@ static inline int plane_length(int ow, int kw, int sw) {
 
 /*
  * Planes of input row iy for output row (b, y): plane (ci, r) holds columns q sw + r - padLeft
- * (q = 0 .. Q) of channel ci, zero outside the image.
+ * of channel ci, zero outside the image, for the q that stored outputs read (q < ow +
+ * (kw - 1) / sw). Columns beyond are left as they are: only lanes of outputs x >= ow, which
+ * are never stored, read them.
  */
 static void fill_planes(const struct direct_geom *g, const f32 *xrow, int Q, f32 *planes) {
-  int c = g->c, sw = g->sw;
-  for (int q = 0; q < Q; q++) {
+  int c = g->c, sw = g->sw, used = g->ow + (g->kw - 1) / sw;
+  for (int q = 0; q < used; q++) {
     for (int r = 0; r < sw; r++) {
       int ix = q * sw + r - g->padLeft;
       f32 *d = planes + r * Q + q;
