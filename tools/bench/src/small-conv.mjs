@@ -1,16 +1,18 @@
 /**
- * small-conv: CPU ms (process.cpuUsage, median of --repeats after 2 warm-ups) of the study
- * designs' few-channel convolutions (SV2P's OTOR/OTLR at quick size, planning batch 16,
- * training batch 2; LTOR's decoder in planning, batch 128) with tfjs' kernels, our implicit
- * GEMM (kernel groups without `direct`) and with all groups (`direct`: few-channel Conv2D on
- * tfjs' XNNPACK, Conv2DBackpropInput on conv_direct.c where it applies), one wasm thread,
- * and the largest difference of ours to tfjs'. Usage: node tools/bench/src/small-conv.mjs
- * [--repeats N] [--only SUBSTRING]. Needs a built @vmbrl/tensor.
+ * small-conv: CPU ms (process.cpuUsage) of the study designs' few-channel convolutions (SV2P's
+ * OTOR/OTLR at quick size, planning batch 16, training batch 2; LTOR's encoder and decoder in
+ * planning, batch 128) with tfjs' kernels, our implicit GEMM (kernel groups without `direct`)
+ * and all our groups (`direct`: conv_direct.c where it applies, else XNNPACK for few-channel
+ * Conv2D), one wasm thread, and the largest difference of ours to tfjs'. Median of --repeats
+ * (9) after --warmup (10) runs: V8 tiers a wasm function up to optimised code only after some
+ * calls. Usage: node tools/bench/src/small-conv.mjs [--repeats N] [--warmup N] [--only TEXT].
+ * Needs a built @vmbrl/tensor.
  */
 import { parseArgs } from './harness.mjs';
 
 const { flags } = parseArgs(process.argv.slice(2));
 const repeats = Number(flags.repeats ?? 9);
+const warmup = Number(flags.warmup ?? 10);
 process.env.VMBRL_WASM_KERNEL_THREADS ??= '1';
 const tensor = await import('@vmbrl/tensor');
 const { tf } = tensor;
@@ -143,7 +145,7 @@ for (const [label, kind, xs, fs, stride, pad, outShape] of SHAPES) {
   for (const [mode, groups] of Object.entries(MODES)) {
     tensor.setWasmKernels(groups);
     values[mode] = tf.tidy(() => op().dataSync());
-    for (let i = 0; i < 2; i++) tf.dispose(op());
+    for (let i = 0; i < warmup; i++) tf.dispose(op());
     const samples = [];
     for (let i = 0; i < repeats; i++) {
       let out;
