@@ -75,6 +75,7 @@ const convCases: Array<[number[], number[], number | [number, number], Pad, [num
   [[1, 9, 9, 6], [3, 3, 6, 1], 1, 'valid', [2, 1]],
   [[2, 8, 8, 8], [1, 1, 8, 6], 1, 'same', [1, 1]],
   [[2, 37, 41, 7], [3, 3, 7, 2], 1, 'same', [1, 1]],
+  [[3, 10, 11, 1], [5, 5, 1, 25], 1, 'same', [1, 1]],
   [
     [1, 7, 8, 6],
     [2, 3, 6, 4],
@@ -107,7 +108,7 @@ describe('conv2d_direct (few-channel Conv2D vectorised over output columns)', ()
       const conv = (xi: tf.Tensor, fi: tf.Tensor) =>
         tf.conv2d(xi as tf.Tensor4D, fi as tf.Tensor4D, strides, pad as 'valid', 'NHWC', dilations);
       // The registered Conv2D is this kernel at stride 1 with a window wider than 1 x 1 (at most
-      // 8 in and 16 out channels), else tfjs' XNNPACK.
+      // 8 in and 32 out channels), else tfjs' XNNPACK.
       const registered = on('wasm', [x, f], conv);
       expect(tf.memory().numTensors).toBe(before);
       const want = on('cpu', [x, f], conv);
@@ -216,11 +217,11 @@ describe('which few-channel kernels apply', () => {
     expect(smallConvOnXnnpack(args([5, 5, 8, 16]), false)).toBe(true);
     expect(smallConvOnXnnpack(args([5, 5, 2, 8], { activation: 'relu' }), true)).toBe(true);
     expect(smallConvOnXnnpack(args([5, 5, 16, 8]), false)).toBe(false);
-    expect(smallConvOnXnnpack(args([5, 5, 8, 32]), false)).toBe(false);
+    expect(smallConvOnXnnpack(args([5, 5, 8, 17]), false)).toBe(false);
     expect(smallConvOnXnnpack(args([5, 5, 2, 8], { activation: 'tanh' }), true)).toBe(false);
   });
 
-  it('declines Conv2D with 16 in or 32 out channels, dilation along x, strides, 1 x 1', () => {
+  it('takes Conv2D up to 8 in and 32 out channels, not dilation along x, strides, 1 x 1', () => {
     const wasm = (filter: number[], attrs: object) => {
       const x = tf.zeros([1, 8, 8, filter[2] as number]);
       const f = tf.zeros(filter);
@@ -233,7 +234,8 @@ describe('which few-channel kernels apply', () => {
     };
     expect(wasm([3, 3, 8, 16], {})).toBe(true);
     expect(wasm([3, 3, 16, 8], {})).toBe(false);
-    expect(wasm([3, 3, 8, 32], {})).toBe(false);
+    expect(wasm([5, 5, 1, 25], {})).toBe(true);
+    expect(wasm([3, 3, 8, 33], {})).toBe(false);
     expect(wasm([3, 3, 4, 4], { dilations: [1, 2] })).toBe(false);
     expect(wasm([3, 3, 4, 4], { strides: 2 })).toBe(false);
     expect(wasm([1, 1, 4, 4], {})).toBe(false);

@@ -21,15 +21,17 @@ type KernelArgs = {
 };
 
 /**
- * Conv2D / FusedConv2D with at most this many input and output channels, stride 1 and a window
- * wider than 1 x 1 run on conv2d_direct when the `direct` group is on; the other few-channel
- * ones (strided, 1 x 1, prelu, elu, dilation along x) on tfjs' XNNPACK. Measured (CPU ms, one
- * thread, docs/PERFORMANCE.md): on SV2P's 5 x 5 stride-1 shapes conv2d_direct is 1.1-2x faster
- * than our implicit GEMM and at least as fast as XNNPACK; strided and 1 x 1 ones (where the
- * planar copy of the input is a large part of the work) XNNPACK is fastest, up to 2x.
+ * Conv2D / FusedConv2D with at most 8 input channels, stride 1 and a window wider than 1 x 1
+ * run on conv2d_direct when the `direct` group is on, up to 32 output channels (SV2P's CDNA tap
+ * bank has 25: 11 against 20 ms); other few-channel ones, up to 16 output channels (strided,
+ * 1 x 1, prelu, elu, dilation along x), on tfjs' XNNPACK. Measured (CPU ms, one thread,
+ * docs/PERFORMANCE.md): on SV2P's 5 x 5 stride-1 shapes conv2d_direct is 1.1-2.6x faster than
+ * our implicit GEMM and as fast as XNNPACK or faster; on strided and 1 x 1 ones (where the
+ * planar copy of the input is a large part of the work) XNNPACK is fastest.
  */
 const DIRECT_MAX_IN = 8;
-const DIRECT_MAX_OUT = 16;
+const DIRECT_MAX_OUT = 32;
+const XNNPACK_MAX_OUT = 16;
 /** Activations tfjs' wasm FusedConv2D fuses (it throws on others, e.g. tanh). */
 const XNNPACK_ACTIVATIONS = ['linear', 'relu', 'relu6', 'prelu', 'leakyrelu', 'sigmoid', 'elu'];
 
@@ -44,13 +46,13 @@ const DIRECT_GRAD_MAX_IN = 8;
 const DIRECT_GRAD_MAX_OUT = 16;
 const DIRECT_GRAD_MAX_FLOPS = 32e6;
 
-/** True for a Conv2D with few channels (`direct` on): conv2d_direct's, or else XNNPACK's. */
-function fewChannels(args: KernelArgs): boolean {
+/** True for a Conv2D with at most 8 input and `maxOut` output channels (`direct` on). */
+function fewChannels(args: KernelArgs, maxOut: number): boolean {
   if (!kernelGroupOn('direct')) return false;
   const { filter } = args.inputs as Record<string, tf.TensorInfo | undefined>;
   if (!filter || filter.shape.length !== 4) return false;
   const [, , inChannels, outChannels] = filter.shape as number[];
-  return (inChannels as number) <= DIRECT_MAX_IN && (outChannels as number) <= DIRECT_MAX_OUT;
+  return (inChannels as number) <= DIRECT_MAX_IN && (outChannels as number) <= maxOut;
 }
 
 /** Stride 1 and a window wider than 1 x 1: where conv2d_direct measured at least XNNPACK's speed. */
@@ -64,12 +66,14 @@ function directShape(args: KernelArgs): boolean {
 /** True when a few-channel Conv2D that conv2d_direct declined should run on tfjs' kernel. */
 export function smallConvOnXnnpack(args: KernelArgs, fused: boolean): boolean {
   const activation = fused ? ((args.attrs as { activation?: string }).activation ?? 'linear') : '';
-  return fewChannels(args) && (!fused || XNNPACK_ACTIVATIONS.includes(activation));
+  return fewChannels(args, XNNPACK_MAX_OUT) && (!fused || XNNPACK_ACTIVATIONS.includes(activation));
 }
 
 /** Conv2D (FusedConv2D when `fused`) with few channels on conv2d_direct, or undefined. */
 export function smallConvOnWasm(args: KernelArgs, fused: boolean): tf.TensorInfo | undefined {
-  return fewChannels(args) && directShape(args) ? conv2dDirectOnWasm(args, fused) : undefined;
+  return fewChannels(args, DIRECT_MAX_OUT) && directShape(args)
+    ? conv2dDirectOnWasm(args, fused)
+    : undefined;
 }
 
 /** Parts to split `rows` output rows into: at least 2 rows each, and only for large convs. */
