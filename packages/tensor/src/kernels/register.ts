@@ -2,6 +2,11 @@ import * as tf from '../tf.js';
 import { batchMatMulViaTransposes } from './batch-matmul.js';
 import { conv2dBackpropFilterViaConv } from './conv-backprop-filter.js';
 import { conv2dBackpropInputViaConv } from './conv-backprop-input.js';
+import {
+  conv2dInputGradDirectOnWasm,
+  smallConvOnWasm,
+  smallConvOnXnnpack,
+} from './wasm/conv-direct.js';
 import { conv2dFilterGradOnWasm, conv2dInputGradOnWasm, conv2dOnWasm } from './wasm/conv.js';
 import { GRU_STEP_KERNEL, gruStepKernel } from './wasm/gru.js';
 import { matMulOnGemm } from './wasm/matmul.js';
@@ -24,7 +29,9 @@ const registered = new Set<string>();
  *   keeps XNNPACK's fast non-transposed 2-D product and rewrites the transposed forms every
  *   dense layer's backward pass uses (15-70x slower in tfjs) with explicit transposes.
  * - wasm's Conv2D, FusedConv2D and both convolution gradients run on wasm/conv.c (implicit
- *   GEMM); with the conv group off, the composed kernels below take over.
+ *   GEMM); with the conv group off, the composed kernels below take over. With few channels
+ *   (group direct) Conv2D, FusedConv2D and Conv2DBackpropInput run on wasm/conv_direct.c, and
+ *   what it declines there (prelu, elu, dilation along x) on tfjs' XNNPACK kernel.
  * - wasm's Tanh and Softplus (libm, one element at a time) run on wasm/unary.c, its Tile along
  *   the first axis as block copies and its Sum over leading axes in one pass (wasm/tile.ts),
  *   and the fused GRU step (wasm/gru.c) is added.
@@ -90,7 +97,10 @@ function makeKernelFunc(
   if (kernelName === 'Conv2D' || kernelName === 'FusedConv2D') {
     if (!original) throw new Error(`No ${kernelName} kernel on ${backendName} to build on`);
     const fused = kernelName === 'FusedConv2D';
-    return (args) => conv2dOnWasm(args as never, fused) ?? original.kernelFunc(args);
+    return (args) =>
+      smallConvOnWasm(args as never, fused) ??
+      (smallConvOnXnnpack(args as never, fused) ? undefined : conv2dOnWasm(args as never, fused)) ??
+      original.kernelFunc(args);
   }
   if (['Tanh', 'Softplus', 'Tile', 'Sum'].includes(kernelName)) {
     if (!original) throw new Error(`No ${kernelName} kernel on ${backendName} to build on`);
@@ -111,7 +121,7 @@ function makeKernelFunc(
       ? undefined
       : kernelName === 'Conv2DBackpropFilter'
         ? conv2dFilterGradOnWasm
-        : conv2dInputGradOnWasm;
+        : (a: never) => conv2dInputGradDirectOnWasm(a) ?? conv2dInputGradOnWasm(a);
   return (args) => {
     const ours = onWasm?.(args as never);
     if (ours) return ours;

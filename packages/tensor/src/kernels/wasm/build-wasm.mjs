@@ -22,7 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const SOURCES = ['gemm.c', 'conv.c', 'unary.c', 'gru.c'];
+const SOURCES = ['gemm.c', 'conv.c', 'conv_direct.c', 'unary.c', 'gru.c'];
 const HEADERS = ['simd.h', 'gemm.h'];
 const target = path.join(here, 'wasm-binaries.ts');
 const check = process.argv.includes('--check');

@@ -33,6 +33,10 @@ interface KernelExports {
   conv2d_filter_grad(...args: number[]): void;
   conv2d_backprop_input(...args: number[]): void;
   conv2d_backprop_input_workspace(...args: number[]): number;
+  conv2d_direct(...args: number[]): void;
+  conv2d_direct_workspace(...args: number[]): number;
+  conv2d_backprop_input_direct(...args: number[]): void;
+  conv2d_backprop_input_direct_workspace(...args: number[]): number;
   __stack_pointer: { value: number };
 }
 
@@ -148,6 +152,16 @@ export class WasmKernels {
   /** Scratch floats one conv2d_backprop_input() call needs. */
   convInputGradWorkspace(...args: number[]): number {
     return this.exports.conv2d_backprop_input_workspace(...args);
+  }
+
+  /** Scratch floats one conv2d_direct() call needs (any number of rows): (c, kh, kw, sw, dh, ow). */
+  directConvWorkspace(...args: number[]): number {
+    return this.exports.conv2d_direct_workspace(...args);
+  }
+
+  /** Scratch floats one conv2d_backprop_input_direct() call needs: (w, c, kh, kw, sh, sw, oc). */
+  directInputGradWorkspace(...args: number[]): number {
+    return this.exports.conv2d_backprop_input_direct_workspace(...args);
   }
 
   /** One product (batch), split across the pool when it is large enough to pay. */

@@ -319,7 +319,15 @@ describe('the GEMM engine', () => {
 describe('the committed wasm builds', () => {
   it('were compiled from the current C sources (else run pnpm build:wasm)', () => {
     const hash = createHash('sha256');
-    for (const file of ['gemm.c', 'conv.c', 'unary.c', 'gru.c', 'simd.h', 'gemm.h']) {
+    for (const file of [
+      'gemm.c',
+      'conv.c',
+      'conv_direct.c',
+      'unary.c',
+      'gru.c',
+      'simd.h',
+      'gemm.h',
+    ]) {
       hash.update(readFileSync(new URL(`./${file}`, import.meta.url)));
     }
     expect(hash.digest('hex')).toBe(KERNELS_SOURCE_SHA256);

@@ -64,6 +64,11 @@ describe('our wasm kernels on 2 threads', () => {
         df.reshape([-1]),
       ]);
     },
+    'a few-channel transposed convolution on conv_direct.c (phase rows split)': () => {
+      const dy = uniform([16, 32, 32, 4], 7) as tf.Tensor4D;
+      const f = uniform([3, 3, 6, 4], 8) as tf.Tensor4D;
+      return tf.conv2dTranspose(dy, f, [16, 65, 65, 6], 2, 'valid');
+    },
     'tanh and softplus of 400 000 elements': () => tf.concat([tf.tanh(a), tf.softplus(a)]),
     'a GRU step of 1000 rows': () => {
       const cell = new GRUCell(400, 200, { seed: 4 });

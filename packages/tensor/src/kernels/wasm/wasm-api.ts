@@ -29,6 +29,8 @@ export const KERNEL_FUNCTIONS = [
   'conv2d_filter_grad',
   'conv2d_backprop_input',
   'sum_rows',
+  'conv2d_direct',
+  'conv2d_backprop_input_direct',
 ] as const;
 export type KernelFunction = (typeof KERNEL_FUNCTIONS)[number];
 
