@@ -49,6 +49,120 @@ describe('dnaTransform', () => {
   });
 });
 
+/**
+ * The former implementation, kept as the independent reference: k*k shifted copies of each
+ * channel plane from one 'same' convolution with a one-hot [k, k, 1, k*k] filter bank, weighted
+ * per pixel and summed over the taps.
+ */
+function tapBankDna(image: tf.Tensor4D, kernels: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [n, h, w, c] = image.shape;
+    const taps = kernels.shape[3];
+    const k = Math.round(Math.sqrt(taps));
+    const bank = new Float32Array(taps * taps);
+    for (let d = 0; d < taps; d += 1) bank[d * taps + d] = 1;
+    const planes = tf.reshape(tf.transpose(image, [0, 3, 1, 2]), [n * c, h, w, 1]);
+    const copies = tf.conv2d(planes as tf.Tensor4D, tf.tensor4d(bank, [k, k, 1, taps]), 1, 'same');
+    const weighted = tf.mul(
+      tf.reshape(copies, [n, c, h * w, taps]),
+      tf.reshape(kernels, [n, 1, h * w, taps]),
+    );
+    return tf.reshape(tf.transpose(tf.sum(weighted, 3), [0, 2, 1]), [n, h, w, c]) as tf.Tensor4D;
+  });
+}
+
+/** The definition, by loops: out[n, y, x, c] = sum_{a,b} K[n, y, x, a k + b] img[n, y+a-r, x+b-r, c]. */
+function loopDna(img: number[][][][], ker: number[][][][], k: number): number[] {
+  const r = (k - 1) / 2;
+  const out: number[] = [];
+  img.forEach((plane, n) => {
+    plane.forEach((row, y) => {
+      row.forEach((pixel, x) => {
+        pixel.forEach((_, c) => {
+          let s = 0;
+          for (let a = 0; a < k; a += 1) {
+            for (let b = 0; b < k; b += 1) {
+              const v = img[n]?.[y + a - r]?.[x + b - r]?.[c] ?? 0;
+              s += (ker[n]?.[y]?.[x]?.[a * k + b] as number) * v;
+            }
+          }
+          out.push(s);
+        });
+      });
+    });
+  });
+  return out;
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i += 1)
+    m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
+  return m;
+}
+
+describe('dnaTransform against the tap-bank convolution and the definition', () => {
+  // [N, H, W, C, k]: odd and even sizes, non-square, one to four channels, batch > 1.
+  const cases: [number, number, number, number, number][] = [
+    [2, 7, 6, 3, 3],
+    [3, 9, 8, 2, 5],
+    [2, 5, 4, 4, 5],
+    [1, 6, 7, 1, 3],
+    [2, 4, 4, 3, 1],
+  ];
+  it.each(cases)('N %i, %i x %i, C %i, k %i: values and both gradients', (n, h, w, c, k) => {
+    const before = tf.memory().numTensors;
+    const image = tf.randomNormal([n, h, w, c], 0, 1, 'float32', 7) as tf.Tensor4D;
+    const kernels = tf.randomNormal([n, h, w, k * k], 0, 1, 'float32', 11) as tf.Tensor4D;
+    // A non-uniform upstream gradient, so that every output element is weighed differently.
+    const weights = tf.randomUniform([n, h, w, c], 0.5, 1.5, 'float32', 13);
+    const out = dnaTransform(image, kernels);
+    expect(out.shape).toEqual([n, h, w, c]);
+    const byLoops = loopDna(
+      image.arraySync() as number[][][][],
+      kernels.arraySync() as number[][][][],
+      k,
+    );
+    expect(maxAbsDiff(out.dataSync(), byLoops)).toBeLessThan(1e-4);
+    const reference = tapBankDna(image, kernels);
+    expect(maxAbsDiff(out.dataSync(), reference.dataSync())).toBeLessThan(1e-4);
+    const loss = (f: typeof dnaTransform) => (x: tf.Tensor, y: tf.Tensor) =>
+      tf.sum(tf.mul(f(x as tf.Tensor4D, y as tf.Tensor4D), weights));
+    const [gImage, gKernels] = tf.grads(loss(dnaTransform))([image, kernels]);
+    const [rImage, rKernels] = tf.grads(loss(tapBankDna))([image, kernels]);
+    expect(gImage?.shape).toEqual([n, h, w, c]);
+    expect(gKernels?.shape).toEqual([n, h, w, k * k]);
+    expect(maxAbsDiff(gImage?.dataSync() ?? [], rImage?.dataSync() ?? [])).toBeLessThan(1e-4);
+    expect(maxAbsDiff(gKernels?.dataSync() ?? [], rKernels?.dataSync() ?? [])).toBeLessThan(1e-4);
+    // The gradients are not trivially zero.
+    const largest = tf.tidy(() => tf.max(tf.abs(gKernels as tf.Tensor)).dataSync()[0]);
+    expect(largest).toBeGreaterThan(0.1);
+    tf.dispose([image, kernels, weights, out, reference, gImage, gKernels, rImage, rKernels]);
+    // Repeated calls leak nothing.
+    const image2 = tf.ones([n, h, w, c]) as tf.Tensor4D;
+    const kernels2 = tf.ones([n, h, w, k * k]) as tf.Tensor4D;
+    const mid = tf.memory().numTensors;
+    for (let i = 0; i < 3; i += 1) {
+      tf.dispose(dnaTransform(image2, kernels2));
+      tf.dispose(
+        tf.grads((x: tf.Tensor, y: tf.Tensor) =>
+          tf.sum(dnaTransform(x as tf.Tensor4D, y as tf.Tensor4D)),
+        )([image2, kernels2]),
+      );
+    }
+    expect(tf.memory().numTensors).toBe(mid);
+    tf.dispose([image2, kernels2]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('rejects kernels of an even or non-square tap count', () => {
+    const image = tf.zeros([1, 3, 3, 1]) as tf.Tensor4D;
+    expect(() => dnaTransform(image, tf.zeros([1, 3, 3, 4]) as tf.Tensor4D)).toThrow(/odd/);
+    expect(() => dnaTransform(image, tf.zeros([1, 3, 3, 8]) as tf.Tensor4D)).toThrow(/k\*k/);
+  });
+});
+
 describe('cdnaComposite', () => {
   // Two channels: the image and 10 x the image. Kernel 1 reads the pixel to the right, kernel 2
   // the pixel above. Masks [previous, generated, K1, K2] = [0.1, 0.2, 0.3, 0.4] everywhere but

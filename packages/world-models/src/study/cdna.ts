@@ -4,9 +4,9 @@
  * image generated from scratch, and M copies of the previous frame each convolved with its own
  * predicted k x k kernel (CDNA). Mixing M convolved copies by masks equals one DNA transform
  * (a k x k kernel per pixel) with the mask-weighted kernel sum_m mask_m K_m, which is how it is
- * computed here: k*k shifted copies of the frame, weighted per pixel, with no gather, no strided
- * slice and no depthwise convolution (tfjs-wasm has gradients for none of them) and no
- * channel-axis concat (slow on wasm).
+ * computed here: k*k shifted windows of the zero-padded frame, weighted per pixel, with no
+ * gather, no strided slice and no depthwise convolution (tfjs-wasm has gradients for none of
+ * them) and no channel-axis concat or slice (slow on wasm).
  *
  * Kernels are correlations over a zero-padded ('same') window, as TensorFlow's depthwise_conv2d
  * in the reference code: tap d = a * k + b of a k x k kernel reads pixel (y + a - r, x + b - r)
@@ -34,24 +34,16 @@ export function normaliseKernels(raw: tf.Tensor3D, reluShift: number): tf.Tensor
 }
 
 /**
- * A fixed [k, k, 1, k*k] filter bank whose output channel d = a * k + b is 1 at tap (a, b):
- * convolving with it ('same') gives the k*k shifted copies of a one-channel image.
- */
-function tapBank(k: number): tf.Tensor4D {
-  const taps = k * k;
-  const values = new Float32Array(taps * taps);
-  for (let d = 0; d < taps; d += 1) values[d * taps + d] = 1;
-  return tf.tensor4d(values, [k, k, 1, taps]);
-}
-
-/**
  * Dynamic neural advection (Finn et al. 2016): out[n, y, x, c] = sum_d kernels[n, y, x, d] *
  * image[n, y + a_d - r, x + b_d - r, c], zero outside the image. image [N, H, W, C], kernels
  * [N, H, W, k*k] -> [N, H, W, C]. The kernels are used as given (not normalised).
  *
- * The shifted copies come from one convolution with a fixed one-hot filter bank (native on
- * wasm, with a native input gradient) over the channels as separate images; the weighting is a
- * broadcast product summed over the taps.
+ * Computed directly: the channel-first image is zero padded once and each tap is a window
+ * slice of it (rows of W contiguous floats), times that tap's kernel plane broadcast over the
+ * channels, summed by one addN. This does k*k multiply-adds per output value, where the former
+ * one-hot [k, k, 1, k*k] convolution made k*k shifted copies with k^4 multiply-adds per pixel
+ * and then a k*k-channel product. Every op has a native wasm kernel and a gradient: slice's is
+ * a pad, split's a leading-axis concat, so autodiff gives both gradients.
  */
 export function dnaTransform(image: tf.Tensor4D, kernels: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
@@ -64,14 +56,27 @@ export function dnaTransform(image: tf.Tensor4D, kernels: tf.Tensor4D): tf.Tenso
       );
     }
     checkOddKernel(k, 'dnaTransform');
-    const planes = tf.reshape(tf.transpose(image, [0, 3, 1, 2]), [n * c, h, w, 1]);
-    const copies = tf.conv2d(planes as tf.Tensor4D, tapBank(k), 1, 'same'); // [N*C, H, W, k*k]
-    const weighted = tf.mul(
-      tf.reshape(copies, [n, c, h * w, taps]),
-      tf.reshape(kernels, [n, 1, h * w, taps]),
-    );
-    const summed = tf.sum(weighted, 3); // [N, C, H*W]
-    return tf.reshape(tf.transpose(summed, [0, 2, 1]), [n, h, w, c]) as tf.Tensor4D;
+    const r = (k - 1) / 2;
+    // Channels first, so that a tap's kernel plane [N, H, W] broadcasts over the leading axis.
+    const padded = tf.pad(tf.transpose(image, [3, 0, 1, 2]), [
+      [0, 0],
+      [0, 0],
+      [r, r],
+      [r, r],
+    ]); // [C, N, H + 2r, W + 2r]
+    // Taps first: each tap's plane is one contiguous block (a last-axis slice is slow on wasm).
+    const byTap = tf.transpose(kernels, [3, 0, 1, 2]);
+    // k*k x [1, N, H, W]; tfjs' split gradient fails for one piece (k = 1).
+    const planes = taps === 1 ? [byTap] : tf.split(byTap, taps, 0);
+    const terms: tf.Tensor[] = [];
+    for (let a = 0; a < k; a += 1) {
+      for (let b = 0; b < k; b += 1) {
+        const shifted = tf.slice(padded, [0, 0, a, b], [c, n, h, w]);
+        terms.push(tf.mul(shifted, tf.reshape(planes[a * k + b] as tf.Tensor, [n, h, w])));
+      }
+    }
+    const summed = terms.length === 1 ? (terms[0] as tf.Tensor) : tf.addN(terms);
+    return tf.transpose(summed, [1, 2, 3, 0]) as tf.Tensor4D;
   });
 }
 
