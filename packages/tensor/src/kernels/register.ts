@@ -10,6 +10,7 @@ import {
 import { conv2dFilterGradOnWasm, conv2dInputGradOnWasm, conv2dOnWasm } from './wasm/conv.js';
 import { GRU_STEP_KERNEL, gruStepKernel } from './wasm/gru.js';
 import { matMulOnGemm } from './wasm/matmul.js';
+import { sliceOnWasm, unpackOnWasm } from './wasm/slice.js';
 import { sumOnWasm, tileOnWasm } from './wasm/tile.js';
 import { unaryOnWasm } from './wasm/unary.js';
 
@@ -34,6 +35,7 @@ const registered = new Set<string>();
  *   what it declines there (prelu, elu, dilation along x) on tfjs' XNNPACK kernel.
  * - wasm's Tanh and Softplus (libm, one element at a time) run on wasm/unary.c, its Tile along
  *   the first axis as block copies and its Sum over leading axes in one pass (wasm/tile.ts),
+ *   its Slice and Unpack as block copies without reading the whole input first (wasm/slice.ts),
  *   and the fused GRU step (wasm/gru.c) is added.
  * - cpu's own Conv2DBackpropFilter is a scalar loop ~30-80x slower than its conv2d; its
  *   Conv2DBackpropInput is faster than its conv2d, so it is kept.
@@ -50,6 +52,8 @@ const FAST_KERNELS: Record<string, string[]> = {
     'Softplus',
     'Tile',
     'Sum',
+    'Slice',
+    'Unpack',
     GRU_STEP_KERNEL,
   ],
   cpu: ['Conv2DBackpropFilter'],
@@ -101,6 +105,11 @@ function makeKernelFunc(
       smallConvOnWasm(args as never, fused) ??
       (smallConvOnXnnpack(args as never, fused) ? undefined : conv2dOnWasm(args as never, fused)) ??
       original.kernelFunc(args);
+  }
+  if (kernelName === 'Slice' || kernelName === 'Unpack') {
+    if (!original) throw new Error(`No ${kernelName} kernel on ${backendName} to build on`);
+    const ours = kernelName === 'Slice' ? sliceOnWasm : unpackOnWasm;
+    return (args) => ours(args as never) ?? original.kernelFunc(args);
   }
   if (['Tanh', 'Softplus', 'Tile', 'Sum'].includes(kernelName)) {
     if (!original) throw new Error(`No ${kernelName} kernel on ${backendName} to build on`);

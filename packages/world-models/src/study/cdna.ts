@@ -66,13 +66,13 @@ export function dnaTransform(image: tf.Tensor4D, kernels: tf.Tensor4D): tf.Tenso
     ]); // [C, N, H + 2r, W + 2r]
     // Taps first: each tap's plane is one contiguous block (a last-axis slice is slow on wasm).
     const byTap = tf.transpose(kernels, [3, 0, 1, 2]);
-    // k*k x [1, N, H, W]; tfjs' split gradient fails for one piece (k = 1).
-    const planes = taps === 1 ? [byTap] : tf.split(byTap, taps, 0);
+    // k*k x [N, H, W]; tfjs' unstack gradient fails for one piece (k = 1).
+    const planes = taps === 1 ? [tf.reshape(byTap, [n, h, w])] : tf.unstack(byTap);
     const terms: tf.Tensor[] = [];
     for (let a = 0; a < k; a += 1) {
       for (let b = 0; b < k; b += 1) {
         const shifted = tf.slice(padded, [0, 0, a, b], [c, n, h, w]);
-        terms.push(tf.mul(shifted, tf.reshape(planes[a * k + b] as tf.Tensor, [n, h, w])));
+        terms.push(tf.mul(shifted, planes[a * k + b] as tf.Tensor));
       }
     }
     const summed = terms.length === 1 ? (terms[0] as tf.Tensor) : tf.addN(terms);
