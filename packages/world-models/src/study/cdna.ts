@@ -37,47 +37,75 @@ export function normaliseKernels(raw: tf.Tensor3D, reluShift: number): tf.Tensor
  * Dynamic neural advection (Finn et al. 2016): out[n, y, x, c] = sum_d kernels[n, y, x, d] *
  * image[n, y + a_d - r, x + b_d - r, c], zero outside the image. image [N, H, W, C], kernels
  * [N, H, W, k*k] -> [N, H, W, C]. The kernels are used as given (not normalised).
- *
- * Computed directly: the channel-first image is zero padded once and each tap is a window
- * slice of it (rows of W contiguous floats), times that tap's kernel plane broadcast over the
- * channels, summed by one addN. This does k*k multiply-adds per output value, where the former
- * one-hot [k, k, 1, k*k] convolution made k*k shifted copies with k^4 multiply-adds per pixel
- * and then a k*k-channel product. Every op has a native wasm kernel and a gradient: slice's is
- * a pad, split's a leading-axis concat, so autodiff gives both gradients.
  */
 export function dnaTransform(image: tf.Tensor4D, kernels: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [n, h, w, c] = image.shape;
-    const taps = kernels.shape[3];
-    const k = Math.round(Math.sqrt(taps));
-    if (k * k !== taps || kernels.shape.slice(0, 3).join() !== [n, h, w].join()) {
-      throw new Error(
-        `dnaTransform: kernels [${kernels.shape}] must be [${n}, ${h}, ${w}, k*k] for image [${image.shape}]`,
-      );
-    }
-    checkOddKernel(k, 'dnaTransform');
-    const r = (k - 1) / 2;
-    // Channels first, so that a tap's kernel plane [N, H, W] broadcasts over the leading axis.
-    const padded = tf.pad(tf.transpose(image, [3, 0, 1, 2]), [
+  const [n, h, w] = image.shape;
+  const taps = kernels.shape[3];
+  if (kernels.shape.slice(0, 3).join() !== [n, h, w].join()) {
+    throw new Error(
+      `dnaTransform: kernels [${kernels.shape}] must be [${n}, ${h}, ${w}, k*k] for image [${image.shape}]`,
+    );
+  }
+  return tf.tidy(() => advect(image, tf.transpose(kernels, [0, 3, 1, 2]), taps));
+}
+
+/**
+ * The DNA transform with tap-major kernels [N, k*k, H, W] (as cdnaComposite's product gives
+ * them, so no transpose is needed), computed directly: k*k multiply-adds per output value where
+ * the former one-hot [k, k, 1, k*k] convolution made k*k shifted copies (k^4 multiply-adds per
+ * pixel) and then a k*k-channel product.
+ *
+ * Each channel plane is zero padded to rows of W + 2r (and one spare row) and flattened, so tap
+ * (a, b)'s window is one contiguous run per plane starting at a (W + 2r) + b: out is computed on
+ * the padded width, where the kernels are zero beyond column W, and cropped once. A tap's
+ * kernel plane [N, H * (W + 2r)] broadcasts over the leading channel axis. Every op has a native
+ * wasm kernel and a gradient (slice's is a pad, unstack's a stack), so autodiff differentiates
+ * w.r.t. both inputs.
+ */
+function advect(image: tf.Tensor4D, byTap: tf.Tensor4D, taps: number): tf.Tensor4D {
+  const [n, h, w, c] = image.shape;
+  const k = Math.round(Math.sqrt(taps));
+  if (k * k !== taps || byTap.shape.join() !== [n, taps, h, w].join()) {
+    throw new Error(
+      `dnaTransform: kernels of ${taps} taps ([${byTap.shape}]) must be k*k for image [${image.shape}]`,
+    );
+  }
+  checkOddKernel(k, 'dnaTransform');
+  const r = (k - 1) / 2;
+  const wp = w + 2 * r;
+  const rows = h + 2 * r + (r > 0 ? 1 : 0); // the spare row holds the last windows' overrun
+  const padded = tf.reshape(
+    tf.pad(tf.transpose(image, [3, 0, 1, 2]), [
       [0, 0],
       [0, 0],
+      [r, rows - h - r],
       [r, r],
-      [r, r],
-    ]); // [C, N, H + 2r, W + 2r]
-    // Taps first: each tap's plane is one contiguous block (a last-axis slice is slow on wasm).
-    const byTap = tf.transpose(kernels, [3, 0, 1, 2]);
-    // k*k x [N, H, W]; tfjs' unstack gradient fails for one piece (k = 1).
-    const planes = taps === 1 ? [tf.reshape(byTap, [n, h, w])] : tf.unstack(byTap);
-    const terms: tf.Tensor[] = [];
-    for (let a = 0; a < k; a += 1) {
-      for (let b = 0; b < k; b += 1) {
-        const shifted = tf.slice(padded, [0, 0, a, b], [c, n, h, w]);
-        terms.push(tf.mul(shifted, planes[a * k + b] as tf.Tensor));
-      }
+    ]),
+    [c, n, rows * wp],
+  );
+  const wide = tf.reshape(
+    r > 0
+      ? tf.pad(byTap, [
+          [0, 0],
+          [0, 0],
+          [0, 0],
+          [0, 2 * r],
+        ])
+      : byTap,
+    [n, taps, h * wp],
+  );
+  // tfjs' unstack gradient fails for one piece (k = 1).
+  const planes = taps === 1 ? [tf.reshape(wide, [n, h * wp])] : tf.unstack(wide, 1);
+  const terms: tf.Tensor[] = [];
+  for (let a = 0; a < k; a += 1) {
+    for (let b = 0; b < k; b += 1) {
+      const window = tf.slice(padded, [0, 0, a * wp + b], [c, n, h * wp]);
+      terms.push(tf.mul(window, planes[a * k + b] as tf.Tensor));
     }
-    const summed = terms.length === 1 ? (terms[0] as tf.Tensor) : tf.addN(terms);
-    return tf.transpose(summed, [1, 2, 3, 0]) as tf.Tensor4D;
-  });
+  }
+  const summed = terms.length === 1 ? (terms[0] as tf.Tensor) : tf.addN(terms);
+  const cropped = tf.slice(tf.reshape(summed, [c, n, h, wp]), [0, 0, 0, 0], [c, n, h, w]);
+  return tf.transpose(cropped, [1, 2, 3, 0]) as tf.Tensor4D;
 }
 
 /**
@@ -107,9 +135,9 @@ export function cdnaComposite(
       tf.Tensor4D,
       tf.Tensor4D,
     ];
-    // Per-pixel kernel sum_m mask_m(y, x) K_m: [N, H*W, M] x [N, M, k*k].
-    const perPixel = tf.matMul(tf.reshape(moving, [n, h * w, m]), kernels);
-    const advected = dnaTransform(previous, tf.reshape(perPixel, [n, h, w, taps]));
+    // Per-pixel kernel sum_m mask_m(y, x) K_m, tap-major: [N, k*k, M] x [N, M, H*W].
+    const perPixel = tf.matMul(kernels, tf.reshape(moving, [n, h * w, m]), true, true);
+    const advected = advect(previous, tf.reshape(perPixel, [n, taps, h, w]), taps);
     return tf.addN([tf.mul(keep, previous), tf.mul(fresh, generated), advected]) as tf.Tensor4D;
   });
 }
