@@ -193,6 +193,46 @@ describe('cdnaComposite', () => {
     );
   });
 
+  it('equals the former pixel-major product into the tap bank, values and gradients', () => {
+    const [n, h, w, c, m, k] = [2, 9, 7, 3, 4, 5];
+    const before = tf.memory().numTensors;
+    const prev = tf.randomUniform([n, h, w, c], 0, 1, 'float32', 21) as tf.Tensor4D;
+    const gen = tf.randomUniform([n, h, w, c], 0, 1, 'float32', 22) as tf.Tensor4D;
+    const logits = tf.randomNormal([n, h, w, m + 2], 0, 1, 'float32', 23);
+    const msk = tf.softmax(logits) as tf.Tensor4D;
+    const raw = tf.randomNormal([n, m, k * k], 0, 1, 'float32', 24) as tf.Tensor3D;
+    const ker = normaliseKernels(raw, 0.1);
+    const former = (p: tf.Tensor, g: tf.Tensor, ms: tf.Tensor, ks: tf.Tensor) =>
+      tf.tidy(() => {
+        const [keep, fresh, moving] = tf.split(ms, [1, 1, m], 3);
+        const perPixel = tf.matMul(
+          tf.reshape(moving as tf.Tensor, [n, h * w, m]),
+          ks as tf.Tensor3D,
+        );
+        const advected = tapBankDna(p as tf.Tensor4D, tf.reshape(perPixel, [n, h, w, k * k]));
+        return tf.addN([tf.mul(keep as tf.Tensor, p), tf.mul(fresh as tf.Tensor, g), advected]);
+      });
+    const now = (p: tf.Tensor, g: tf.Tensor, ms: tf.Tensor, ks: tf.Tensor) =>
+      cdnaComposite(p as tf.Tensor4D, g as tf.Tensor4D, ms as tf.Tensor4D, ks as tf.Tensor3D);
+    const weights = tf.randomUniform([n, h, w, c], 0.5, 1.5, 'float32', 25);
+    const inputs = [prev, gen, msk, ker];
+    const ours = tf.grads((p, g, ms, ks) => tf.sum(tf.mul(now(p, g, ms, ks), weights)))(inputs);
+    const theirs = tf.grads((p, g, ms, ks) => tf.sum(tf.mul(former(p, g, ms, ks), weights)))(
+      inputs,
+    );
+    const a = now(prev, gen, msk, ker);
+    const b = former(prev, gen, msk, ker);
+    expect(maxAbsDiff(a.dataSync(), b.dataSync())).toBeLessThan(1e-5);
+    ours.forEach((g, i) => {
+      expect(g.shape).toEqual(inputs[i]?.shape);
+      expect(maxAbsDiff(g.dataSync(), theirs[i]?.dataSync() ?? []), `input ${i}`).toBeLessThan(
+        1e-4,
+      );
+    });
+    tf.dispose([prev, gen, logits, msk, raw, ker, weights, a, b, ...ours, ...theirs]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('has gradients on the backend: d out / d mask equals the candidate it weighs', () => {
     const kernelsT = kernels();
     const prev = previous();
