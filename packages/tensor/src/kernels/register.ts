@@ -10,7 +10,7 @@ import {
 import { conv2dFilterGradOnWasm, conv2dInputGradOnWasm, conv2dOnWasm } from './wasm/conv.js';
 import { GRU_STEP_KERNEL, gruStepKernel } from './wasm/gru.js';
 import { matMulOnGemm } from './wasm/matmul.js';
-import { sliceOnWasm, unpackOnWasm } from './wasm/slice.js';
+import { sliceOnWasm, splitOnWasm, unpackOnWasm } from './wasm/slice.js';
 import { sumOnWasm, tileOnWasm } from './wasm/tile.js';
 import { unaryOnWasm } from './wasm/unary.js';
 
@@ -35,7 +35,7 @@ const registered = new Set<string>();
  *   what it declines there (prelu, elu, dilation along x) on tfjs' XNNPACK kernel.
  * - wasm's Tanh and Softplus (libm, one element at a time) run on wasm/unary.c, its Tile along
  *   the first axis as block copies and its Sum over leading axes in one pass (wasm/tile.ts),
- *   its Slice and Unpack as block copies without reading the whole input first (wasm/slice.ts),
+ *   its Slice, Unpack and SplitV as block copies without reading the whole input first (wasm/slice.ts),
  *   and the fused GRU step (wasm/gru.c) is added.
  * - cpu's own Conv2DBackpropFilter is a scalar loop ~30-80x slower than its conv2d; its
  *   Conv2DBackpropInput is faster than its conv2d, so it is kept.
@@ -54,6 +54,7 @@ const FAST_KERNELS: Record<string, string[]> = {
     'Sum',
     'Slice',
     'Unpack',
+    'SplitV',
     GRU_STEP_KERNEL,
   ],
   cpu: ['Conv2DBackpropFilter'],
@@ -106,9 +107,10 @@ function makeKernelFunc(
       (smallConvOnXnnpack(args as never, fused) ? undefined : conv2dOnWasm(args as never, fused)) ??
       original.kernelFunc(args);
   }
-  if (kernelName === 'Slice' || kernelName === 'Unpack') {
+  if (kernelName === 'Slice' || kernelName === 'Unpack' || kernelName === 'SplitV') {
     if (!original) throw new Error(`No ${kernelName} kernel on ${backendName} to build on`);
-    const ours = kernelName === 'Slice' ? sliceOnWasm : unpackOnWasm;
+    const ours =
+      kernelName === 'Slice' ? sliceOnWasm : kernelName === 'Unpack' ? unpackOnWasm : splitOnWasm;
     return (args) => ours(args as never) ?? original.kernelFunc(args);
   }
   if (['Tanh', 'Softplus', 'Tile', 'Sum'].includes(kernelName)) {

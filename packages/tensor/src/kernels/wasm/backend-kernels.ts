@@ -9,7 +9,7 @@ import type { WasmHeapModule } from './heap.js';
  * gemm (BatchMatMul, _FusedMatMul), conv (Conv2D, FusedConv2D, Conv2DBackpropFilter,
  * Conv2DBackpropInput on the implicit GEMM), direct (the same with few channels, on the direct
  * kernels of conv_direct.c), unary (Tanh, Softplus), gru (the fused GRU step), tile (Tile), sum
- * (Sum over leading axes), slice (Slice, Unpack as heap copies). A group that is off leaves the
+ * (Sum over leading axes), slice (Slice, Unpack, SplitV as heap copies). A group that is off leaves the
  * previous kernel (tfjs', or this package's older rewrite) in charge, which is how benchmarks and
  * tests compare the two.
  */

@@ -19,10 +19,11 @@ function values(f: () => tf.Tensor | tf.Tensor[], ours: boolean): number[][] {
   }
 }
 
-describe('Slice and Unpack on the wasm heap', () => {
+describe('Slice, Unpack and SplitV on the wasm heap', () => {
   it('replace tfjs kernels', () => {
     expect(isFastKernel('Slice', 'wasm')).toBe(true);
     expect(isFastKernel('Unpack', 'wasm')).toBe(true);
+    expect(isFastKernel('SplitV', 'wasm')).toBe(true);
   });
 
   it('equal tfjs kernels and the index arithmetic on every kind of window', () => {
@@ -51,6 +52,10 @@ describe('Slice and Unpack on the wasm heap', () => {
       () => tf.unstack(x4, 2),
       () => tf.unstack(x4, -1),
       () => tf.unstack(i3, 1).map((t) => t.cast('float32')),
+      () => tf.split(x4, 3, 0),
+      () => tf.split(x4, [1, 3, 2], 2),
+      () => tf.split(x4, [1, -1], -1),
+      () => tf.split(tf.range(0, 24).reshape([3, 8]), 4, 1), // a GRU / LSTM gate split
     ];
     for (const [i, f] of cases.entries()) {
       expect(values(f, true), `case ${i}`).toEqual(values(f, false));
@@ -60,6 +65,9 @@ describe('Slice and Unpack on the wasm heap', () => {
     expect(corner).toEqual([1, 1, 1, 2, 89 * 4 + 1, 89 * 4 + 2]);
     const piece = values(() => tf.unstack(x4, 2), true)[3];
     expect(piece?.slice(0, 5)).toEqual([3, 5, 4, 12, 13]);
+    // The second gate of rows 0..7, 8..15, 16..23: columns 2 and 3 of each row.
+    const gate = values(() => tf.split(tf.range(0, 24).reshape([3, 8]), 4, 1), true)[1];
+    expect(gate).toEqual([3, 2, 2, 3, 10, 11, 18, 19]);
     tf.dispose([x4, x1, b, i3]);
   });
 
@@ -70,9 +78,10 @@ describe('Slice and Unpack on the wasm heap', () => {
       tf.addN([
         tf.sum(tf.slice(v, [1, 2, 2, 0], [2, 3, 3, 3])),
         tf.sum(tf.unstack(v)[2] as tf.Tensor),
+        tf.sum(tf.split(v, [3, 4], 1)[1] as tf.Tensor),
       ]),
     )(x);
-    // d/dv: 1 inside the window, plus 1 on batch 2.
+    // d/dv: 1 inside the window, plus 1 on batch 2, plus 1 on rows 3..6.
     const want = tf.tidy(() => {
       const w = tf.buffer([4, 7, 7, 3]);
       for (let n = 0; n < 4; n += 1)
@@ -80,7 +89,7 @@ describe('Slice and Unpack on the wasm heap', () => {
           for (let xx = 0; xx < 7; xx += 1)
             for (let c = 0; c < 3; c += 1) {
               const inWindow = n >= 1 && n <= 2 && y >= 2 && y <= 4 && xx >= 2 && xx <= 4;
-              w.set((inWindow ? 1 : 0) + (n === 2 ? 1 : 0), n, y, xx, c);
+              w.set((inWindow ? 1 : 0) + (n === 2 ? 1 : 0) + (y >= 3 ? 1 : 0), n, y, xx, c);
             }
       return w.toTensor();
     });
