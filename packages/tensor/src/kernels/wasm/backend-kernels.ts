@@ -115,6 +115,13 @@ function parseKernelThreads(env: string | undefined): number | undefined {
 }
 
 /** The parts of tfjs' BackendWasm the kernels use. */
+/** What tfjs passes a kernel function: its inputs, the backend, and its attributes. */
+export type KernelArgs = {
+  inputs: tf.NamedTensorInfoMap;
+  backend: tf.KernelBackend;
+  attrs: tf.NamedAttrMap;
+};
+
 export interface WasmBackendLike {
   wasm: WasmHeapModule;
   dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };

@@ -1,5 +1,6 @@
 import * as tf from '../../tf.js';
 import {
+  type KernelArgs,
   type WasmBackendLike,
   heapOffset,
   kernelGroupOn,
@@ -13,12 +14,6 @@ import { GEMM_ACTIVATIONS, PARALLEL_MIN_FLOPS, ranges } from './gemm-call.js';
  * output rows split across the worker pool): Conv2D, FusedConv2D and Conv2DBackpropInput.
  * Larger convolutions stay with conv.ts or the composed kernels.
  */
-
-type KernelArgs = {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs: tf.NamedAttrMap;
-};
 
 /**
  * Conv2D / FusedConv2D with at most 8 input channels, stride 1 and a window wider than 1 x 1

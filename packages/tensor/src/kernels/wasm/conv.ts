@@ -1,6 +1,7 @@
 import * as tf from '../../tf.js';
 import { KernelComposer } from '../compose.js';
 import {
+  type KernelArgs,
   type WasmBackendLike,
   heapOffset,
   kernelGroupOn,
@@ -14,12 +15,6 @@ import { GEMM_ACTIVATIONS, MR, PARALLEL_MIN_FLOPS, ranges } from './gemm-call.js
  * (positions, or filter taps for the filter gradient) are split across the worker pool. Our
  * Conv2DBackpropInput (../conv-backprop-input.ts) runs on this Conv2D.
  */
-
-type KernelArgs = {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs: tf.NamedAttrMap;
-};
 
 const POST_ACTIVATIONS: Record<string, string> = { elu: 'Elu', prelu: 'Prelu' };
 

@@ -1,6 +1,7 @@
 import type * as tf from '../../tf.js';
 import { KernelComposer } from '../compose.js';
 import {
+  type KernelArgs,
   type WasmBackendLike,
   heapOffset,
   kernelGroupOn,
@@ -13,12 +14,6 @@ import { GEMM_ACTIVATIONS, type GemmCall } from './gemm-call.js';
  * batch broadcast is a stride, so no operand is copied; bias, relu, relu6, leakyrelu and
  * sigmoid are applied as the product is written; elu and prelu by tfjs' own kernel afterwards.
  */
-
-type KernelArgs = {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs: tf.NamedAttrMap;
-};
 
 /** Activations applied by a tfjs kernel after the product: its name and extra inputs. */
 const POST_ACTIVATIONS: Record<string, string> = { elu: 'Elu', prelu: 'Prelu' };

@@ -1,5 +1,10 @@
 import * as tf from '../../tf.js';
-import { type WasmBackendLike, heapOffset, kernelGroupOn } from './backend-kernels.js';
+import {
+  type KernelArgs,
+  type WasmBackendLike,
+  heapOffset,
+  kernelGroupOn,
+} from './backend-kernels.js';
 
 /**
  * Slice, Unpack (unstack) and SplitV (split) as block copies on the heap. tfjs' wasm Slice first reads the whole
@@ -8,7 +13,6 @@ import { type WasmBackendLike, heapOffset, kernelGroupOn } from './backend-kerne
  * its Unpack and SplitV are built on it. Here the window is copied straight from the input's
  * heap bytes, one `copyWithin` per run of contiguous elements.
  */
-type Args = { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap };
 
 function copyable(x: tf.TensorInfo | undefined): x is tf.TensorInfo {
   return x !== undefined && x.dtype !== 'string' && x.dtype !== 'complex64';
@@ -60,7 +64,7 @@ function copyWindow(
 }
 
 /** Slice on the heap; undefined (tfjs' kernel) for strings, complex numbers or the group off. */
-export function sliceOnWasm(args: Args): tf.TensorInfo | undefined {
+export function sliceOnWasm(args: KernelArgs): tf.TensorInfo | undefined {
   const x = args.inputs.x;
   if (!copyable(x) || !kernelGroupOn('slice')) return undefined;
   const [begin, size] = tf.slice_util.parseSliceParams(
@@ -72,7 +76,7 @@ export function sliceOnWasm(args: Args): tf.TensorInfo | undefined {
 }
 
 /** Unpack (unstack) along an axis as one window copy per piece. */
-export function unpackOnWasm(args: Args): tf.TensorInfo[] | undefined {
+export function unpackOnWasm(args: KernelArgs): tf.TensorInfo[] | undefined {
   const x = args.inputs.value;
   if (!copyable(x) || !kernelGroupOn('slice')) return undefined;
   const rank = x.shape.length;
@@ -91,7 +95,7 @@ export function unpackOnWasm(args: Args): tf.TensorInfo[] | undefined {
 }
 
 /** SplitV (split) along an axis as one window copy per part. */
-export function splitOnWasm(args: Args): tf.TensorInfo[] | undefined {
+export function splitOnWasm(args: KernelArgs): tf.TensorInfo[] | undefined {
   const x = args.inputs.x;
   if (!copyable(x) || !kernelGroupOn('slice')) return undefined;
   const axis = tf.util.parseAxisParam(args.attrs.axis as number, x.shape)[0] as number;
