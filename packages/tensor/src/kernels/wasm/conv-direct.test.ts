@@ -7,6 +7,7 @@ import {
   smallConvOnWasm,
   smallConvOnXnnpack,
 } from './conv-direct.js';
+import { expectClose } from './test-helpers.js';
 
 /**
  * conv_direct.c against the cpu backend's convolutions on the same inputs: strides, 'same',
@@ -46,19 +47,6 @@ function kernel(
   const info = f({ inputs, backend: tf.backend(), attrs } as never);
   if (!info) throw new Error('the direct kernel declined');
   return tf.engine().makeTensorFromTensorInfo(info);
-}
-
-/**
- * Sums of k products of N(0, 1) numbers: the difference to the cpu backend is bounded by 1e-6
- * times the sum of the terms' magnitudes (about 0.64 k), times 4 (summation order only).
- */
-function expectClose(got: Out, want: Out, k: number) {
-  expect(got.shape).toEqual(want.shape);
-  let worst = 0;
-  want.values.forEach((w, i) => {
-    worst = Math.max(worst, Math.abs((got.values[i] as number) - w));
-  });
-  expect(worst).toBeLessThanOrEqual(4e-6 * 0.64 * k + 1e-6);
 }
 
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KERNEL_GROUPS, initBackend, isFastKernel, setWasmKernels, tf } from '../../index.js';
 import { Rng } from '../../random.js';
+import { expectClose } from './test-helpers.js';
 
 /** Values of f on `backend` from the very same inputs. */
 function on(
@@ -23,19 +24,6 @@ function operand(shape: number[], rng: Rng) {
   const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
   for (let i = 0; i < values.length; i++) values[i] = rng.normal();
   return { values, shape };
-}
-
-/**
- * Sums of k products of N(0, 1) numbers: bound the difference to the cpu backend by 1e-6 times
- * the sum of the magnitudes of the terms (about 0.64 k), times 4 (summation order only).
- */
-function expectClose(got: { shape: number[]; values: Float32Array }, want: typeof got, k: number) {
-  expect(got.shape).toEqual(want.shape);
-  let worst = 0;
-  want.values.forEach((w, i) => {
-    worst = Math.max(worst, Math.abs((got.values[i] as number) - w));
-  });
-  expect(worst).toBeLessThanOrEqual(4e-6 * 0.64 * k + 1e-6);
 }
 
 beforeAll(async () => {

@@ -11,6 +11,7 @@ import {
 } from './backend-kernels.js';
 import { WasmKernels, chooseSimd, relaxedSimdAvailable } from './engine.js';
 import { type GemmCall, PARALLEL_MIN_FLOPS, splitCall } from './gemm-call.js';
+import { expectClose } from './test-helpers.js';
 import { KERNELS_SOURCE_SHA256 } from './wasm-binaries.js';
 
 type Operand = { values: Float32Array; shape: number[] };
@@ -36,25 +37,6 @@ function on(backend: string, f: () => tf.Tensor) {
   } finally {
     tf.setBackend('wasm');
   }
-}
-
-/**
- * Float32 products of length k differ from the cpu backend's by summation order only: bound
- * each element by 1e-6 * sum |a_ip b_pj| + 1e-6 (the terms are N(0, 1), so the sum of their
- * magnitudes is about 0.64 k and the bound about 40 times the expected rounding error).
- */
-function expectClose(
-  got: { shape: number[]; values: Float32Array },
-  want: { shape: number[]; values: Float32Array },
-  k: number,
-) {
-  expect(got.shape).toEqual(want.shape);
-  const bound = 1e-6 * (0.64 * k * 4) + 1e-6;
-  let worst = 0;
-  for (let i = 0; i < want.values.length; i++) {
-    worst = Math.max(worst, Math.abs((got.values[i] as number) - (want.values[i] as number)));
-  }
-  expect(worst).toBeLessThanOrEqual(bound);
 }
 
 beforeAll(async () => {
