@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { registerFastConvKernels } from './kernels/register.js';
-import { provideWasmEngine } from './kernels/wasm/backend-kernels.js';
+import { provideWasmEngine, wasmKernelGroups } from './kernels/wasm/backend-kernels.js';
 import { WasmKernels } from './kernels/wasm/engine.js';
 import * as tf from './tf.js';
 import {
@@ -13,7 +13,9 @@ import {
 } from './wasm-threads.js';
 
 // In Node our wasm kernels run on their engine (worker_threads); the browser entry has none.
-provideWasmEngine((heap, threads) => new WasmKernels(heap, undefined, threads));
+provideWasmEngine(
+  (heap, threads) => new WasmKernels(heap, undefined, threads ?? chosenWasmThreads),
+);
 
 /** Backends vmbrl can run on, fastest first. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -93,11 +95,27 @@ export function currentBackend(): BackendName | undefined {
 }
 
 /**
- * Threads XNNPACK runs on when the backend is wasm (1 = single-threaded); undefined on the
- * other backends and before {@link initBackend} resolved.
+ * Threads the wasm backend computes on (1 = single-threaded): our kernels' pool, or XNNPACK's
+ * when our kernels are off; undefined on the other backends and before {@link initBackend}
+ * resolved.
  */
 export function currentWasmThreads(): number | undefined {
   return chosenName === 'wasm' ? chosenWasmThreads : undefined;
+}
+
+/**
+ * With our kernels on, they split products and convolutions across their own worker pool, and
+ * XNNPACK (tfjs' kernels for the rest, mostly element-wise) runs on the calling thread: its
+ * pool of spinning threads beside ours only took the cores from it (measured, 2 cores: R's
+ * planning at 2 threads took 172 ms with both pools against 92 ms with ours alone,
+ * docs/PERFORMANCE.md). The threaded build still loads, for the shared heap our pool needs.
+ */
+function xnnpackThreads(threads: number): number {
+  return ourKernelsCarryThreads() ? 1 : threads;
+}
+
+function ourKernelsCarryThreads(): boolean {
+  return wasmKernelGroups().length > 0;
 }
 
 function parseRequested(env: string | undefined, option: BackendName | undefined) {
@@ -117,7 +135,10 @@ async function selectBackend(requested: BackendName | undefined, log: boolean, t
   for (const name of order) {
     if (await tryBackend(name, threads)) {
       chosenName = name;
-      if (name === 'wasm') chosenWasmThreads = wasmThreadInfo().threads;
+      if (name === 'wasm') {
+        const xnnpack = wasmThreadInfo().threads;
+        chosenWasmThreads = xnnpack < threads && ourKernelsCarryThreads() ? threads : xnnpack;
+      }
       if (name !== 'tensorflow') registerFastConvKernels(name);
       if (log) process.stderr.write(`[vmbrl/tensor] backend: ${describe(name)}\n`);
       return name;
@@ -134,7 +155,7 @@ async function tryBackend(name: BackendName, wasmThreads: number): Promise<boole
     }
     if (name === 'wasm') {
       const wasm = await loadWasmBackend();
-      prepareWasmThreads(wasm, wasmThreads);
+      prepareWasmThreads(wasm, wasmThreads, xnnpackThreads(wasmThreads));
       return await withReportedCores(wasmThreads, () => tf.setBackend('wasm'));
     }
     const ok = await tf.setBackend('cpu');

@@ -99,19 +99,20 @@ function installPthreadWorker(): void {
 }
 
 /**
- * Prepares the wasm backend (before `tf.setBackend('wasm')`) to run XNNPACK on `threads`
- * threads (the calling thread plus `threads - 1` workers). `threads <= 1` leaves tfjs'
- * single-threaded build in place.
+ * Prepares the wasm backend (before `tf.setBackend('wasm')`) for `threads` threads: tfjs'
+ * threaded build (a shared heap), with XNNPACK on `xnnpackThreads` of them (the calling thread
+ * plus `xnnpackThreads - 1` workers). `threads <= 1` leaves tfjs' single-threaded build in place.
  */
 export function prepareWasmThreads(
   wasmModule: { setThreadsCount(n: number): void },
   threads: number,
+  xnnpackThreads = threads,
 ): void {
   const multithreaded = threads > 1;
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', multithreaded);
   if (!multithreaded) return;
   installPthreadWorker();
-  wasmModule.setThreadsCount(threads);
+  wasmModule.setThreadsCount(Math.max(1, Math.min(xnnpackThreads, threads)));
 }
 
 /**

@@ -59,18 +59,20 @@ export function gemmArgs(c: GemmCall): number[] {
   ];
 }
 
-/** Micro-tile of gemm.c: rows and columns a part boundary is aligned to. */
+/** Rows of gemm.c's micro-tile: a part boundary is aligned to it. */
 export const MR = 4;
-export const NR = 8;
 /**
- * Below this many flops a product runs on one thread: waking a worker and waiting for it costs
- * about as much as this much work (measured, 2 cores).
+ * Below this many flops a product runs on one thread: waking a worker, waiting for it and the
+ * second core's cold cache cost about as much as this much work (measured on 2 cores: products
+ * of 8-32 rows and 0.6-8 MFLOP ran at 0.64-1.27x on two threads, docs/PERFORMANCE.md).
  */
-export const PARALLEL_MIN_FLOPS = 2e6;
+export const PARALLEL_MIN_FLOPS = 1e7;
 
 /**
  * Splits a product into at most `parts` independent parts: whole batch entries, else row
- * blocks, else column blocks. Every output element is computed by the same operations in the
+ * blocks. A product of too few rows for that stays whole: split by columns, such products (8
+ * rows: a batch of states through a dense layer) measured no faster on two threads, and often
+ * slower. Every output element is computed by the same operations in the
  * same order as unsplit, so the result does not depend on the thread count.
  */
 export function splitCall(call: GemmCall, parts: number): GemmCall[] {
@@ -91,15 +93,6 @@ export function splitCall(call: GemmCall, parts: number): GemmCall[] {
       m: size,
       a: call.a + 4 * start * call.aRs,
       c: call.c + 4 * start * call.ldc,
-    }));
-  }
-  if (n >= parts * NR) {
-    return ranges(n, parts, NR).map(([start, size]) => ({
-      ...call,
-      n: size,
-      b: call.b + 4 * start * call.bCs,
-      c: call.c + 4 * start,
-      bias: call.bias < 0 ? -1 : call.bias + 4 * start,
     }));
   }
   return [call];
