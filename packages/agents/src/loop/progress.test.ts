@@ -37,6 +37,22 @@ describe('estimateEta', () => {
     expect(estimateEta({ budget, elapsed: 110, last, previous: null })).toBeNull();
     expect(estimateEta({ budget: none, elapsed: 110, last, previous })).toBeNull();
   });
+
+  it('a learning agent has no pace from an iteration without updates (a seed episode)', () => {
+    const budget = { ...none, episodes: 10 };
+    const seedEnd = { ...last, updates: 0 };
+    const seedStart = { ...previous, updates: 0 };
+    expect(
+      estimateEta({ budget, elapsed: 110, last: seedEnd, previous: seedStart, learns: true }),
+    ).toBeNull();
+    // The same marks for an agent that never updates (the CEM oracle) do give one: 30 + 6 * 40.
+    expect(estimateEta({ budget, elapsed: 110, last: seedEnd, previous: seedStart })).toBe(270);
+    // Once an iteration made updates, its pace counts.
+    const trained = { ...last, updates: 100 };
+    expect(
+      estimateEta({ budget, elapsed: 110, last: trained, previous: seedStart, learns: true }),
+    ).toBe(270);
+  });
 });
 
 describe('ProgressTracker', () => {

@@ -43,6 +43,8 @@ export interface IterationMark {
   elapsed: number;
   episodes: number;
   envSteps: number;
+  /** Updates made by then (absent: not tracked). */
+  updates?: number;
 }
 
 /** What {@link estimateEta} needs: the budget, the clock, and the last two iteration ends. */
@@ -54,6 +56,9 @@ export interface EtaInput {
   last: IterationMark | null;
   /** The end of the one before it (null before the second, or at the call's start). */
   previous: IterationMark | null;
+  /** The agent updates itself: an iteration without updates (a seed or warm-up episode) then
+   * says nothing about the pace of the ones to come. */
+  learns?: boolean;
 }
 
 /**
@@ -64,11 +69,13 @@ export interface EtaInput {
  *   mid-episode there);
  * - minutes: the loop looks at the clock only when an iteration starts, so the run ends with the
  *   first iteration that ends at or after the deadline.
- * Null before an iteration's pace is known or without a budget.
+ * Null before an iteration's pace is known or without a budget, and for a learning agent while
+ * its latest iteration made no updates (random seed episodes are far faster than trained ones).
  */
 export function estimateEta(input: EtaInput): number | null {
   const { budget, elapsed, last, previous } = input;
   if (!last || !previous) return null;
+  if (input.learns && last.updates !== undefined && last.updates === previous.updates) return null;
   const pace = last.elapsed - previous.elapsed;
   if (!(pace > 0)) return null;
   // The iteration in progress ends at `end` with one more episode.
@@ -106,6 +113,8 @@ export class ProgressTracker {
     private readonly listener?: (progress: OnlineProgress) => void,
     /** Seconds on a monotonic clock (replaced in tests). */
     private readonly clock: () => number = () => performance.now() / 1000,
+    /** The agent updates itself (see {@link EtaInput.learns}). */
+    private readonly learns = false,
   ) {
     this.started = clock();
   }
@@ -114,7 +123,7 @@ export class ProgressTracker {
   startClock(state: LoopState): void {
     this.started = this.clock();
     this.previous = null;
-    this.last = { elapsed: 0, episodes: state.episodes, envSteps: state.envSteps };
+    this.last = mark(0, state);
   }
 
   /** Seconds since the clock started. */
@@ -137,7 +146,7 @@ export class ProgressTracker {
     const elapsedSeconds = this.elapsedSeconds();
     if (phase === 'checkpoint') {
       this.previous = this.last;
-      this.last = { elapsed: elapsedSeconds, episodes: state.episodes, envSteps: state.envSteps };
+      this.last = mark(elapsedSeconds, state);
     }
     if (!this.listener) return;
     const partial = stepsPerEpisode > 0 ? episodeStep / stepsPerEpisode : 0;
@@ -150,6 +159,7 @@ export class ProgressTracker {
             elapsed: elapsedSeconds,
             last: this.last,
             previous: this.previous,
+            learns: this.learns,
           });
     this.listener({
       phase,
@@ -167,4 +177,8 @@ export class ProgressTracker {
       etaSeconds,
     });
   }
+}
+
+function mark(elapsed: number, state: LoopState): IterationMark {
+  return { elapsed, episodes: state.episodes, envSteps: state.envSteps, updates: state.updates };
 }

@@ -115,7 +115,7 @@ class Run {
       envSteps: this.config.maxEnvSteps,
       minutes: options.maxMinutes ?? null,
     };
-    this.progress = new ProgressTracker(limits, options.onProgress);
+    this.progress = new ProgressTracker(limits, options.onProgress, undefined, agent.learns);
   }
 
   /** Restores, runs iterations until a stop, then logs why and writes the report. */
