@@ -94,6 +94,7 @@ export { PLANET } from './planet/definition.js';
 export { DreamerAgent, type DreamerAgentOptions, type DreamerState } from './dreamer/agent.js';
 export {
   DREAMER_ACTION_REPEAT,
+  dreamerActionRepeat,
   DREAMER_DEFAULTS,
   DREAMER_DOCS,
   DREAMER_PRESETS,

@@ -189,7 +189,11 @@ describe('configs written before the reorganisation', () => {
       // The oracle had one preset named after it; it is its `paper` preset now.
       const preset = saved.preset === 'cem-oracle' ? 'paper' : saved.preset;
       const now = resolveRunConfig(agent, preset, saved.task, saved.seed);
-      expect(configDifferences(upgradeRunConfig(saved), now), file).toEqual([]);
+      // Dreamer `quick` on cartpole-swingup has used action repeat 4 since issue 21's round 8; a
+      // saved run keeps the 2 it was trained with (upgrades never change what a run did).
+      const changed = file === 'dreamer-quick.json' ? ['actionRepeat: 2 -> 4'] : [];
+      expect(configDifferences(upgradeRunConfig(saved), now), file).toEqual(changed);
+      if (changed.length > 0) now.actionRepeat = saved.actionRepeat;
       // Output fields added since read as those runs wrote: a row per episode, one checkpoint.
       const output = { logEvery: 0, keepCheckpoints: 0, keepBestCheckpoint: false };
       expect(upgradeRunConfig(saved), file).toEqual({ ...now, ...output });

@@ -110,7 +110,7 @@ export function resolveRunConfig(
       preset,
       task,
       seed,
-      actionRepeat: definition.actionRepeat(task),
+      actionRepeat: definition.actionRepeat(task, preset),
       ...body,
     } as RunConfig,
     overrides,

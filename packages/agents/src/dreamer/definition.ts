@@ -8,10 +8,10 @@ import {
 } from '../planet/definition.js';
 import { DreamerAgent } from './agent.js';
 import {
-  DREAMER_ACTION_REPEAT,
   DREAMER_PRESETS,
   type DreamerConfig,
   type DreamerRunConfig,
+  dreamerActionRepeat,
   upgradeDreamerConfig,
   validateDreamerRunConfig,
 } from './config.js';
@@ -19,7 +19,7 @@ import {
 export const DREAMER: AgentDefinition<DreamerRunConfig, SequenceBatch> = {
   summary: "Dreamer: PlaNet's world model, actor and value learned in imagination",
   presets: DREAMER_PRESETS,
-  actionRepeat: () => DREAMER_ACTION_REPEAT,
+  actionRepeat: dreamerActionRepeat,
   validate: validateDreamerRunConfig,
   upgrade(saved) {
     const out = upgradeLatentConfig(saved, 'planner');

@@ -80,8 +80,8 @@ export interface AgentDefinition<C extends LoopConfig = LoopConfig, B = unknown>
     choices: readonly string[];
     presets(value: string): AgentPresets<C>;
   };
-  /** Control steps per agent step on `task`. */
-  actionRepeat(task: string): number;
+  /** Control steps per agent step on `task` under `preset`. */
+  actionRepeat(task: string, preset: PresetName): number;
   /** Fields the kind implies beyond the table (the model-free ALM variant). */
   kindOverlay?(kind: string): Overlay<PresetBody<C>>;
   /** Checks the agent's own fields (the loop's are checked by the caller). */
