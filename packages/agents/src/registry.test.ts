@@ -189,7 +189,7 @@ describe('configs written before the reorganisation', () => {
       // The oracle had one preset named after it; it is its `paper` preset now.
       const preset = saved.preset === 'cem-oracle' ? 'paper' : saved.preset;
       const now = resolveRunConfig(agent, preset, saved.task, saved.seed);
-      // Dreamer `quick` on cartpole-swingup has used action repeat 4 since issue 21's round 8; a
+      // Dreamer `quick` on cartpole-swingup has used action repeat 4 since 2026-12-04; a
       // saved run keeps the 2 it was trained with (upgrades never change what a run did).
       const changed = file === 'dreamer-quick.json' ? ['actionRepeat: 2 -> 4'] : [];
       expect(configDifferences(upgradeRunConfig(saved), now), file).toEqual(changed);

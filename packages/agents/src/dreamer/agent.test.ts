@@ -90,7 +90,7 @@ describe('Dreamer config', () => {
     expect('planner' in paper).toBe(false);
   });
 
-  it('quick preset: the settings of the documented runs (docs/RESULTS.md, action repeat 4 since round 8)', () => {
+  it('quick preset: the settings of the documented runs (docs/RESULTS.md, action repeat 4 since 2026-12-04)', () => {
     const quick = resolveRunConfig('dreamer', 'quick', 'cartpole-swingup', 0) as DreamerRunConfig;
     expect(quick).toMatchObject({
       actionRepeat: 4,

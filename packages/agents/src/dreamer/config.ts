@@ -95,7 +95,8 @@ export const DREAMER_ACTION_REPEAT = 2;
  * uses 4. At 2, the 5 random seed episodes of some seeds hardly swing the pole (random returns
  * 46 at R = 2 against 89 at R = 4 over 30 resets), the small world model then predicts little
  * reward and a flat response to the action, and the action model pins the cart at one end of
- * the rail (docs/results/laptop-trials.md, rounds 1-4); at 4, 8 fresh seeds are in round 8.
+ * the rail (docs/results/laptop-trials.md, rounds 1-4). At 4 no fresh seed stayed pinned, but only
+ * 5 of 8 were above twice their random policy after 20 episodes (docs/RESULTS.md).
  * Other tasks keep 2: 4 was not measured there.
  */
 export function dreamerActionRepeat(task: string, preset: PresetName): number {
