@@ -104,18 +104,15 @@ export function currentWasmThreads(): number | undefined {
 }
 
 /**
- * With our kernels on, they split products and convolutions across their own worker pool, and
- * XNNPACK (tfjs' kernels for the rest, mostly element-wise) runs on the calling thread: its
- * pool of spinning threads beside ours only took the cores from it (measured, 2 cores: R's
- * planning at 2 threads took 172 ms with both pools against 92 ms with ours alone,
- * docs/PERFORMANCE.md). The threaded build still loads, for the shared heap our pool needs.
+ * Threads XNNPACK gets out of `threads`. With our kernels on, they split products and
+ * convolutions across their own worker pool, and XNNPACK (tfjs' kernels for the rest, mostly
+ * element-wise) runs on the calling thread: its pool of spinning threads beside ours only took
+ * the cores from it (measured, 2 cores: R's planning at 2 threads took 172 ms with both pools
+ * against 92 ms with ours alone, docs/PERFORMANCE.md). The threaded build still loads, for the
+ * shared heap our pool needs.
  */
 function xnnpackThreads(threads: number): number {
-  return ourKernelsCarryThreads() ? 1 : threads;
-}
-
-function ourKernelsCarryThreads(): boolean {
-  return wasmKernelGroups().length > 0;
+  return wasmKernelGroups().length > 0 ? 1 : threads;
 }
 
 function parseRequested(env: string | undefined, option: BackendName | undefined) {
@@ -135,10 +132,9 @@ async function selectBackend(requested: BackendName | undefined, log: boolean, t
   for (const name of order) {
     if (await tryBackend(name, threads)) {
       chosenName = name;
-      if (name === 'wasm') {
-        const xnnpack = wasmThreadInfo().threads;
-        chosenWasmThreads = xnnpack < threads && ourKernelsCarryThreads() ? threads : xnnpack;
-      }
+      // The threads that compute: our pool's, or XNNPACK's when our kernels are off.
+      if (name === 'wasm')
+        chosenWasmThreads = xnnpackThreads(threads) < threads ? threads : wasmThreadInfo().threads;
       if (name !== 'tensorflow') registerFastConvKernels(name);
       if (log) process.stderr.write(`[vmbrl/tensor] backend: ${describe(name)}\n`);
       return name;

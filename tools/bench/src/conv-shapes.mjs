@@ -5,6 +5,7 @@
  * (quick preset, 1 wasm thread). Needs built packages (turbo run build --filter=@vmbrl/agents).
  */
 import { parseArgs } from './harness.mjs';
+import { KernelTimes } from './kernel-times.mjs';
 import { cases } from './workloads/study-designs.mjs';
 
 const CONV = /Conv2D|Conv2d|Depthwise/;
@@ -24,25 +25,13 @@ for (const c of list) {
   const profile = await tensor.tf.profile(async () => {
     await c.run();
   });
-  const rows = new Map();
-  const byName = new Map();
-  let total = 0;
-  for (const k of profile.kernels) {
-    const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-    total += ms;
-    byName.set(k.name, (byName.get(k.name) ?? 0) + ms);
-    if (!CONV.test(k.name)) continue;
-    const attrs = k.extraInfo ?? '';
-    const key = `${k.name} in ${JSON.stringify(k.inputShapes)} out ${JSON.stringify(k.outputShapes)} ${attrs}`;
-    const row = rows.get(key) ?? { count: 0, ms: 0 };
-    row.count++;
-    row.ms += ms;
-    rows.set(key, row);
-  }
-  console.log(`\n${c.name}: kernels ${profile.kernels.length}, kernel ms ${total.toFixed(0)}`);
-  const names = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12);
-  console.log(`by kernel: ${names.map(([n, ms]) => `${n} ${ms.toFixed(0)}`).join(', ')}`);
-  const sorted = [...rows.entries()].sort((a, b) => b[1].ms - a[1].ms);
+  const times = new KernelTimes((name) => CONV.test(name));
+  times.add(profile);
+  const total = times.totalMs;
+  console.log(`\n${c.name}: kernels ${times.calls}, kernel ms ${total.toFixed(0)}`);
+  const names = KernelTimes.sorted(times.byName).slice(0, 12);
+  console.log(`by kernel: ${names.map(([n, row]) => `${n} ${row.ms.toFixed(0)}`).join(', ')}`);
+  const sorted = KernelTimes.sorted(times.byShape);
   for (const [key, row] of sorted)
     console.log(`${row.ms.toFixed(1).padStart(8)} ms ${String(row.count).padStart(5)}x  ${key}`);
   c.dispose?.();

@@ -9,6 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { intFlag, parseArgs } from './harness.mjs';
+import { KernelTimes } from './kernel-times.mjs';
 import { WORKLOADS } from './workloads/index.mjs';
 
 const [name, ...rest] = process.argv.slice(2);
@@ -30,39 +31,23 @@ const list = await workload.cases(tensor, flags);
 for (const c of list) {
   await c.setup?.();
   await c.run(); // warm-up
-  const byName = new Map();
-  const byShape = new Map();
-  let kernelMs = 0;
+  const times = new KernelTimes((kernel) => kernel === shapesOf);
   let wallMs = 0;
-  let count = 0;
   for (let r = 0; r < repeats; r++) {
     const start = performance.now();
-    const profile = await tensor.tf.profile(async () => {
-      await c.run();
-    });
+    times.add(
+      await tensor.tf.profile(async () => {
+        await c.run();
+      }),
+    );
     wallMs += performance.now() - start;
-    for (const k of profile.kernels) {
-      const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-      kernelMs += ms;
-      count++;
-      const row = byName.get(k.name) ?? { ms: 0, count: 0 };
-      row.ms += ms;
-      row.count++;
-      byName.set(k.name, row);
-      if (k.name === shapesOf) {
-        const key = `${JSON.stringify(k.inputShapes)} -> ${JSON.stringify(k.outputShapes)} ${k.extraInfo ?? ''}`;
-        const shape = byShape.get(key) ?? { ms: 0, count: 0 };
-        shape.ms += ms;
-        shape.count++;
-        byShape.set(key, shape);
-      }
-    }
   }
+  const { totalMs: kernelMs, calls: count } = times;
   const per = (ms) => (ms / repeats).toFixed(1).padStart(8);
   console.log(
     `${name} ${c.name}, threads ${process.env.VMBRL_WASM_THREADS ?? threads}: wall ${per(wallMs)} ms per run (profiled), kernels ${per(kernelMs)} ms in ${count / repeats} calls, outside kernels ${per(wallMs - kernelMs)} ms`,
   );
-  const sorted = [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms);
+  const sorted = KernelTimes.sorted(times.byName);
   for (const [kernel, row] of sorted.slice(0, top))
     console.log(`${per(row.ms)} ms ${String(row.count / repeats).padStart(6)}x  ${kernel}`);
   const restMs = sorted.slice(top).reduce((s, [, row]) => s + row.ms, 0);
@@ -71,7 +56,7 @@ for (const c of list) {
   );
   if (shapesOf) {
     console.log(`${shapesOf} by input shapes:`);
-    for (const [key, row] of [...byShape.entries()].sort((a, b) => b[1].ms - a[1].ms))
+    for (const [key, row] of KernelTimes.sorted(times.byShape))
       console.log(`${per(row.ms)} ms ${String(row.count / repeats).padStart(6)}x  ${key}`);
   }
   c.dispose?.();
