@@ -88,6 +88,7 @@ export {
   ACTION_REPEAT,
   PLANET_PRESETS,
   type PlannerConfig,
+  type PlanetPlannerConfig,
   type PlanetRunConfig,
 } from './planet/config.js';
 export { PLANET } from './planet/definition.js';

@@ -114,6 +114,25 @@ describe('cem refit', () => {
     }
   });
 
+  it("varianceEpsilon is added to the elites' variance before the square root", async () => {
+    // The elites of the case above, {1, 0.9}, have variance 0.0025; + 0.0075 gives std 0.1.
+    const noise = Float32Array.from([0.2, -1.5, 0.9, 2.0]);
+    for (const path of PATHS) {
+      const result = await cem(new QuadraticScorer(1, Float32Array.from([1.2])), {
+        horizon: 1,
+        candidates: 4,
+        topK: 2,
+        iterations: 1,
+        varianceEpsilon: 0.0075,
+        seed: 0,
+        standardNormal: () => noise,
+        path,
+      });
+      expect(result.action[0]).toBeCloseTo(0.95, 6);
+      expect(result.std[0]).toBeCloseTo(0.1, 6);
+    }
+  });
+
   it('both paths give the same plan from the same noise', async () => {
     const standardNormal = sharedNoise(11);
     const options = {
@@ -190,6 +209,11 @@ describe('cem option errors', () => {
       /cem: iterations = 1.5 is invalid; allowed: an integer >= 1/,
     ],
     ['topK 0', { topK: 0 }, /cem: topK = 0 is invalid; allowed: an integer in 1..10/],
+    [
+      'negative varianceEpsilon',
+      { varianceEpsilon: -1 },
+      /cem: varianceEpsilon = -1 is invalid; allowed: a finite number >= 0/,
+    ],
     ['reversed bounds', { actionMin: 1, actionMax: -1 }, /actionMin < actionMax, got \[1, -1\]/],
     ['no seed nor rng', { seed: undefined }, /exactly one of rng .* or seed/],
     ['both seed and rng', { rng: new Rng(1) }, /exactly one of rng .* or seed/],

@@ -7,6 +7,7 @@ import { type SequenceScorer, checkActionSequences } from '@vmbrl/core';
  */
 import { tf } from '@vmbrl/tensor';
 import {
+  type CemRefit,
   type PlannerOptions,
   type ResolvedPlannerOptions,
   checkCemOptions,
@@ -21,6 +22,11 @@ export interface CemOptions extends PlannerOptions {
   iterations: number;
   /** Best candidates K the belief is refit to (K <= J). */
   topK: number;
+  /**
+   * Added to the elites' variance before the square root, so the std never falls below its
+   * square root (PlaNet's reference code: 1e-6). Default 0.
+   */
+  varianceEpsilon?: number;
 }
 
 /** What {@link cem} returns. */
@@ -49,17 +55,16 @@ export interface CemResult {
  */
 export async function cem(scorer: AnyScorer, options: CemOptions): Promise<CemResult> {
   const o = resolvePlannerOptions(scorer, options, 'cem');
-  const { iterations, topK } = checkCemOptions(options.iterations, options.topK, o.candidates);
-  if (o.path === 'tensor') return cemTensor(scorer as TensorSequenceScorer, o, iterations, topK);
-  return cemArray(scorer as SequenceScorer, o, iterations, topK);
+  const refit = checkCemOptions(options, o.candidates);
+  if (o.path === 'tensor') return cemTensor(scorer as TensorSequenceScorer, o, refit);
+  return cemArray(scorer as SequenceScorer, o, refit);
 }
 
 /** Tensor path: sampling, scoring, top-K and refitting stay on the backend. */
 function cemTensor(
   scorer: TensorSequenceScorer,
   o: ResolvedPlannerOptions,
-  iterations: number,
-  topK: number,
+  { iterations, topK, varianceEpsilon }: CemRefit,
 ): CemResult {
   const { horizon: H, candidates: J, actionDim: A } = o;
   let mean: tf.Tensor2D = tf.zeros([H, A]);
@@ -86,7 +91,9 @@ function cemTensor(
         const moments = tf.moments(elites, 0);
         return [
           moments.mean as tf.Tensor2D,
-          tf.sqrt(moments.variance) as tf.Tensor2D,
+          tf.sqrt(
+            varianceEpsilon > 0 ? tf.add(moments.variance, varianceEpsilon) : moments.variance,
+          ) as tf.Tensor2D,
           tf.stack([tf.max(top.values), tf.mean(top.values)]) as tf.Tensor1D,
         ];
       });
@@ -144,8 +151,7 @@ function unpack(values: Float32Array, H: number, A: number, iterations: number):
 async function cemArray(
   scorer: SequenceScorer,
   o: ResolvedPlannerOptions,
-  iterations: number,
-  topK: number,
+  { iterations, topK, varianceEpsilon }: CemRefit,
 ): Promise<CemResult> {
   const { horizon: H, candidates: J, actionDim: A } = o;
   const n = H * A;
@@ -157,7 +163,7 @@ async function cemArray(
     const actions = sampleSequences(drawStandardNormal(o, i), mean, std, o);
     const returns = await scoreOnJs(scorer, actions, J, H);
     const elites = topIndices(returns, topK);
-    refit(actions, elites, n, mean, std);
+    refit(actions, elites, n, mean, std, varianceEpsilon);
     let sum = 0;
     for (const j of elites) sum += returns[j] as number;
     eliteReturns[i] = sum / topK;
@@ -222,6 +228,7 @@ function refit(
   n: number,
   mean: Float32Array,
   std: Float32Array,
+  varianceEpsilon: number,
 ): void {
   const K = elites.length;
   for (let k = 0; k < n; k++) {
@@ -234,6 +241,6 @@ function refit(
       squares += d * d;
     }
     mean[k] = mu;
-    std[k] = Math.sqrt(squares / K);
+    std[k] = Math.sqrt(squares / K + varianceEpsilon);
   }
 }

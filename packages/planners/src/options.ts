@@ -95,17 +95,26 @@ export function resolvePlannerOptions(
   };
 }
 
-/** Checks CEM's own options (iterations I, top K <= J). */
+/** CEM's refitting options, checked. */
+export interface CemRefit {
+  iterations: number;
+  topK: number;
+  varianceEpsilon: number;
+}
+
+/** Checks CEM's own options against J; one message naming the bad value. */
 export function checkCemOptions(
-  iterations: unknown,
-  topK: unknown,
+  options: { iterations: unknown; topK: unknown; varianceEpsilon?: unknown },
   candidates: number,
-): { iterations: number; topK: number } {
+): CemRefit {
   const check: Validator = validator('cem');
-  const I = check.integer('iterations', iterations, 1);
+  const iterations = check.integer('iterations', options.iterations, 1);
   // The belief is refit to the best K of the J candidates.
-  const K = check.integer('topK', topK, 1, candidates);
-  return { iterations: I, topK: K };
+  const topK = check.integer('topK', options.topK, 1, candidates);
+  const varianceEpsilon = check.number('varianceEpsilon', options.varianceEpsilon ?? 0, {
+    min: 0,
+  });
+  return { iterations, topK, varianceEpsilon };
 }
 
 /** The noise of draw `draw`: the override if given (length-checked) or N(0, 1) from the rng. */

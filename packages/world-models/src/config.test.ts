@@ -16,6 +16,8 @@ describe('config', () => {
     expect(c.rewardHidden).toEqual([300, 300, 300]);
     expect([c.minStd, c.freeNats, c.rewardScale, c.bitDepth]).toEqual([0.1, 3, 10, 5]);
     expect([c.learningRate, c.adamEps, c.clipNorm]).toEqual([1e-3, 1e-4, 1000]);
+    // The reference code's 10k-update warm-up is an option, off in every preset.
+    expect(c.lrWarmup).toBe(0);
   });
 
   it('every preset validates and resolving copies it', () => {
@@ -58,6 +60,8 @@ describe('configs saved before a field existed', () => {
     expect(canonicalJson(upgraded)).toBe(canonicalJson(resolveConfig('quick')));
     expect(JSON.stringify(upgraded)).not.toBe(JSON.stringify(resolveConfig('quick')));
     expect(upgradeConfig(resolveConfig('quick', { imageEvery: 3 })).imageEvery).toBe(3);
+    const { lrWarmup: _none, ...beforeWarmup } = resolveConfig('quick');
+    expect(upgradeConfig(beforeWarmup as WorldModelConfig).lrWarmup).toBe(0);
     expect(canonicalJson({ b: [2, { d: 1, c: 0 }], a: 1 })).toBe('{"a":1,"b":[2,{"c":0,"d":1}]}');
   });
 

@@ -80,6 +80,8 @@ export interface WorldModelConfig {
   overshooting: OvershootingConfig;
   bitDepth: number;
   learningRate: number;
+  // Off by default: PlaNet's reference code warms up over 10k updates, more than a CPU hour holds.
+  lrWarmup: number;
   adamEps: number;
   clipNorm: number;
 }
@@ -107,6 +109,8 @@ export const MODEL_DOCS: FieldDocs<WorldModelConfig> = {
   overshooting: 'latent overshooting (PlaNet eq. 7): { distance D, betas? }; distance 1 = eq. 3',
   bitDepth: 'bits per colour channel fed to the network (PlaNet: 5; 8 = no reduction)',
   learningRate: 'Adam learning rate',
+  lrWarmup:
+    'updates over which the learning rate rises linearly from 0 (PlaNet reference code: 10000; 0 = none)',
   adamEps: "Adam's epsilon",
   clipNorm: 'global gradient-norm clip (PlaNet: 1000)',
 };
@@ -131,6 +135,7 @@ export const MODEL_DEFAULTS: WorldModelConfig = {
   overshooting: { distance: 1 },
   bitDepth: 5,
   learningRate: 1e-3,
+  lrWarmup: 0,
   adamEps: 1e-4,
   clipNorm: 1000,
 };
@@ -170,7 +175,11 @@ export const configCheck: Validator = validator('world-models config');
 const check = configCheck;
 
 /** Fields added after checkpoints may have been written, with the value those runs used. */
-const ADDED_FIELDS: Partial<WorldModelConfig> = { imageEvery: 1, objective: 'reconstruction' };
+const ADDED_FIELDS: Partial<WorldModelConfig> = {
+  imageEvery: 1,
+  objective: 'reconstruction',
+  lrWarmup: 0,
+};
 
 /** A saved config with the fields added since it was written filled in (a new object). */
 export function upgradeConfig(saved: WorldModelConfig): WorldModelConfig {
@@ -230,6 +239,7 @@ export function validateConfig(config: WorldModelConfig): void {
   }
   check.integer('bitDepth', config.bitDepth, 1, 8);
   check.number('learningRate', config.learningRate, { min: 0, minOpen: true });
+  check.integer('lrWarmup', config.lrWarmup, 0);
   check.number('adamEps', config.adamEps, { min: 0, minOpen: true });
   check.number('clipNorm', config.clipNorm, { min: 0, minOpen: true });
 }

@@ -154,6 +154,7 @@ export class LatentWorldModel implements WorldModel {
       lr: config.learningRate,
       eps: config.adamEps,
       clipNorm: config.clipNorm,
+      warmup: config.lrWarmup,
     });
   }
 

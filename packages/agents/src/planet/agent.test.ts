@@ -13,9 +13,10 @@ beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
 });
 
-function debugAgent(bitDepth = 5): PlanetAgent {
+function debugAgent(bitDepth = 5, planner: Partial<PlanetRunConfig['planner']> = {}): PlanetAgent {
   const config = resolveRunConfig('planet', 'debug', 'cartpole-swingup', 0, {
     model: { bitDepth },
+    planner,
   }) as PlanetRunConfig;
   return new PlanetAgent({
     actionDim: 1,
@@ -85,6 +86,22 @@ describe('PlanetAgent', () => {
     for (let i = 0; i < 3; i++) await round();
     expect(tf.memory().numTensors).toBe(before);
     await agent.dispose();
+  });
+
+  it("plans with the config's varianceEpsilon: one elite's std is its square root", async () => {
+    // With K = 1 the elites' variance is 0, so the refit std is sqrt(0 + epsilon) everywhere.
+    const frame = new Uint8Array(64 * 64 * 3).fill(90);
+    for (const [varianceEpsilon, std] of [
+      [0, 0],
+      [0.01, 0.1],
+    ] as const) {
+      const agent = debugAgent(5, { topK: 1, varianceEpsilon });
+      const { state } = await agent.policy({ image: frame }, null, { explore: false });
+      agent.disposeState(state);
+      for (const s of agent.lastPlan?.std ?? []) expect(s).toBeCloseTo(std, 6);
+      expect(agent.lastPlan?.std.length).toBe(3); // H = 3 steps of one action
+      await agent.dispose();
+    }
   });
 
   it('exploration noise is N(0, std) added to the plan, then clipped to [-1, 1]', () => {

@@ -7,7 +7,7 @@ import { Rng, type RngState, type SequenceBatch } from '@vmbrl/core';
 import { type CemResult, cem } from '@vmbrl/planners';
 import { type LatentState, latentSequenceScorer } from '@vmbrl/world-models';
 import type { BeliefState } from './belief.js';
-import type { PlannerConfig } from './config.js';
+import type { PlanetPlannerConfig } from './config.js';
 import { LatentAgent, type LatentAgentOptions } from './latent-agent.js';
 
 /** PlaNet's recurrent state: the filtered posterior and the action that follows it. */
@@ -15,7 +15,7 @@ export type PlanetState = BeliefState;
 
 /** Options of {@link PlanetAgent}. */
 export interface PlanetAgentOptions extends LatentAgentOptions {
-  planner: PlannerConfig;
+  planner: PlanetPlannerConfig;
 }
 
 /** PlaNet: RSSM world model + CEM planning in latent space. */
@@ -32,12 +32,13 @@ export class PlanetAgent extends LatentAgent {
 
   /** CEM over action sequences scored by the model's imagined rewards (PlaNet Algorithm 2). */
   protected async choose(belief: LatentState): Promise<Float32Array> {
-    const { horizon, iterations, candidates, topK } = this.options.planner;
+    const { horizon, iterations, candidates, topK, varianceEpsilon } = this.options.planner;
     const result = await cem(latentSequenceScorer(this.model, belief), {
       horizon,
       iterations,
       candidates,
       topK,
+      varianceEpsilon,
       rng: this.plannerRng,
     });
     this.lastPlan = result;

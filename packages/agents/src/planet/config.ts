@@ -42,10 +42,15 @@ export interface LatentModelFields {
   model: WorldModelConfig;
 }
 
+/** PlaNet's CEM: the shared knobs and the reference code's floor under the refit std. */
+export interface PlanetPlannerConfig extends PlannerConfig {
+  varianceEpsilon: number;
+}
+
 /** Everything that determines a PlaNet run. */
 export interface PlanetRunConfig extends LoopConfig, LatentModelFields {
   agent: 'planet';
-  planner: PlannerConfig;
+  planner: PlanetPlannerConfig;
 }
 
 /** Docs of the fields PlaNet and Dreamer share. */
@@ -66,6 +71,16 @@ export const PLANNER_DOCS: FieldDocs<PlannerConfig> = {
   candidates: 'J: candidate sequences per iteration',
   topK: 'K: elites the belief is refit to (K <= J)',
 };
+
+/** Docs of PlaNet's CEM knobs. */
+export const PLANET_PLANNER_DOCS: FieldDocs<PlanetPlannerConfig> = {
+  ...PLANNER_DOCS,
+  varianceEpsilon:
+    "added to the elites' variance before the std's square root (PlaNet reference code: 1e-6; 0 = none)",
+};
+
+/** The floor PlaNet's configs saved before it existed ran with. */
+export const NO_VARIANCE_EPSILON = { varianceEpsilon: 0 } as const;
 
 /** Action repeat per task: PlaNet's values (appendix A), cartpole-balance as swingup. */
 export const ACTION_REPEAT: Readonly<Record<string, number>> = {
@@ -147,13 +162,16 @@ export const PLANNER_PRESETS: Readonly<Record<PresetName, PlannerConfig>> = {
 
 /** PlaNet's preset table. */
 export const PLANET_PRESETS: AgentPresets<PlanetRunConfig> = {
-  defaults: { ...LATENT_MODEL_DEFAULTS, planner: PLANNER_PRESETS.paper },
+  defaults: {
+    ...LATENT_MODEL_DEFAULTS,
+    planner: { ...PLANNER_PRESETS.paper, ...NO_VARIANCE_EPSILON },
+  },
   overlays: {
     paper: {},
     quick: { ...LATENT_MODEL_OVERLAYS.quick, planner: PLANNER_PRESETS.quick },
     debug: { ...LATENT_MODEL_OVERLAYS.debug, planner: PLANNER_PRESETS.debug },
   },
-  docs: { ...LOOP_DOCS, ...LATENT_MODEL_DOCS, planner: PLANNER_DOCS },
+  docs: { ...LOOP_DOCS, ...LATENT_MODEL_DOCS, planner: PLANET_PLANNER_DOCS },
 };
 
 /** Checks the fields PlaNet and Dreamer share, with the combinations training needs. */
@@ -193,6 +211,9 @@ export function validatePlanner(
   check.integer('planner.iterations', planner.iterations, 1);
   check.integer('planner.candidates', planner.candidates, 1);
   check.integer('planner.topK', planner.topK, 1, planner.candidates);
+  if ('varianceEpsilon' in planner) {
+    check.number('planner.varianceEpsilon', planner.varianceEpsilon, { min: 0 });
+  }
   const perStep = state
     ? 8 + 5 * state.deterSize + 4 * state.stochSize + 3 * state.hiddenSize
     : 8 + 64;

@@ -7,6 +7,7 @@ import type { AgentDefinition, BatchPlan, OpenLoopPrediction } from '../loop/def
 import { PlanetAgent } from './agent.js';
 import {
   type LatentModelFields,
+  NO_VARIANCE_EPSILON,
   PLANET_PRESETS,
   type PlanetRunConfig,
   planetActionRepeat,
@@ -81,7 +82,13 @@ export const PLANET: AgentDefinition<PlanetRunConfig, SequenceBatch> = {
     validateLatentModelFields(check, config);
     validatePlanner(check, config.planner, config.model);
   },
-  upgrade: (saved) => upgradeLatentConfig(saved, 'dreamer'),
+  upgrade(saved) {
+    const out = upgradeLatentConfig(saved, 'dreamer');
+    if (out.planner && typeof out.planner === 'object') {
+      out.planner = { ...NO_VARIANCE_EPSILON, ...out.planner };
+    }
+    return out;
+  },
   create: async (config, env) =>
     new PlanetAgent({ ...latentAgentOptions(config, env), planner: config.planner }),
   ...LATENT_MODEL_PARTS,
