@@ -9,9 +9,8 @@
  * A floor only changes planning when the refit collapses the std to about sqrt(e); the reference
  * code's e = 1e-6 is sqrt(e) = 0.001.
  */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { A, T } from './probe-lib.mjs';
+import { T, loadRunAgent } from './probe-lib.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -29,12 +28,10 @@ if (!run) {
   process.exit(2);
 }
 await T.initBackend({});
-const config = A.readRunConfig(run);
-if (config.agent !== 'planet') throw new Error(`${run} is a ${config.agent} run, not planet`);
-const checkpoint = values.checkpoint ?? A.findCheckpoint(run);
-if (!checkpoint) throw new Error(`${run} has no checkpoint yet`);
-const { env, agent } = await A.makeEnvAndAgent(config);
-await agent.load(join(checkpoint, 'agent'));
+const { config, env, agent } = await loadRunAgent(run, {
+  checkpoint: values.checkpoint,
+  kind: 'planet',
+});
 const epsilon = Number(values.epsilon);
 
 const stepMinima = [];

@@ -14,9 +14,8 @@
  * and, over all steps, the value model's v(s_t) against the real discounted return
  * G_t = sum_k gamma^k r_{t+k} of the episode (truncated at its end, so compare early steps).
  */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { A, T } from './probe-lib.mjs';
+import { T, loadRunAgent } from './probe-lib.mjs';
 
 const tf = T.tf;
 const { values, positionals } = parseArgs({
@@ -35,12 +34,10 @@ if (!run) {
   process.exit(2);
 }
 await T.initBackend({});
-const config = A.readRunConfig(run);
-if (config.agent !== 'dreamer') throw new Error(`${run} is a ${config.agent} run, not dreamer`);
-const checkpoint = values.checkpoint ?? A.findCheckpoint(run);
-if (!checkpoint) throw new Error(`${run} has no checkpoint yet`);
-const { env, agent } = await A.makeEnvAndAgent(config);
-await agent.load(join(checkpoint, 'agent'));
+const { config, env, agent } = await loadRunAgent(run, {
+  checkpoint: values.checkpoint,
+  kind: 'dreamer',
+});
 const horizon = Number(values.horizon ?? config.dreamer.horizon);
 const samples = Number(values.samples);
 const every = Number(values.every);

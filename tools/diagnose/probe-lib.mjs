@@ -2,6 +2,7 @@
  * Shared by the diagnose scripts: real states with the simulator's reward sums under constant
  * actions, and a world model's imagined sums from the same frames.
  */
+import { join } from 'node:path';
 import * as A from '@vmbrl/agents';
 import * as E from '@vmbrl/envs';
 import * as R from '@vmbrl/replay';
@@ -34,6 +35,21 @@ export function applySets(config, entries) {
     parent[last] = value;
   }
   return config;
+}
+
+/**
+ * A run's config, env and agent with the weights of `checkpoint` (default: the run's last one);
+ * `kind`, when given, is the agent the run must be.
+ */
+export async function loadRunAgent(run, { checkpoint, kind } = {}) {
+  const config = A.readRunConfig(run);
+  if (kind && config.agent !== kind)
+    throw new Error(`${run} is a ${config.agent} run, not ${kind}`);
+  const dir = checkpoint ?? A.findCheckpoint(run);
+  if (!dir) throw new Error(`${run} has no checkpoint yet`);
+  const { env, agent } = await A.makeEnvAndAgent(config);
+  await agent.load(join(dir, 'agent'));
+  return { config, env, agent };
 }
 
 /** The constant actions compared. */

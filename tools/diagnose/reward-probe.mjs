@@ -11,8 +11,7 @@
  * average, how often their best constant action agrees, and (Dreamer) the action model's mode.
  * Needs the built packages (npx -y pnpm@10 exec turbo run build --filter=@vmbrl/online...).
  */
-import { join } from 'node:path';
-import { A, CONSTANTS, T, probeModel, probeStates } from './probe-lib.mjs';
+import { CONSTANTS, T, loadRunAgent, probeModel, probeStates } from './probe-lib.mjs';
 
 const [run, statesArg, horizonArg, checkpointArg] = process.argv.slice(2);
 if (!run) {
@@ -24,11 +23,7 @@ if (!run) {
 const count = Number(statesArg ?? 8);
 const horizon = Number(horizonArg ?? 15);
 await T.initBackend({});
-const config = A.readRunConfig(run);
-const checkpoint = checkpointArg ?? A.findCheckpoint(run);
-if (!checkpoint) throw new Error(`${run} has no checkpoint yet`);
-const { env, agent } = await A.makeEnvAndAgent(config);
-await agent.load(join(checkpoint, 'agent'));
+const { config, env, agent } = await loadRunAgent(run, { checkpoint: checkpointArg });
 if (!agent.model) throw new Error(`${run}: the ${config.agent} agent has no learned world model`);
 console.log(
   `${run}: ${config.agent} on ${config.task}, R = ${config.actionRepeat}, H = ${horizon}`,

@@ -92,21 +92,29 @@ describe('cem finds the maximum of a concave return', () => {
   });
 });
 
+/**
+ * One iteration over J = 4 samples of one step, one action, noise chosen by hand: with target
+ * 1.2 the returns -(a - 1.2)^2 on the clipped samples [0.2, -1, 0.9, 1] make 1 and 0.9 the best
+ * two.
+ */
+function refitOnce(path: (typeof PATHS)[number], varianceEpsilon?: number) {
+  const noise = Float32Array.from([0.2, -1.5, 0.9, 2.0]);
+  return cem(new QuadraticScorer(1, Float32Array.from([1.2])), {
+    horizon: 1,
+    candidates: 4,
+    topK: 2,
+    iterations: 1,
+    varianceEpsilon,
+    seed: 0,
+    standardNormal: () => noise,
+    path,
+  });
+}
+
 describe('cem refit', () => {
   it('one iteration refits to the mean and population std of the top K clipped samples', async () => {
-    // J = 4 samples of one step, one action: noise chosen by hand.
-    const noise = Float32Array.from([0.2, -1.5, 0.9, 2.0]);
-    // target 1.2: returns -(a - 1.2)^2 on the clipped samples [0.2, -1, 0.9, 1] -> best two 1, 0.9.
     for (const path of PATHS) {
-      const result = await cem(new QuadraticScorer(1, Float32Array.from([1.2])), {
-        horizon: 1,
-        candidates: 4,
-        topK: 2,
-        iterations: 1,
-        seed: 0,
-        standardNormal: () => noise,
-        path,
-      });
+      const result = await refitOnce(path);
       expect(result.action[0]).toBeCloseTo(0.95, 6);
       expect(result.std[0]).toBeCloseTo(0.05, 6); // population std of {1, 0.9}
       expect(result.bestReturn).toBeCloseTo(-(0.2 ** 2), 6);
@@ -115,19 +123,9 @@ describe('cem refit', () => {
   });
 
   it("varianceEpsilon is added to the elites' variance before the square root", async () => {
-    // The elites of the case above, {1, 0.9}, have variance 0.0025; + 0.0075 gives std 0.1.
-    const noise = Float32Array.from([0.2, -1.5, 0.9, 2.0]);
+    // The elites above, {1, 0.9}, have variance 0.0025; + 0.0075 gives std 0.1.
     for (const path of PATHS) {
-      const result = await cem(new QuadraticScorer(1, Float32Array.from([1.2])), {
-        horizon: 1,
-        candidates: 4,
-        topK: 2,
-        iterations: 1,
-        varianceEpsilon: 0.0075,
-        seed: 0,
-        standardNormal: () => noise,
-        path,
-      });
+      const result = await refitOnce(path, 0.0075);
       expect(result.action[0]).toBeCloseTo(0.95, 6);
       expect(result.std[0]).toBeCloseTo(0.1, 6);
     }
