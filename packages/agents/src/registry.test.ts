@@ -127,6 +127,13 @@ describe('run configs', () => {
         /explorationNoise = -0.3 is invalid; allowed: a finite number >= 0/,
       ],
       [
+        () =>
+          resolveRunConfig('planet', 'quick', 'cartpole-swingup', 0, {
+            planner: { varianceEpsilon: -1e-6 },
+          }),
+        /planner.varianceEpsilon = -0.000001 is invalid; allowed: a finite number >= 0/,
+      ],
+      [
         () => resolveRunConfig('planet', 'quick', 'cartpole-swingup', 0, { batchSize: 2.5 }),
         /batchSize = 2.5 is invalid; allowed: an integer >= 1/,
       ],

@@ -211,9 +211,6 @@ export function validatePlanner(
   check.integer('planner.iterations', planner.iterations, 1);
   check.integer('planner.candidates', planner.candidates, 1);
   check.integer('planner.topK', planner.topK, 1, planner.candidates);
-  if ('varianceEpsilon' in planner) {
-    check.number('planner.varianceEpsilon', planner.varianceEpsilon, { min: 0 });
-  }
   const perStep = state
     ? 8 + 5 * state.deterSize + 4 * state.stochSize + 3 * state.hiddenSize
     : 8 + 64;

@@ -81,6 +81,7 @@ export const PLANET: AgentDefinition<PlanetRunConfig, SequenceBatch> = {
   validate(check, config) {
     validateLatentModelFields(check, config);
     validatePlanner(check, config.planner, config.model);
+    check.number('planner.varianceEpsilon', config.planner.varianceEpsilon, { min: 0 });
   },
   upgrade(saved) {
     const out = upgradeLatentConfig(saved, 'dreamer');
