@@ -20,7 +20,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { A, R, T, applySets } from './probe-lib.mjs';
+import { A, T, loadRunAgent, readCheckpointReplay } from './probe-lib.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -41,15 +41,12 @@ if (!run) {
   process.exit(2);
 }
 await T.initBackend({});
-const config = A.readRunConfig(run);
-applySets(config, values.set);
-const checkpoint = values.checkpoint ?? A.findCheckpoint(run);
-const state = A.readLoopState(checkpoint);
-const { env, agent } = await A.makeEnvAndAgent(config);
-if (values['keep-behaviour']) await agent.load(join(checkpoint, 'agent'));
-else await agent.model.load(join(checkpoint, 'agent', 'model'));
-const replay = new R.EpisodeBuffer({ capacitySteps: config.replayCapacity });
-for (const file of state.replayFiles) replay.add(R.readEpisode(join(run, 'episodes', file)));
+const { config, env, agent, checkpoint } = await loadRunAgent(run, {
+  checkpoint: values.checkpoint,
+  sets: values.set,
+  modelOnly: !values['keep-behaviour'],
+});
+const { state, replay } = readCheckpointReplay(run, checkpoint, config.replayCapacity);
 const rng = new T.Rng(T.splitSeed(config.seed, 'behaviour-only'));
 const evalEpisodes = Number(values['eval-episodes']);
 const every = Number(values.every);

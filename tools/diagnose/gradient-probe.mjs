@@ -13,9 +13,8 @@
  * their mean, std, the fraction that are positive and the t-statistic of the mean. The entropy
  * bonus is left out (its slope does not depend on the world model).
  */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { A, R, T, applySets } from './probe-lib.mjs';
+import { A, T, loadRunAgent, readCheckpointReplay } from './probe-lib.mjs';
 
 const tf = T.tf;
 const { values, positionals } = parseArgs({
@@ -36,15 +35,12 @@ if (!run) {
   process.exit(2);
 }
 await T.initBackend({});
-const config = A.readRunConfig(run);
-applySets(config, values.set);
-const checkpoint = values.checkpoint ?? A.findCheckpoint(run);
-const state = A.readLoopState(checkpoint);
-const { env, agent } = await A.makeEnvAndAgent(config);
-if (values['keep-behaviour']) await agent.load(join(checkpoint, 'agent'));
-else await agent.model.load(join(checkpoint, 'agent', 'model'));
-const replay = new R.EpisodeBuffer({ capacitySteps: config.replayCapacity });
-for (const file of state.replayFiles) replay.add(R.readEpisode(join(run, 'episodes', file)));
+const { config, env, agent, checkpoint } = await loadRunAgent(run, {
+  checkpoint: values.checkpoint,
+  sets: values.set,
+  modelOnly: !values['keep-behaviour'],
+});
+const { state, replay } = readCheckpointReplay(run, checkpoint, config.replayCapacity);
 const rng = new T.Rng(T.splitSeed(config.seed, 'gradient-probe'));
 const { behaviour, model } = agent;
 const actor = behaviour.actor;

@@ -38,18 +38,28 @@ export function applySets(config, entries) {
 }
 
 /**
- * A run's config, env and agent with the weights of `checkpoint` (default: the run's last one);
- * `kind`, when given, is the agent the run must be.
+ * A run's config (with `sets`, `--set` entries, applied), env and agent with the weights of
+ * `checkpoint` (default: the run's last one): the whole agent, or with `modelOnly` its world
+ * model alone (the rest as initialised). `kind`, when given, is the agent the run must be.
  */
-export async function loadRunAgent(run, { checkpoint, kind } = {}) {
-  const config = A.readRunConfig(run);
+export async function loadRunAgent(run, { checkpoint, kind, sets = [], modelOnly = false } = {}) {
+  const config = applySets(A.readRunConfig(run), sets);
   if (kind && config.agent !== kind)
     throw new Error(`${run} is a ${config.agent} run, not ${kind}`);
   const dir = checkpoint ?? A.findCheckpoint(run);
   if (!dir) throw new Error(`${run} has no checkpoint yet`);
   const { env, agent } = await A.makeEnvAndAgent(config);
-  await agent.load(join(dir, 'agent'));
-  return { config, env, agent };
+  if (modelOnly) await agent.model.load(join(dir, 'agent', 'model'));
+  else await agent.load(join(dir, 'agent'));
+  return { config, env, agent, checkpoint: dir };
+}
+
+/** A checkpoint's loop state and the replay it had (every episode file the state lists). */
+export function readCheckpointReplay(run, checkpoint, capacitySteps) {
+  const state = A.readLoopState(checkpoint);
+  const replay = new R.EpisodeBuffer({ capacitySteps });
+  for (const file of state.replayFiles) replay.add(R.readEpisode(join(run, 'episodes', file)));
+  return { state, replay };
 }
 
 /** The constant actions compared. */
