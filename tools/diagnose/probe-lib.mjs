@@ -58,7 +58,7 @@ export async function loadRunAgent(run, { checkpoint, kind, sets = [], modelOnly
 export function readCheckpointReplay(run, checkpoint, capacitySteps) {
   const state = A.readLoopState(checkpoint);
   const replay = new R.EpisodeBuffer({ capacitySteps });
-  for (const file of state.replayFiles) replay.add(R.readEpisode(join(run, 'episodes', file)));
+  for (const episode of A.readReplayEpisodes(run, state.replayFiles)) replay.add(episode);
   return { state, replay };
 }
 

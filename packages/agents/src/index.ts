@@ -53,6 +53,7 @@ export {
   findCheckpoint,
   locateCheckpoint,
   readLoopState,
+  readReplayEpisodes,
   runPaths,
 } from './loop/run-dir.js';
 export {

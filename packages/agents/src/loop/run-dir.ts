@@ -185,15 +185,11 @@ export function saveEpisode(out: string, index: number, episode: Episode): strin
 }
 
 /**
- * Loads the replay episodes a checkpoint lists, in order, and removes episode files written
- * after it (a run killed between an episode and its checkpoint), so they are collected again.
+ * Reads the replay episodes a checkpoint lists, in order, from `out/episodes/`; touches nothing.
+ * A listed file that is missing is an error naming it.
  */
-export function loadReplayEpisodes(out: string, files: readonly string[]): Episode[] {
+export function readReplayEpisodes(out: string, files: readonly string[]): Episode[] {
   const dir = runPaths(out).episodes;
-  const listed = new Set(files);
-  for (const name of readdirSync(dir)) {
-    if (name.endsWith('.npz') && !listed.has(name)) rmSync(join(dir, name), { force: true });
-  }
   return files.map((name) => {
     const path = join(dir, name);
     if (!existsSync(path)) {
@@ -201,4 +197,16 @@ export function loadReplayEpisodes(out: string, files: readonly string[]): Episo
     }
     return readEpisode(path);
   });
+}
+
+/**
+ * Removes the episode files a checkpoint does not list (a run killed between an episode and its
+ * checkpoint), so a resumed run collects them again.
+ */
+export function removeUnlistedEpisodes(out: string, files: readonly string[]): void {
+  const dir = runPaths(out).episodes;
+  const listed = new Set(files);
+  for (const name of readdirSync(dir)) {
+    if (name.endsWith('.npz') && !listed.has(name)) rmSync(join(dir, name), { force: true });
+  }
 }

@@ -31,8 +31,9 @@ import {
   type LoopState,
   checkSavedConfig,
   findCheckpoint,
-  loadReplayEpisodes,
   readLoopState,
+  readReplayEpisodes,
+  removeUnlistedEpisodes,
   runPaths,
   saveEpisode,
   writeCheckpoint,
@@ -375,7 +376,7 @@ class Run {
     this.metrics = MetricsLog.open(runPaths(out).metrics);
     const checkpoint = findCheckpoint(out);
     if (!checkpoint) {
-      loadReplayEpisodes(out, []); // removes episodes of a run killed before its first checkpoint
+      removeUnlistedEpisodes(out, []); // episodes of a run killed before its first checkpoint
       this.metrics.truncateAfter(-1);
       this.state = {
         episodes: 0,
@@ -393,7 +394,8 @@ class Run {
     await this.agent.load(`${checkpoint}/agent`);
     this.actionRng.setState(state.streams.actions);
     this.replayRng.setState(state.streams.replay);
-    for (const episode of loadReplayEpisodes(out, state.replayFiles)) this.replay.add(episode);
+    removeUnlistedEpisodes(out, state.replayFiles);
+    for (const episode of readReplayEpisodes(out, state.replayFiles)) this.replay.add(episode);
     const { dropped } = this.metrics.truncateAfter(state.envSteps);
     this.state = state;
     this.log(
