@@ -10,7 +10,7 @@ import { type RunGroup, compareRuns, summaryMarkdown } from '@vmbrl/metrics';
 export const COMPARE_FLAGS: Record<string, FlagSpec> = {
   group: {
     type: 'string',
-    doc: '"LABEL=RUN_DIR,RUN_DIR,..." one method and its seeds (repeat for more methods)',
+    doc: '"LABEL=RUN_DIR,RUN_DIR,..." one method and its seeds (repeat for more methods); the label ends at the first \'=\'',
     repeatable: true,
   },
   reference: {
@@ -51,7 +51,7 @@ export function parseGroup(text: string): RunGroup {
           .map((d) => d.trim());
   if (label === '' || runDirs.length === 0 || runDirs.some((d) => d === '')) {
     throw new UsageError(
-      `--group '${text}' is not allowed; write --group "LABEL=RUN_DIR,RUN_DIR,..." (a label, '=', run directories separated by commas)`,
+      `--group '${text}' is not allowed; write --group "LABEL=RUN_DIR,RUN_DIR,..." (a label without '=', then '=', then run directories separated by commas)`,
     );
   }
   return { label, runDirs };
