@@ -61,8 +61,7 @@ describe('ProgressTracker', () => {
     const seen: OnlineProgress[] = [];
     const tracker = new ProgressTracker(
       { episodes: 5, envSteps: null, minutes: null },
-      (p) => seen.push(p),
-      () => now,
+      { listener: (p) => seen.push(p), clock: () => now },
     );
     const rng = { key: 0, words: [1, 2, 3, 4] as [number, number, number, number] };
     const state = (episodes: number): LoopState => ({

@@ -108,15 +108,25 @@ export class ProgressTracker {
   private last: IterationMark | null = null;
   private previous: IterationMark | null = null;
 
+  private readonly listener?: (progress: OnlineProgress) => void;
+  private readonly clock: () => number;
+  private readonly learns: boolean;
+
   constructor(
     private readonly budget: Budget,
-    private readonly listener?: (progress: OnlineProgress) => void,
-    /** Seconds on a monotonic clock (replaced in tests). */
-    private readonly clock: () => number = () => performance.now() / 1000,
-    /** The agent updates itself (see {@link EtaInput.learns}). */
-    private readonly learns = false,
+    options: {
+      /** Called with every snapshot. */
+      listener?: (progress: OnlineProgress) => void;
+      /** Seconds on a monotonic clock (replaced in tests). */
+      clock?: () => number;
+      /** The agent updates itself (see {@link EtaInput.learns}). */
+      learns?: boolean;
+    } = {},
   ) {
-    this.started = clock();
+    this.listener = options.listener;
+    this.clock = options.clock ?? (() => performance.now() / 1000);
+    this.learns = options.learns ?? false;
+    this.started = this.clock();
   }
 
   /** Restarts the clock: the run's time budget counts from here. */

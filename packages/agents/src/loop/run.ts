@@ -116,7 +116,10 @@ class Run {
       envSteps: this.config.maxEnvSteps,
       minutes: options.maxMinutes ?? null,
     };
-    this.progress = new ProgressTracker(limits, options.onProgress, undefined, agent.learns);
+    this.progress = new ProgressTracker(limits, {
+      listener: options.onProgress,
+      learns: agent.learns,
+    });
   }
 
   /** Restores, runs iterations until a stop, then logs why and writes the report. */
