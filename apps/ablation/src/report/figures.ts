@@ -10,7 +10,7 @@ import {
   renderVegaLiteSvg,
 } from '@vmbrl/metrics';
 import type { CellGroup } from './tables.js';
-import { onlineScoreTable } from './tables.js';
+import { onlineScore } from './tables.js';
 
 /** A group's label in plots: design, and behaviour and sweep point when they vary. */
 export function groupLabel(group: CellGroup, groups: readonly CellGroup[]): string {
@@ -31,7 +31,6 @@ export async function learningCurvesFigure(
     }))
     .filter((c) => c.runs.length > 0);
   if (curves.length === 0) return null;
-  const table = onlineScoreTable(onTask);
   const references: ReferenceLine[] = [];
   const seen = new Set<string>();
   // The paper's scores are returns of whole 1000-step episodes: no reference beside shorter ones.
@@ -41,9 +40,9 @@ export async function learningCurvesFigure(
       return config?.protocol !== 'online' || config.run.episodeSteps === null;
     }),
   );
-  onTask.forEach((g, i) => {
+  onTask.forEach((g) => {
     if (!wholeEpisodes) return;
-    const paper = table.rows[i][7];
+    const paper = onlineScore(g).paperMean;
     if (typeof paper === 'number' && !seen.has(g.baseDesign)) {
       seen.add(g.baseDesign);
       references.push({ label: `paper ${g.baseDesign}`, value: paper });

@@ -6,7 +6,7 @@
  */
 import { type MetricValue, meanStd, pearson } from '@vmbrl/metrics';
 import type { CellGroup, ReportTable } from './tables.js';
-import { onlineScoreTable } from './tables.js';
+import { onlineScore } from './tables.js';
 
 /** Ranks 1..n, largest value first; tied values share the mean of their ranks. */
 export function ranksDescending(values: readonly number[]): number[] {
@@ -48,20 +48,19 @@ function ordering(names: readonly string[], values: readonly number[]): string {
  * episodes of that task's finished cells (one set per seed: designs share them).
  */
 export function rankAgreementTable(groups: readonly CellGroup[]): ReportTable {
-  const score = onlineScoreTable(groups).rows;
   const tasks = [...new Set(groups.map((g) => g.task))];
   const rows: MetricValue[][] = tasks.map((task) => {
     const names: string[] = [];
     const ours: number[] = [];
     const paper: number[] = [];
     const randomBySeed = new Map<number, number[]>();
-    groups.forEach((g, i) => {
+    groups.forEach((g) => {
       if (g.task !== task) return;
       for (const cell of g.cells) {
         if (cell.result && !randomBySeed.has(cell.planned.seed) && cell.result.randomReturns.length)
           randomBySeed.set(cell.planned.seed, cell.result.randomReturns);
       }
-      const [mean, paperMean] = [score[i][5], score[i][7]];
+      const { mean, paperMean } = onlineScore(g);
       if (g.behaviour !== 'cem' || g.point || typeof mean !== 'number') return;
       if (typeof paperMean !== 'number') return;
       names.push(g.design);

@@ -73,27 +73,49 @@ const comparable = (group: CellGroup) => group.behaviour === 'cem';
 const ID_COLUMNS = ['design', 'behaviour', 'point', 'task'];
 const idCells = (g: CellGroup): MetricValue[] => [g.design, g.behaviour, g.point || '-', g.task];
 
+/** A group's score after training over the seeds done, and the paper's where it compares. */
+export interface OnlineScore {
+  seedsDone: number;
+  mean: number | null;
+  /** Sample std over seeds. */
+  std: number | null;
+  paperMean: number | null;
+  paperStd: number | null;
+}
+
+/** The score after training of one group (the numbers of its Table 5 row). */
+export function onlineScore(group: CellGroup): OnlineScore {
+  const scores = done(group).map((r) => r.finalScore);
+  const stats = scores.length ? meanStd(scores) : null;
+  const paper = comparable(group)
+    ? paperTaskValue<number | [number, number]>(
+        PAPER.table5_online_mean_std,
+        group.baseDesign,
+        group.task,
+      )
+    : null;
+  const [paperMean, paperStd] = Array.isArray(paper) ? paper : [paper, null];
+  return {
+    seedsDone: scores.length,
+    mean: stats?.mean ?? null,
+    std: stats?.std ?? null,
+    paperMean,
+    paperStd,
+  };
+}
+
 /** Table 5: score after training, mean and sample std over the seeds done. */
 export function onlineScoreTable(groups: readonly CellGroup[]): ReportTable {
   const rows = groups.map((g) => {
-    const scores = done(g).map((r) => r.finalScore);
-    const stats = scores.length ? meanStd(scores) : null;
-    const paper = comparable(g)
-      ? paperTaskValue<number | [number, number]>(
-          PAPER.table5_online_mean_std,
-          g.baseDesign,
-          g.task,
-        )
-      : null;
-    const [paperMean, paperStd] = Array.isArray(paper) ? paper : [paper, null];
+    const score = onlineScore(g);
     return [
       ...idCells(g),
-      `${scores.length}/${g.cells.length}`,
-      round(stats?.mean ?? null, 2),
-      round(stats?.std ?? null, 2),
-      paperMean,
-      paperStd,
-      difference(stats?.mean ?? null, paperMean),
+      `${score.seedsDone}/${g.cells.length}`,
+      round(score.mean, 2),
+      round(score.std, 2),
+      score.paperMean,
+      score.paperStd,
+      difference(score.mean, score.paperMean),
     ];
   });
   return {
@@ -154,10 +176,9 @@ export function costTable(groups: readonly CellGroup[]): ReportTable {
 
 /** Table 7: score divided by inference time. */
 export function costNormalisedTable(groups: readonly CellGroup[]): ReportTable {
-  const score = onlineScoreTable(groups).rows;
   const cost = costTable(groups).rows;
   const rows = groups.map((g, i) => {
-    const mean = score[i][5] as number | null;
+    const mean = round(onlineScore(g).mean, 2);
     const inference = cost[i][6] as number | null;
     const ours = mean !== null && inference ? round(mean / inference, 2) : null;
     const paper = comparable(g)
