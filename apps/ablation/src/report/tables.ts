@@ -128,14 +128,20 @@ export function onlineScoreTable(groups: readonly CellGroup[]): ReportTable {
   };
 }
 
+/** Median over a group's finished seeds of one of its cost figures (null when none has it). */
+function medianCost(
+  group: CellGroup,
+  key: 'params' | 'trainStepSeconds' | 'inferenceSeconds',
+): number | null {
+  const values = done(group)
+    .map((r) => r[key])
+    .filter((v): v is number => v !== null);
+  return values.length ? median(values) : null;
+}
+
 /** Table 6: parameters and wall-clock of a training step and an inference step. */
 export function costTable(groups: readonly CellGroup[]): ReportTable {
   const rows = groups.map((g) => {
-    const results = done(g);
-    const pick = (key: 'params' | 'trainStepSeconds' | 'inferenceSeconds') => {
-      const values = results.map((r) => r[key]).filter((v): v is number => v !== null);
-      return values.length ? median(values) : null;
-    };
     const row = paperRow(g.baseDesign);
     const paper =
       comparable(g) && row
@@ -148,9 +154,9 @@ export function costTable(groups: readonly CellGroup[]): ReportTable {
         : undefined;
     return [
       ...idCells(g),
-      pick('params'),
-      round(pick('trainStepSeconds'), 5),
-      round(pick('inferenceSeconds'), 5),
+      medianCost(g, 'params'),
+      round(medianCost(g, 'trainStepSeconds'), 5),
+      round(medianCost(g, 'inferenceSeconds'), 5),
       paper?.params ?? null,
       paper?.train_s ?? null,
       paper?.inference_s ?? null,
@@ -176,10 +182,9 @@ export function costTable(groups: readonly CellGroup[]): ReportTable {
 
 /** Table 7: score divided by inference time. */
 export function costNormalisedTable(groups: readonly CellGroup[]): ReportTable {
-  const cost = costTable(groups).rows;
-  const rows = groups.map((g, i) => {
+  const rows = groups.map((g) => {
     const mean = round(onlineScore(g).mean, 2);
-    const inference = cost[i][6] as number | null;
+    const inference = round(medianCost(g, 'inferenceSeconds'), 5);
     const ours = mean !== null && inference ? round(mean / inference, 2) : null;
     const paper = comparable(g)
       ? paperTaskValue<number>(PAPER.table7_cost_normalised, g.baseDesign, g.task)
