@@ -104,6 +104,19 @@ export async function workerCommand(argv: string[]): Promise<number> {
   return stop.exitCode() ?? 0;
 }
 
+/**
+ * A cell's error on one line: its first line (what failed, e.g. the exit code) and, when the
+ * error carries the program's stderr, that stderr's last line (usually the cause).
+ */
+export function errorSummary(error: string): string {
+  const lines = error
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  if (lines.length <= 1) return lines[0] ?? '';
+  return `${lines[0]} … ${lines[lines.length - 1]}`;
+}
+
 const STATUS_FLAGS: Record<string, FlagSpec> = {
   ...STUDY_FLAGS,
   queue: WORKER_FLAGS.queue,
@@ -148,7 +161,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
     ...queue.failed.map((j) => [
       j.id,
       'failed',
-      `after ${j.attempts} attempt(s): ${j.error.split('\n')[0]}`,
+      `after ${j.attempts} attempt(s): ${errorSummary(j.error)}`,
     ]),
     ...queue.missing.map((id) => [id, 'not queued', '']),
   ].map(([id, state, detail]) => [labels.get(id) ?? '?', id, state, detail]);
@@ -160,7 +173,8 @@ export async function statusCommand(argv: string[]): Promise<number> {
   );
   for (const r of queue.retried) {
     console.log(
-      `retried ${r.id}: ${r.attempts} attempts, ${r.stalls} handed over after a worker was lost (${r.state})`,
+      `retried ${r.id}: ${r.attempts} attempts, ${r.stalls} handed over after a worker was lost (${r.state})` +
+        (r.lastError ? `; last failed attempt: ${errorSummary(r.lastError)}` : ''),
     );
   }
   return 0;

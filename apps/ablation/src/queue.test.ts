@@ -89,13 +89,18 @@ describe('vmbrl-ablation on a Redis queue', () => {
     expect(enqueued.status).toBe(0);
     expect(enqueued.stdout).toMatch(/4 added, 0 already queued/);
 
-    const workers: ChildProcess[] = ['w1', 'w2'].map((name) =>
-      spawn(
+    const workerLogs = ['', ''];
+    const workers: ChildProcess[] = ['w1', 'w2'].map((name, i) => {
+      const child = spawn(
         process.execPath,
         [CLI, 'worker', '--queue', redis.url, '--runs', queued, '--name', name],
-        { stdio: 'ignore' },
-      ),
-    );
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      child.stderr?.on('data', (chunk) => {
+        workerLogs[i] += chunk;
+      });
+      return child;
+    });
     const ids = cellIds((await cli('plan', study, '--runs', queued)).stdout);
     expect(ids).toHaveLength(4);
     // The local run goes at the same time (its own directory), to keep the test short.
@@ -110,7 +115,22 @@ describe('vmbrl-ablation on a Redis queue', () => {
     await until(() => ids.every(done), 'the workers to finish the 4 cells');
     const status = await cli('status', study, '--queue', redis.url);
     expect(status.status).toBe(0);
-    expect(status.stdout).toMatch(/waiting 0, active 0, done 4, failed 0, retried 0, not queued 0/);
+    // Should a cell be retried, the message shows why: the workers' logs and the cells' logs.
+    const cellLog = (id: string) => {
+      try {
+        return readFileSync(join(queued, id, 'cell.log'), 'utf8').slice(-3000);
+      } catch {
+        return '(none)';
+      }
+    };
+    const diagnostics = [
+      status.stdout,
+      ...workerLogs.map((log, i) => `--- worker w${i + 1}:\n${log}`),
+      ...ids.map((id) => `--- ${id}/cell.log:\n${cellLog(id)}`),
+    ].join('\n');
+    expect(status.stdout, diagnostics).toMatch(
+      /waiting 0, active 0, done 4, failed 0, retried 0, not queued 0/,
+    );
     for (const worker of workers) worker.kill('SIGTERM');
     await Promise.all(workers.map((w) => new Promise((resolve) => w.once('close', resolve))));
     expect((await localRun).status).toBe(0);

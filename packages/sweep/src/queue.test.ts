@@ -242,6 +242,10 @@ describe('BullMQ engine against a real redis-server', () => {
     expect(final.retried.map((job) => job.id).sort()).toEqual(
       [flaky, broken].map((c) => toyCell(c).id).sort(),
     );
+    // The flaky cell succeeded on its second attempt; the first attempt's error is still shown.
+    const flakyRetry = final.retried.find((job) => job.id === toyCell(flaky).id);
+    expect(flakyRetry).toMatchObject({ state: 'done', attempts: 2, stalls: 0 });
+    expect(flakyRetry?.lastError).toContain('failing on purpose (attempt 1, seed 51)');
 
     // A failed cell can be put back once its cause is fixed (here: it still fails).
     const retried = await enqueue(redis.url, [toyCell(broken)], {

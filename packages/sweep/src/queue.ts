@@ -149,8 +149,15 @@ export interface QueueStatus {
   }[];
   failed: { id: string; error: string; attempts: number; finishedAt?: number }[];
   /** Cells started more than once (retried after their own failure, handed over after their
-   * worker died or stopped), whatever their state now. */
-  retried: { id: string; state: CellQueueState; attempts: number; stalls: number }[];
+   * worker died or stopped), whatever their state now; `lastError` is the error of the latest
+   * failed attempt, which BullMQ keeps after a retry succeeds. */
+  retried: {
+    id: string;
+    state: CellQueueState;
+    attempts: number;
+    stalls: number;
+    lastError?: string;
+  }[];
   /** Ids asked about (`ids`) that the queue does not hold. */
   missing: string[];
 }
@@ -234,7 +241,8 @@ export async function status(
         seen.add(job.id!);
         const stalls = job.stalledCounter ?? 0;
         if (attempts(job) > 1 || stalls > 0) {
-          result.retried.push({ id: job.id!, state, attempts: attempts(job), stalls });
+          const lastError = job.failedReason || job.stacktrace?.at(-1) || undefined;
+          result.retried.push({ id: job.id!, state, attempts: attempts(job), stalls, lastError });
         }
       }
     }
